@@ -1,0 +1,338 @@
+"""The domain model shared by every layer: records in, findings and decisions out.
+
+These are frozen, slotted dataclasses: cheap to create in the hot screening loop, hashable,
+picklable for worker processes, and impossible to mutate by accident once a finding has been
+explained. ``to_dict`` gives the public JSON shape of DESIGN.md §3.2 (``None`` fields dropped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Risk = Literal["high", "medium", "low", "none"]
+MatchBand = Literal["strong", "possible"]
+
+#: The input columns of DESIGN.md §3.1, in output order.
+RECORD_FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "aliases",
+    "address",
+    "country",
+    "registration_id",
+    "phone",
+    "hs_code",
+    "product",
+    "lat",
+    "lon",
+)
+
+#: A record is screenable only when it carries at least one of these.
+SCREENABLE_FIELDS: tuple[str, ...] = ("name", "address", "registration_id", "hs_code", "product")
+
+RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A problem with one input row (or the whole file when ``row`` is 0).
+
+    Attributes:
+        message: what is wrong, in plain words.
+        column: the input column concerned, if any.
+        row: 1-based data row number (0 for file-level problems).
+        source: the file (or other source) name.
+    """
+
+    message: str
+    column: str | None = None
+    row: int = 0
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One party / place / product row to screen (DESIGN.md §3.1).
+
+    Text fields are stripped; empty strings become ``None``. ``extra`` carries every other input
+    column through untouched, in input order. ``errors`` holds problems the reader found in this
+    row (for example a latitude that is not a number); the row is still screened on what is usable.
+    """
+
+    row: int
+    id: str
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    address: str | None = None
+    country: str | None = None
+    registration_id: str | None = None
+    phone: str | None = None
+    hs_code: str | None = None
+    product: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    errors: tuple[RowError, ...] = ()
+    source: str | None = None
+
+    def is_screenable(self) -> bool:
+        """True when at least one of name, address, registration_id, hs_code, product is set."""
+        return any(getattr(self, f) for f in SCREENABLE_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One explained observation about a record.
+
+    ``kind`` is one of ``listed_entity``, ``related_party``, ``region``, ``sector``,
+    ``goods_list`` (and later kinds documented in docs/). Only the fields that make sense for a
+    kind are set; ``to_dict`` drops the rest. ``why`` is always a human-readable explanation;
+    ``details`` holds the machine-readable parts of it (which query part matched which
+    reference part, and how).
+    """
+
+    kind: str
+    why: str
+    score: float = 1.0
+    # listed_entity / related_party
+    list: str | None = None
+    list_version: str | None = None
+    entry_id: str | None = None
+    entry_name: str | None = None
+    match: MatchBand | None = None
+    matched_name: str | None = None
+    # the date the entry took effect on its list (drives --as-of evaluation)
+    effective_date: date | None = None
+    # region
+    region: str | None = None
+    label: str | None = None
+    evidence: tuple[str, ...] = ()
+    # sector / goods_list
+    sector: str | None = None
+    hs_code: str | None = None
+    regime: str | None = None
+    good: str | None = None
+    country: str | None = None
+    # provenance
+    field: str | None = None
+    algorithm: str | None = None
+    details: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape: set fields only, dates as ISO strings."""
+        out: dict[str, Any] = {"kind": self.kind}
+        for name in _FINDING_ORDER:
+            value = getattr(self, name)
+            if value is None or value == ():
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif name == "evidence":
+                value = list(value)
+            elif name == "details":
+                value = {k: _jsonable(v) for k, v in value}
+            elif name == "score":
+                value = round(float(value), 4)
+            out[name] = value
+        out["why"] = self.why
+        return out
+
+
+_FINDING_ORDER: tuple[str, ...] = (
+    "list",
+    "list_version",
+    "entry_id",
+    "entry_name",
+    "matched_name",
+    "score",
+    "match",
+    "effective_date",
+    "region",
+    "label",
+    "evidence",
+    "sector",
+    "hs_code",
+    "regime",
+    "good",
+    "country",
+    "field",
+    "algorithm",
+    "details",
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a regime reached its outcome: the finding, the rule and the citation."""
+
+    text: str
+    rule: str
+    citation: str | None = None
+    finding_kind: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "rule": self.rule}
+        if self.citation:
+            out["citation"] = self.citation
+        if self.finding_kind:
+            out["finding_kind"] = self.finding_kind
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeOutcome:
+    """The outcome of one regime for one record, as of a date."""
+
+    regime: str
+    outcome: str
+    reasons: tuple[Reason, ...] = ()
+    evidence_needed: tuple[str, ...] = ()
+    effect: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "regime": self.regime,
+            "outcome": self.outcome,
+            "reasons": [r.text for r in self.reasons],
+        }
+        if self.reasons:
+            out["reason_details"] = [r.to_dict() for r in self.reasons]
+        if self.effect:
+            out["effect"] = self.effect
+        if self.evidence_needed:
+            out["evidence_needed"] = list(self.evidence_needed)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenResult:
+    """The screening output for one input row (DESIGN.md §3.2)."""
+
+    row: int
+    id: str
+    risk: Risk
+    findings: tuple[Finding, ...] = ()
+    regimes: tuple[RegimeOutcome, ...] = ()
+    errors: tuple[RowError, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+    country: str | None = None
+    country_inferred: bool = False
+    as_of: date | None = None
+    algorithms: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "row": self.row,
+            "risk": self.risk,
+            "findings": [f.to_dict() for f in self.findings],
+            "regimes": [r.to_dict() for r in self.regimes],
+            "errors": [str(e) for e in self.errors],
+        }
+        if self.country:
+            out["country"] = self.country
+            if self.country_inferred:
+                out["country_inferred"] = True
+        if self.as_of:
+            out["as_of"] = self.as_of.isoformat()
+        if self.algorithms:
+            out["algorithms"] = list(self.algorithms)
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """One entry of a reference list (an entity, a vessel, a region-wide order, a good).
+
+    Attributes:
+        list_id: the list's id (e.g. ``us_uflpa_entity_list``).
+        entry_id: stable id within the list.
+        name: the primary name as published.
+        aliases: other names as published (a/k/a, f/k/a, translations).
+        schema: ``Company``, ``Person``, ``Vessel``, ``Organization``, ``Region`` …
+        addresses: addresses as published.
+        countries: ISO 3166-1 alpha-2 codes where known.
+        programs: sanctions programmes / sub-lists (e.g. ``2(d)(2)(B)(ii)``, ``GLOMAG``).
+        effective_date: when the entry took effect (``None`` when the source does not say).
+        end_date: when it stopped applying (``None`` when still in force).
+        subsidiaries: the list names the entry "and subsidiaries" (related-party matching).
+        properties: further published facts (industry, merchandise, notices), as text pairs.
+        source: where the row came from.
+    """
+
+    list_id: str
+    entry_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    schema: str = "Company"
+    addresses: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    effective_date: date | None = None
+    end_date: date | None = None
+    subsidiaries: bool = False
+    properties: tuple[tuple[str, str], ...] = ()
+    source: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The primary name followed by every alias."""
+        return (self.name, *self.aliases)
+
+    def in_force(self, as_of: date) -> bool:
+        """Whether the entry applies on ``as_of`` (unknown start dates count as in force)."""
+        if self.effective_date and as_of < self.effective_date:
+            return False
+        return not (self.end_date and as_of >= self.end_date)
+
+    def prop(self, key: str) -> str | None:
+        for k, v in self.properties:
+            if k == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ListInfo:
+    """Manifest facts about one bundled or user list."""
+
+    list_id: str
+    title: str
+    publisher: str
+    source: str
+    snapshot_date: date | None
+    rows: int
+    entries: int
+    sha256: str
+    complete: bool
+    completeness_note: str | None = None
+    kind: str = "entities"  # entities | goods
+    user: bool = False
+
+    @property
+    def version(self) -> str:
+        """A short version label: snapshot date plus hash prefix."""
+        day = self.snapshot_date.isoformat() if self.snapshot_date else "undated"
+        return f"{day}#{self.sha256[:12]}"

@@ -1,0 +1,84 @@
+"""Access to the data files shipped inside the package (``laborlens/resources``).
+
+Reading the package's own resources is the one kind of reading the core does: they are part of
+the program, like its code. Everything user-supplied arrives through adapters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_PACKAGE = "laborlens.resources"
+
+
+class ResourceError(ValueError):
+    """A bundled or user-supplied resource file is malformed; the message names file and field."""
+
+
+def _path(name: str) -> Any:
+    return resources.files(_PACKAGE).joinpath(name)
+
+
+def exists(name: str) -> bool:
+    """Whether the resource ``name`` (a path relative to ``resources/``) is shipped."""
+    return bool(_path(name).is_file())
+
+
+def read_bytes(name: str) -> bytes:
+    """The raw bytes of a shipped resource."""
+    try:
+        return bytes(_path(name).read_bytes())
+    except FileNotFoundError as exc:
+        raise ResourceError(f"resource {name} is missing from the package") from exc
+
+
+def read_text(name: str) -> str:
+    return read_bytes(name).decode("utf-8")
+
+
+def sha256(name: str) -> str:
+    return hashlib.sha256(read_bytes(name)).hexdigest()
+
+
+@cache
+def read_json(name: str) -> Any:
+    """Parsed JSON of a shipped resource (cached: resources are immutable)."""
+    try:
+        return json.loads(read_text(name))
+    except json.JSONDecodeError as exc:
+        raise ResourceError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+
+
+@cache
+def read_yaml(name: str) -> Any:
+    """Parsed YAML of a shipped resource (cached)."""
+    try:
+        return yaml.safe_load(read_text(name))
+    except yaml.YAMLError as exc:
+        raise ResourceError(f"{name}: invalid YAML: {exc}") from exc
+
+
+def iter_jsonl(name: str) -> Iterator[dict[str, Any]]:
+    """Objects of a shipped JSON Lines resource."""
+    for n, line in enumerate(read_text(name).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ResourceError(f"{name} line {n}: invalid JSON: {exc.msg}") from exc
+
+
+def list_dir(folder: str) -> list[str]:
+    """Names of the files in a resource folder, sorted."""
+    base = _path(folder)
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if p.is_file())
