@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,6 +73,11 @@ class ListSet:
                 raise ListError(f"list id '{rl.info.list_id}' is already in use")
         return ListSet(self.lists + tuple(extra))
 
+    def replace(self, newer: Sequence[ReferenceList]) -> ListSet:
+        """This set with lists of the same id swapped for newer copies (e.g. downloaded ones)."""
+        by_id = {rl.info.list_id: rl for rl in newer}
+        return ListSet(tuple(by_id.get(rl.info.list_id, rl) for rl in self.lists))
+
     def versions(self) -> dict[str, str]:
         return {rl.info.list_id: rl.info.version for rl in self.lists}
 
@@ -115,25 +120,45 @@ def _info_from_json(obj: Mapping[str, Any]) -> ListInfo:
     )
 
 
+def lists_from_manifest(
+    manifest: Sequence[Mapping[str, Any]], read_text: Callable[[str], str], *, where: str
+) -> list[ReferenceList]:
+    """Lists described by a manifest, each file checked against its recorded hash and size.
+
+    Args:
+        manifest: the manifest objects (list_id, title, …, sha256, entries, file).
+        read_text: gives the text of a list file named in the manifest.
+        where: a label for messages (the folder the lists come from).
+    """
+    out = []
+    for obj in manifest:
+        info = _info_from_json(obj)
+        text = read_text(obj["file"])
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != info.sha256:
+            raise ListError(f"{where}/{obj['file']}: content does not match the manifest hash")
+        entries = tuple(
+            _entry_from_json(json.loads(line)) for line in text.splitlines() if line.strip()
+        )
+        if len(entries) != info.entries:
+            raise ListError(
+                f"{where}/{obj['file']}: {len(entries)} entries, manifest says {info.entries}"
+            )
+        out.append(ReferenceList(info, entries))
+    return out
+
+
 _BUNDLED: ListSet | None = None
 
 
 def load_bundled() -> ListSet:
     """The lists shipped with the package, checked against their manifest hashes."""
     global _BUNDLED  # noqa: PLW0603 - immutable, loaded once per process
-    if _BUNDLED is not None:
-        return _BUNDLED
-    lists = []
-    for obj in resources.read_json(_MANIFEST):
-        info = _info_from_json(obj)
-        name = f"lists/{obj['file']}"
-        if resources.sha256(name) != info.sha256:
-            raise ListError(f"{name}: content does not match the manifest hash (corrupt install?)")
-        entries = tuple(_entry_from_json(e) for e in resources.iter_jsonl(name))
-        if len(entries) != info.entries:
-            raise ListError(f"{name}: {len(entries)} entries, manifest says {info.entries}")
-        lists.append(ReferenceList(info, entries))
-    _BUNDLED = ListSet(tuple(lists))
+    if _BUNDLED is None:
+        manifest = resources.read_json(_MANIFEST)
+        lists = lists_from_manifest(
+            manifest, lambda f: resources.read_text(f"lists/{f}"), where="resources/lists"
+        )
+        _BUNDLED = ListSet(tuple(lists))
     return _BUNDLED
 
 

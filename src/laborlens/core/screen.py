@@ -103,8 +103,9 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
 def _with_source(error: RowError, record: Record) -> RowError:
     if error.row and error.source:
         return error
-    return RowError(error.message, error.column, error.row or record.row,
-                    error.source or record.source)
+    return RowError(
+        error.message, error.column, error.row or record.row, error.source or record.source
+    )
 
 
 def screen_batch(

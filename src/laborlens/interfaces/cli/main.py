@@ -7,11 +7,11 @@ import sys
 import typer
 
 from laborlens.interfaces.cli import (
+    evidence_cmd,
     lists_cmd,
     regimes_cmd,
     screen_cmd,
     trace_cmd,
-    evidence_cmd,
 )
 from laborlens.version import __version__
 
