@@ -11,6 +11,7 @@ from laborlens.interfaces.cli import (
     lists_cmd,
     regimes_cmd,
     screen_cmd,
+    serve_cmd,
     trace_cmd,
 )
 from laborlens.version import __version__
@@ -23,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, evidence_cmd):
+for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, evidence_cmd, serve_cmd):
     _module.register(app)
 
 
