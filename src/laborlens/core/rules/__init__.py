@@ -1,65 +1,112 @@
-"""Per-regime decisions (interim; see issue 5).
+"""Per-regime decisions from findings, as of a date, with reasons, citations and evidence.
 
-Public entry points (stable):
+Regimes are data (``resources/regimes/*.yaml``, one file per regime, validated on load; see
+docs/regimes.md). Public entry points (stable):
+
     load_regimes() -> RegimeSet
     evaluate(regimes, findings, *, country, as_of, inherited=()) -> tuple[RegimeOutcome, ...]
     risk_of(outcomes, findings) -> Risk
+    evidence_categories() -> list[EvidenceCategory]   # (id, label, source)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
 
-from laborlens.core.model import Finding, Reason, RegimeOutcome, Risk
+import yaml
 
-ALGORITHM = "rules-v0"
-REGIME_IDS = ("us_uflpa", "us_307", "eu_flr", "ca_forced_labour", "mx_forced_labour")
-_FROM = {"us_uflpa": date(2022, 6, 21), "us_307": date(1930, 6, 17), "eu_flr": date(2027, 12, 14),
-         "ca_forced_labour": date(2020, 7, 1), "mx_forced_labour": date(2023, 5, 18)}
+from laborlens.core import resources
+from laborlens.core.rules.evaluate import evaluate, risk_of
+from laborlens.core.rules.schema import (
+    OUTCOMES,
+    REGIME_IDS,
+    ChallengePath,
+    EvidenceCategory,
+    Regime,
+    RegimeError,
+    RegimeSet,
+    Rule,
+    SectorDesignation,
+    build_set,
+)
 
+ALGORITHM = "rules-v1"
 
-@dataclass(frozen=True, slots=True)
-class RegimeSet:
-    ids: tuple[str, ...]
+_FOLDER = "regimes"
+_EVIDENCE_FILE = "evidence_categories.yaml"
 
-
-def load_regimes() -> RegimeSet:
-    return RegimeSet(REGIME_IDS)
-
-
-def evaluate(regimes: RegimeSet, findings: Sequence[Finding], *, country: str | None,
-             as_of: date, inherited: Sequence[Finding] = ()) -> tuple[RegimeOutcome, ...]:
-    out = []
-    allf = [*findings, *inherited]
-    for rid in regimes.ids:
-        if as_of < _FROM[rid]:
-            out.append(RegimeOutcome(rid, "not_in_force"))
-            continue
-        reasons: list[Reason] = []
-        outcome = "no_trigger"
-        if rid == "us_uflpa":
-            for f in allf:
-                if f.kind == "region" and f.region == "CN-XJ":
-                    reasons.append(Reason("made in Xinjiang", "geography_xuar"))
-                if f.kind == "listed_entity" and f.list == "us_uflpa_entity_list":
-                    reasons.append(Reason(f"listed: {f.entry_name}", "entity_list"))
-            if reasons:
-                outcome = "presumption"
-        if rid == "us_307":
-            for f in allf:
-                if f.kind == "listed_entity" and f.list == "us_cbp_wro_findings":
-                    reasons.append(Reason(f"WRO/Finding: {f.entry_name}", "wro"))
-            if reasons:
-                outcome = "prohibited_entity"
-        out.append(RegimeOutcome(rid, outcome, tuple(reasons)))
-    return tuple(out)
+__all__ = [
+    "ALGORITHM",
+    "OUTCOMES",
+    "REGIME_IDS",
+    "ChallengePath",
+    "EvidenceCategory",
+    "Regime",
+    "RegimeError",
+    "RegimeSet",
+    "Rule",
+    "SectorDesignation",
+    "evaluate",
+    "evidence_categories",
+    "load_regimes",
+    "risk_of",
+]
 
 
-def risk_of(outcomes: Sequence[RegimeOutcome], findings: Sequence[Finding]) -> Risk:
-    if any(o.outcome in ("presumption", "prohibited_entity") for o in outcomes):
-        return "high"
-    if findings:
-        return "medium"
-    return "none"
+def _parse(name: str, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RegimeError(f"{name}: invalid YAML: {exc}") from exc
+
+
+@cache
+def _bundled() -> RegimeSet:
+    files = [f for f in resources.list_dir(_FOLDER) if f.endswith(".yaml") and f != _EVIDENCE_FILE]
+    docs = [(f, _parse(f, resources.read_text(f"{_FOLDER}/{f}"))) for f in files]
+    evidence = (
+        _EVIDENCE_FILE,
+        _parse(_EVIDENCE_FILE, resources.read_text(f"{_FOLDER}/{_EVIDENCE_FILE}")),
+    )
+    return build_set(docs, evidence)
+
+
+def load_regimes(
+    texts: Mapping[str, str] | None = None,
+    *,
+    evidence_text: str | None = None,
+    bundled: bool = True,
+) -> RegimeSet:
+    """The regimes, validated.
+
+    Args:
+        texts: optional regime files as ``{file name: YAML text}``, replacing the bundled ones
+            with the same name (or adding to them). Used to check a draft rule file; the core
+            does no file I/O, so the caller reads the file.
+        evidence_text: optional replacement for ``evidence_categories.yaml``.
+        bundled: start from the bundled regime files (default); ``False`` uses ``texts`` only.
+
+    Raises:
+        RegimeError: a file is malformed; the message names the file and the field.
+    """
+    if texts is None and evidence_text is None and bundled:
+        return _bundled()
+    merged: dict[str, Any] = {}
+    for f in resources.list_dir(_FOLDER) if bundled else ():
+        if f.endswith(".yaml") and f != _EVIDENCE_FILE:
+            merged[f] = resources.read_text(f"{_FOLDER}/{f}")
+    merged.update(texts or {})
+    docs = [(name, _parse(name, text)) for name, text in sorted(merged.items())]
+    ev_text = (
+        evidence_text
+        if evidence_text is not None
+        else resources.read_text(f"{_FOLDER}/{_EVIDENCE_FILE}")
+    )
+    return build_set(docs, (_EVIDENCE_FILE, _parse(_EVIDENCE_FILE, ev_text)))
+
+
+def evidence_categories() -> list[EvidenceCategory]:
+    """Every evidence category as ``(id, label, source)``, in file order (stable ids)."""
+    return list(_bundled().evidence)

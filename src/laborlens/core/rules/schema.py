@@ -1,0 +1,429 @@
+"""Regimes as data: the typed, validated form of ``resources/regimes/*.yaml``.
+
+Every regime file is checked on load; a malformed file raises :class:`RegimeError` whose message
+names the file and the field (``us_uflpa.yaml: rules[2].outcome: ...``). The loaded objects are
+frozen dataclasses (hashable, picklable) so a :class:`RegimeSet` can travel to worker processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from laborlens.core.resources import ResourceError
+
+#: The public regime ids, in output order (DESIGN.md §3.2).
+REGIME_IDS: tuple[str, ...] = (
+    "us_uflpa",
+    "us_307",
+    "eu_flr",
+    "ca_forced_labour",
+    "mx_forced_labour",
+)
+
+#: The outcome vocabulary, strongest first (docs/regimes.md).
+OUTCOMES: tuple[str, ...] = (
+    "presumption",
+    "prohibited_entity",
+    "elevated_risk",
+    "no_trigger",
+    "not_in_force",
+)
+#: Outcomes a rule may produce (the last two are the evaluator's own).
+RULE_OUTCOMES: tuple[str, ...] = ("presumption", "prohibited_entity", "elevated_risk")
+RISKS: tuple[str, ...] = ("high", "medium", "low")
+
+#: Finding attributes a rule condition may test (plus ``details.<key>``).
+FINDING_FIELDS: frozenset[str] = frozenset(
+    {"kind", "list", "region", "match", "regime", "sector", "good", "country", "field"}
+)
+#: Condition keys that are not finding attributes.
+SPECIAL_CONDITIONS: frozenset[str] = frozenset({"record_country", "sector_designated_by"})
+
+
+class RegimeError(ResourceError):
+    """A regime or evidence file is malformed; the message names the file and the field."""
+
+
+class EvidenceCategory(NamedTuple):
+    """One category of evidence (an id the evidence registry maps document types onto)."""
+
+    id: str
+    label: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengePath:
+    """A way to answer an outcome (e.g. UFLPA applicability review) and the evidence it needs."""
+
+    id: str
+    label: str
+    claim: str
+    evidence: tuple[str, ...]
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One test of a rule: ``key`` (finding field, ``details.x`` or special) in ``values``."""
+
+    key: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A trigger: when a finding meets every condition, the regime reaches ``outcome``."""
+
+    id: str
+    regime: str
+    conditions: tuple[Condition, ...]
+    outcome: str
+    risk: str
+    paths: tuple[str, ...]
+    text: str
+    citation: str
+    effective_from: date | None = None
+    effective_to: date | None = None
+    #: the finding kinds this rule can apply to (from its ``kind`` condition; empty = any)
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def qualified_id(self) -> str:
+        """``regime.rule`` — the id written into every :class:`Reason`."""
+        return f"{self.regime}.{self.id}"
+
+    def in_force(self, as_of: date) -> bool:
+        if self.effective_from and as_of < self.effective_from:
+            return False
+        return not (self.effective_to and as_of >= self.effective_to)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorDesignation:
+    """A sector a regime names (e.g. a UFLPA high-priority sector) and since when."""
+
+    sector: str
+    designated_on: date
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    """One regime, as data: dates, legal effect, burden, challenge paths and rules."""
+
+    id: str
+    name: str
+    jurisdiction: str
+    instrument: str
+    citation: str
+    enforcing_body: str
+    effective_from: date
+    effective_from_citation: str
+    effective_to: date | None
+    presumption: bool
+    burden: str
+    standard_of_proof: str
+    legal_effect: tuple[tuple[str, str], ...]
+    challenge_paths: tuple[ChallengePath, ...]
+    rules: tuple[Rule, ...]
+    sectors: tuple[SectorDesignation, ...] = ()
+    activities: tuple[str, ...] = ()
+    source_file: str = ""
+
+    def in_force(self, as_of: date) -> bool:
+        if as_of < self.effective_from:
+            return False
+        return not (self.effective_to and as_of >= self.effective_to)
+
+    def effect(self, outcome: str) -> str | None:
+        for k, v in self.legal_effect:
+            if k == outcome:
+                return v
+        return None
+
+    def path(self, path_id: str) -> ChallengePath:
+        for p in self.challenge_paths:
+            if p.id == path_id:
+                return p
+        raise KeyError(path_id)
+
+    def sector(self, name: str, as_of: date | None = None) -> SectorDesignation | None:
+        """The designation of ``name`` (in force on ``as_of`` when given), else ``None``."""
+        for s in self.sectors:
+            if s.sector == name and (as_of is None or s.designated_on <= as_of):
+                return s
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeSet:
+    """Every regime, in the public order, plus the evidence categories they refer to."""
+
+    regimes: tuple[Regime, ...]
+    evidence: tuple[EvidenceCategory, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.regimes)
+
+    def get(self, regime_id: str) -> Regime:
+        for r in self.regimes:
+            if r.id == regime_id:
+                return r
+        raise KeyError(f"unknown regime '{regime_id}'; known: {', '.join(self.ids)}")
+
+    def rule(self, qualified_id: str) -> Rule | None:
+        regime_id, _, rule_id = qualified_id.partition(".")
+        for r in self.regimes:
+            if r.id == regime_id:
+                for rule in r.rules:
+                    if rule.id == rule_id:
+                        return rule
+        return None
+
+    def label(self, category_id: str) -> str:
+        for c in self.evidence:
+            if c.id == category_id:
+                return c.label
+        return category_id
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Typed access to one parsed YAML mapping, with errors naming the file and the field."""
+
+    def __init__(self, file: str, data: Any, where: str = "") -> None:
+        self.file = file
+        self.where = where
+        if not isinstance(data, Mapping):
+            raise self.error("", f"expected a mapping, got {type(data).__name__}")
+        self.data: Mapping[str, Any] = data
+
+    def _field(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where and key else (self.where or key)
+
+    def error(self, key: str, message: str) -> RegimeError:
+        field = self._field(key)
+        return RegimeError(
+            f"{self.file}: field '{field}': {message}" if field else f"{self.file}: {message}"
+        )
+
+    def has(self, key: str) -> bool:
+        return key in self.data and self.data[key] is not None
+
+    def text(self, key: str, *, optional: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if optional:
+                return ""
+            raise self.error(key, "is required")
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(key, f"expected non-empty text, got {value!r}")
+        return value.strip()
+
+    def day(self, key: str, *, optional: bool = False) -> date | None:
+        value = self.data.get(key)
+        if value is None:
+            if optional:
+                return None
+            raise self.error(key, "is required (YYYY-MM-DD)")
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key)
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {value!r}")
+        return value
+
+    def texts(self, key: str, *, optional: bool = False) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None and optional:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.error(key, f"expected a list of text, got {value!r}")
+        return tuple(value)
+
+    def items(self, key: str, *, optional: bool = False) -> list[_Reader]:
+        value = self.data.get(key)
+        if value is None and optional:
+            return []
+        if not isinstance(value, list) or not value:
+            raise self.error(key, "expected a non-empty list")
+        return [_Reader(self.file, v, f"{self._field(key)}[{i}]") for i, v in enumerate(value)]
+
+    def mapping(self, key: str) -> Mapping[str, Any]:
+        value = self.data.get(key)
+        if not isinstance(value, Mapping) or not value:
+            raise self.error(key, "expected a non-empty mapping")
+        return value
+
+
+def parse_evidence(file: str, data: Any) -> tuple[EvidenceCategory, ...]:
+    """Validate the evidence-category file."""
+    top = _Reader(file, data)
+    out: list[EvidenceCategory] = []
+    seen: set[str] = set()
+    for item in top.items("categories"):
+        cid = item.text("id")
+        if cid in seen:
+            raise item.error("id", f"duplicate category id '{cid}'")
+        seen.add(cid)
+        item.texts("examples", optional=True)
+        out.append(EvidenceCategory(cid, item.text("label"), item.text("source")))
+    return tuple(out)
+
+
+def _condition(reader: _Reader, key: str, value: Any) -> Condition:
+    if (
+        key not in FINDING_FIELDS
+        and key not in SPECIAL_CONDITIONS
+        and not (key.startswith("details.") and len(key) > len("details."))
+    ):
+        known = ", ".join(sorted(FINDING_FIELDS | SPECIAL_CONDITIONS))
+        raise reader.error(f"when.{key}", f"unknown condition; use one of {known} or details.<key>")
+    values = tuple(value) if isinstance(value, list) else (value,)
+    if not values:
+        raise reader.error(f"when.{key}", "empty list of values")
+    for v in values:
+        if v is not None and not isinstance(v, str | bool | int | float):
+            raise reader.error(
+                f"when.{key}", f"values must be text, numbers, booleans or null: {v!r}"
+            )
+    if key == "sector_designated_by" and not all(v in REGIME_IDS for v in values):
+        raise reader.error(f"when.{key}", f"expected a regime id, got {value!r}")
+    return Condition(key, values)
+
+
+def parse_regime(file: str, data: Any, evidence_ids: frozenset[str]) -> Regime:
+    """Validate one regime file against the schema of docs/regimes.md."""
+    top = _Reader(file, data)
+    if top.data.get("schema_version") != 1:
+        raise top.error("schema_version", f"expected 1, got {top.data.get('schema_version')!r}")
+    regime_id = top.text("id")
+    if regime_id not in REGIME_IDS:
+        raise top.error("id", f"unknown regime id '{regime_id}'; expected one of {REGIME_IDS}")
+    effective_from = top.day("effective_from")
+    assert effective_from is not None
+    effective_to = top.day("effective_to", optional=True)
+    if effective_to and effective_to <= effective_from:
+        raise top.error("effective_to", "must be after effective_from")
+
+    effects = top.mapping("legal_effect")
+    for k, v in effects.items():
+        if k not in OUTCOMES:
+            raise top.error(f"legal_effect.{k}", f"unknown outcome; expected one of {OUTCOMES}")
+        if not isinstance(v, str) or not v.strip():
+            raise top.error(f"legal_effect.{k}", "expected non-empty text")
+
+    paths: list[ChallengePath] = []
+    for p in top.items("challenge_paths"):
+        ev = p.texts("evidence")
+        for e in ev:
+            if e not in evidence_ids:
+                raise p.error("evidence", f"unknown evidence category '{e}'")
+        paths.append(
+            ChallengePath(p.text("id"), p.text("label"), p.text("claim"), ev, p.text("citation"))
+        )
+    path_ids = {p.id for p in paths}
+
+    sectors: list[SectorDesignation] = []
+    for s in top.items("high_priority_sectors", optional=True):
+        on = s.day("designated_on")
+        assert on is not None
+        sectors.append(SectorDesignation(s.text("sector"), on, s.text("citation")))
+
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for r in top.items("rules"):
+        rid = r.text("id")
+        if rid in seen:
+            raise r.error("id", f"duplicate rule id '{rid}'")
+        seen.add(rid)
+        when = r.mapping("when")
+        conditions = tuple(_condition(r, str(k), v) for k, v in when.items())
+        outcome = r.text("outcome")
+        if outcome not in RULE_OUTCOMES:
+            raise r.error("outcome", f"'{outcome}' is not one of {RULE_OUTCOMES}")
+        if outcome not in effects:
+            raise r.error("outcome", f"no legal_effect.{outcome} for this regime")
+        risk = r.text("risk")
+        if risk not in RISKS:
+            raise r.error("risk", f"'{risk}' is not one of {RISKS}")
+        if (outcome == "elevated_risk") == (risk == "high"):
+            raise r.error(
+                "risk",
+                "presumption/prohibited_entity rules are high; elevated_risk is medium or low",
+            )
+        rule_paths = r.texts("paths")
+        for p_id in rule_paths:
+            if p_id not in path_ids:
+                raise r.error("paths", f"unknown challenge path '{p_id}'")
+        rules.append(
+            Rule(
+                id=rid,
+                regime=regime_id,
+                conditions=conditions,
+                outcome=outcome,
+                risk=risk,
+                paths=rule_paths,
+                text=r.text("text"),
+                citation=r.text("citation"),
+                effective_from=r.day("effective_from", optional=True),
+                effective_to=r.day("effective_to", optional=True),
+                kinds=next(
+                    (tuple(str(v) for v in c.values) for c in conditions if c.key == "kind"), ()
+                ),
+            )
+        )
+    return Regime(
+        id=regime_id,
+        name=top.text("name"),
+        jurisdiction=top.text("jurisdiction"),
+        instrument=top.text("instrument"),
+        citation=top.text("citation"),
+        enforcing_body=top.text("enforcing_body"),
+        effective_from=effective_from,
+        effective_from_citation=top.text("effective_from_citation"),
+        effective_to=effective_to,
+        presumption=top.flag("presumption"),
+        burden=top.text("burden"),
+        standard_of_proof=top.text("standard_of_proof"),
+        legal_effect=tuple((str(k), str(v).strip()) for k, v in effects.items()),
+        challenge_paths=tuple(paths),
+        rules=tuple(rules),
+        sectors=tuple(sectors),
+        activities=top.texts("activities", optional=True),
+        source_file=file,
+    )
+
+
+def build_set(regime_docs: Sequence[tuple[str, Any]], evidence_doc: tuple[str, Any]) -> RegimeSet:
+    """Validate parsed documents into a :class:`RegimeSet` (every public regime exactly once)."""
+    evidence = parse_evidence(*evidence_doc)
+    ids = frozenset(c.id for c in evidence)
+    by_id: dict[str, Regime] = {}
+    for file, data in regime_docs:
+        regime = parse_regime(file, data, ids)
+        if regime.id in by_id:
+            raise RegimeError(
+                f"{file}: field 'id': regime '{regime.id}' is already defined in "
+                f"{by_id[regime.id].source_file}"
+            )
+        by_id[regime.id] = regime
+    missing = [r for r in REGIME_IDS if r not in by_id]
+    if missing:
+        raise RegimeError(f"regimes: no file defines {', '.join(missing)}")
+    return RegimeSet(tuple(by_id[r] for r in REGIME_IDS), evidence)
