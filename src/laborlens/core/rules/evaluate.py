@@ -184,6 +184,8 @@ def risk_of(
     ``presumption`` or ``prohibited_entity`` in any regime -> ``high``; otherwise the highest
     ``risk`` of the rules behind any ``elevated_risk`` (``medium`` or ``low``); otherwise ``low``
     when there are findings no rule applies to (e.g. a user-list match), else ``none``.
+    Region findings for provinces other than Xinjiang are information only (where a supplier
+    is), not a risk signal, so they never raise ``low`` on their own.
     """
     if regimes is None:
         from laborlens.core.rules import load_regimes  # late: avoids an import cycle
@@ -199,4 +201,9 @@ def risk_of(
                 best = max(best, RISK_ORDER[rule.risk] if rule else RISK_ORDER["medium"])
     if best:
         return "medium" if best >= RISK_ORDER["medium"] else "low"
-    return "low" if findings else "none"
+    return "low" if any(not _informational(f) for f in findings) else "none"
+
+
+def _informational(finding: Finding) -> bool:
+    """A finding that locates or describes but signals no forced-labour risk by itself."""
+    return finding.kind == "region" and finding.region != "CN-XJ"
