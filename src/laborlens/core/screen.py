@@ -76,7 +76,9 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
             extra=record.extra,
             as_of=as_of,
         )
-    findings: list[Finding] = list(names.match_names(index.names, record, as_of))
+    named = names.match_record(index.names, record, as_of)
+    findings: list[Finding] = list(named.findings)
+    errors.extend(named.errors)
     place = geo.locate(index.gazetteer, record)
     findings.extend(place.findings)
     errors.extend(place.errors)

@@ -1,68 +1,456 @@
-"""Name matching of records against list entries (interim exact matcher; see issue 3).
+"""Cross-script name matching of records against list entries (``names-v1``; issue 3).
 
-Public entry points (stable; the screening pipeline calls only these):
+Public entry points (stable; the screening pipeline calls these):
     build_name_index(entries, infos) -> NameIndex
-    match_names(index, record, as_of) -> list[Finding]
+    match_names(index, record, as_of, config=None) -> list[Finding]
+    match_record(index, record, as_of, config=None) -> NameResult (findings and row errors)
+    compare_names(index, a, b) -> Comparison (two free-text names, for tests and ``trace``)
+
+See docs/names.md for the algorithm, the bands and the thresholds.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
-from laborlens.core.model import Finding, ListEntry, ListInfo, Record
-
-ALGORITHM = "names-v0"
-
-_LEGAL = re.compile(
-    r"\b(co|company|ltd|limited|inc|corp|corporation|llc|group|joint stock)\b|有限公司|股份|集团"
+from laborlens.core.model import Finding, ListEntry, MatchBand, Record, RowError
+from laborlens.core.names.analysis import (
+    Lexicon,
+    NameAnalysis,
+    Token,
+    analyse,
+    load_lexicon,
+)
+from laborlens.core.names.compare import Comparison, Part, compare
+from laborlens.core.names.index import (
+    NameIndex,
+    RefName,
+    build_name_index,
+    normalize_registration,
+    query_keys,
 )
 
+ALGORITHM = "names-v1"
 
-def normalize(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(r"[^\w\s]", " ", text)
-    text = _LEGAL.sub(" ", text)
-    return " ".join(text.split())
+__all__ = [
+    "ALGORITHM",
+    "Comparison",
+    "Lexicon",
+    "MatchConfig",
+    "NameAnalysis",
+    "NameIndex",
+    "NameResult",
+    "Token",
+    "analyse",
+    "build_name_index",
+    "compare_names",
+    "load_lexicon",
+    "match_names",
+    "match_record",
+]
 
 
 @dataclass(frozen=True, slots=True)
-class NameIndex:
-    by_key: Mapping[str, tuple[tuple[ListEntry, str], ...]]
-    versions: Mapping[str, str]
+class MatchConfig:
+    """Thresholds and limits of ``names-v1`` (documented in docs/names.md).
+
+    Attributes:
+        strong: score from which a match is ``strong``.
+        possible: score from which a match is ``possible`` (below: no finding).
+        related: minimum share of a listed entry's distinctive core the record must carry for a
+            ``related_party`` finding.
+        max_candidates: reference names fully compared per query name (after blocking).
+        max_posting: blocking keys shared by more reference names than this are not used to
+            generate candidates (they still count in the score), unless no other key exists.
+        generate_share: only tokens carrying at least this share of the query's weight
+            generate candidates (and any token shared by at most 16 reference names; the
+            query's most distinctive word up to 5 × ``max_posting``).
+        max_name_chars: longer names are cut (with a row error) before analysis.
+        persons_vs_orgs: also compare names that look like organisations with person entries.
+    """
+
+    strong: float = 0.86
+    possible: float = 0.70
+    related: float = 0.99
+    max_candidates: int = 10
+    max_posting: int = 60
+    generate_share: float = 0.15
+    max_name_chars: int = 512
+    persons_vs_orgs: bool = False
 
 
-def build_name_index(entries: Iterable[ListEntry], infos: Mapping[str, ListInfo]) -> NameIndex:
-    by_key: dict[str, list[tuple[ListEntry, str]]] = {}
-    for e in entries:
-        if e.schema in ("Order", "Good"):
-            continue
-        for n in e.names():
-            key = normalize(n)
-            if key:
-                by_key.setdefault(key, []).append((e, n))
-    return NameIndex({k: tuple(v) for k, v in by_key.items()},
-                     {k: v.version for k, v in infos.items()})
+DEFAULT_CONFIG = MatchConfig()
 
 
-def match_names(index: NameIndex, record: Record, as_of: date) -> list[Finding]:
-    out: list[Finding] = []
-    seen: set[tuple[str, str]] = set()
-    for q in (record.name, *record.aliases):
-        if not q:
-            continue
-        for entry, ref in index.by_key.get(normalize(q), ()):
-            if not entry.in_force(as_of) or (entry.list_id, entry.entry_id) in seen:
+@dataclass(frozen=True, slots=True)
+class NameResult:
+    """Findings and per-row errors of name matching for one record."""
+
+    findings: tuple[Finding, ...]
+    errors: tuple[RowError, ...]
+
+
+def compare_names(index: NameIndex, a: str, b: str) -> Comparison:
+    """Compare two free-text names with the index's token statistics."""
+    qa = analyse(a, index.lexicon)
+    qb = analyse(b, index.lexicon)
+    return compare(qa, index.query_weights(qa), qb, index.query_weights(qb))
+
+
+def band(score: float, config: MatchConfig = DEFAULT_CONFIG) -> MatchBand | None:
+    """``strong``, ``possible`` or ``None`` for a score."""
+    if score >= config.strong:
+        return "strong"
+    if score >= config.possible:
+        return "possible"
+    return None
+
+
+def candidates(
+    index: NameIndex, q: NameAnalysis, qw: list[float], config: MatchConfig
+) -> list[int]:
+    """Reference names worth comparing with a query (blocking; see index.py).
+
+    Keys of tokens that carry at least ``generate_share`` of the query's weight generate
+    candidates; lighter tokens (a region, a generic industry word) only add to the evidence of
+    candidates found otherwise. Candidates whose optimistic Dice bound stays under the
+    ``possible`` threshold are dropped (unless they could be a listed parent of the query).
+    """
+    acc: dict[int, float] = {}
+    wq = sum(qw)
+    groups = query_keys(q, index.postings)
+    fallback: tuple[int, ...] | None = None
+    forced: set[int] = set()
+    later: list[tuple[float, set[int]]] = []
+    heavy: list[tuple[float, str]] = []
+    # the query's most distinctive word always generates candidates (up to a hard cap), so a
+    # name made only of common words ("Beirut Trade SAL") still finds its entry
+    top = max(range(len(qw)), key=lambda i: (q.tokens[i].role != "legal", qw[i]), default=-1)
+    for ti, keys in groups:
+        weight = qw[ti] if ti >= 0 else 0.5 * wq
+        hit: set[int] = set()
+        for key in keys:
+            post = index.postings.get(key)
+            if not post:
                 continue
-            seen.add((entry.list_id, entry.entry_id))
-            out.append(Finding(
-                kind="listed_entity", list=entry.list_id,
-                list_version=index.versions.get(entry.list_id), entry_id=entry.entry_id,
-                entry_name=entry.name, matched_name=ref, score=1.0, match="strong",
-                effective_date=entry.effective_date, field="name", algorithm=ALGORITHM,
-                why=f"name '{q}' equals '{ref}' after normalisation",
-            ))
-    return out
+            limit = 5 * config.max_posting if ti == top else 0
+            if len(post) > max(config.max_posting, limit):
+                if fallback is None or len(post) < len(fallback):
+                    fallback = post
+                continue
+            hit.update(post)
+            if key.startswith("I:"):
+                forced.update(post)  # an abbreviation: its weight is only known on comparison
+        if not hit:
+            if ti >= 0 and weight > 0:
+                # a word too common to generate candidates still counts for the ones found
+                heavy.append((weight, q.tokens[ti].key))
+            continue
+        # light tokens generate candidates only when that is cheap (few reference names share
+        # them): "Western Gold" is found by its two lexicon words
+        if weight >= config.generate_share * wq or len(hit) <= 16:
+            for ri in hit:
+                acc[ri] = acc.get(ri, 0.0) + weight
+        else:
+            later.append((weight, hit))
+    if not acc and fallback is not None:
+        acc = dict.fromkeys(fallback, 0.0)
+    for weight, hit in later:
+        for ri in hit:
+            if ri in acc:
+                acc[ri] += weight
+    if heavy:
+        for ri in acc:
+            ref_keys = index.refs[ri].keys
+            for weight, key in heavy:
+                if key in ref_keys:
+                    acc[ri] += weight
+    scored: list[tuple[float, int]] = []
+    possible = config.possible
+    # containment needs every distinctive query part (core, number, industry, region) found
+    contained_q = 0.9 * sum(
+        w
+        for w, t in zip(qw, q.tokens, strict=True)
+        if t.role in ("core", "number", "industry", "region")
+    ) or float("inf")
+    refs = index.refs
+    for ri, got in acc.items():
+        ref = refs[ri]
+        total = wq + ref.total
+        # Dice bound when every shared key matches exactly (a fuzzy part scores less)
+        bound = 2.0 * got / total if total > 0 else 0.0
+        if ri in forced:
+            # an abbreviation's weight is only known on comparison; rank it after candidates
+            # whose shared words already promise a match
+            bound = max(bound, possible)
+        if (
+            bound >= possible
+            or got >= contained_q  # the query may be wholly inside the reference name
+            or (ref.core_total > 0 and got >= 0.8 * ref.core_total)  # or the reverse
+        ):
+            scored.append((bound, ri))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [ri for _, ri in scored[: config.max_candidates]]
+
+
+def _part_text(a: NameAnalysis, idx: tuple[int, ...]) -> str:
+    return " ".join(a.tokens[i].text for i in idx)
+
+
+_HOW_WORDS = {
+    "literal": "same word",
+    "translation": "lexicon translation",
+    "pinyin": "pinyin of the Han",
+    "pinyin_fuzzy": "pinyin syllables with brand spelling",
+    "joined": "same letters written together/apart",
+    "initialism": "abbreviation of",
+    "fuzzy": "typo-tolerant match",
+    "legal_form": "legal form",
+}
+
+
+def explain(q: NameAnalysis, r: NameAnalysis, cmp: Comparison) -> tuple[str, list[dict[str, Any]]]:
+    """A human sentence and machine-readable parts for a comparison."""
+    bits: list[str] = []
+    parts: list[dict[str, Any]] = []
+    for p in cmp.parts:
+        qt, rt = _part_text(q, p.query), _part_text(r, p.reference)
+        role = q.tokens[p.query[0]].role
+        parts.append(
+            {"query": qt, "reference": rt, "how": p.how, "role": role, "sim": round(p.sim, 3)}
+        )
+        if p.how == "legal_form":
+            continue
+        how = _HOW_WORDS.get(p.how, p.how)
+        sim = "" if p.sim >= 1.0 else f", {p.sim:.2f}"
+        bits.append(f"'{qt}'→'{rt}' ({role}: {how}{sim})")
+    text = "; ".join(bits) if bits else "no distinctive part matched"
+    if cmp.penalties:
+        text += "; lowered for " + ", ".join(x.replace("_", " ") for x in cmp.penalties)
+    return text, parts
+
+
+def _finding(  # noqa: PLR0917 - an internal constructor, called in three places
+    kind: str,
+    index: NameIndex,
+    entry: ListEntry,
+    matched: str,
+    field: str,
+    score: float,
+    match: MatchBand | None,
+    why: str,
+    details: Sequence[tuple[str, Any]],
+) -> Finding:
+    return Finding(
+        kind=kind,
+        why=why,
+        score=round(score, 4),
+        list=entry.list_id,
+        list_version=index.versions.get(entry.list_id),
+        entry_id=entry.entry_id,
+        entry_name=entry.name,
+        match=match,
+        matched_name=matched,
+        effective_date=entry.effective_date,
+        field=field,
+        algorithm=ALGORITHM,
+        details=tuple(details),
+    )
+
+
+@lru_cache(maxsize=32768)
+def _analyse_cached(text: str, lexicon: Lexicon, max_chars: int) -> NameAnalysis:
+    # supplier masters and bills of lading repeat the same names many times
+    return analyse(text, lexicon, max_chars)
+
+
+_DISTINCT_ROLES = frozenset({"core", "number", "industry", "region"})
+
+
+def _is_person_entry(entry: ListEntry) -> bool:
+    return entry.schema == "Person"
+
+
+def match_record(
+    index: NameIndex, record: Record, as_of: date, config: MatchConfig | None = None
+) -> NameResult:
+    """Match a record's name, aliases and registration id against the index.
+
+    Returns at most one finding per list entry (its best-scoring name pair), ``listed_entity``
+    findings first, and row errors for unusable names (empty after cleaning, only legal forms
+    or punctuation, cut because too long).
+    """
+    cfg = config or DEFAULT_CONFIG
+    errors: list[RowError] = []
+    best: dict[int, tuple[float, Finding]] = {}
+    related: dict[int, tuple[float, Finding]] = {}
+
+    if record.registration_id:
+        reg = normalize_registration(record.registration_id)
+        for ei in index.registration.get(reg, ()):
+            entry = index.entries[ei]
+            if not entry.in_force(as_of):
+                continue
+            why = (
+                f"registration id '{record.registration_id}' equals the listed registration id "
+                f"of '{entry.name}' ({entry.list_id})"
+            )
+            best[ei] = (
+                2.0,
+                _finding(
+                    "listed_entity",
+                    index,
+                    entry,
+                    entry.prop("registration_id") or reg,
+                    "registration_id",
+                    1.0,
+                    "strong",
+                    why,
+                    (("feature", "registration_id"), ("query", record.registration_id)),
+                ),
+            )
+
+    queries: list[tuple[str, str]] = []
+    if record.name:
+        queries.append(("name", record.name))
+    queries.extend(("aliases", a) for a in record.aliases if a)
+    for column, text in queries:
+        if len(text) > cfg.max_name_chars:
+            errors.append(
+                RowError(
+                    f"{column} is {len(text)} characters long; only the first "
+                    f"{cfg.max_name_chars} were screened",
+                    column,
+                    record.row,
+                    record.source,
+                )
+            )
+        q = _analyse_cached(text, index.lexicon, cfg.max_name_chars)
+        if not q.distinctive:
+            errors.append(
+                RowError(
+                    f"{column} '{text[:60]}' has no distinctive part (only punctuation, legal "
+                    "forms or generic words); it was not matched against the lists",
+                    column,
+                    record.row,
+                    record.source,
+                )
+            )
+            continue
+        qw = index.query_weights(q)
+        is_org = q.looks_like_org
+        for ri in candidates(index, q, qw, cfg):
+            ref: RefName = index.refs[ri]
+            entry = index.entries[ref.entry]
+            if _is_person_entry(entry) and is_org and not cfg.persons_vs_orgs:
+                continue
+            if not entry.in_force(as_of):
+                continue
+            cmp = compare(q, qw, ref.analysis, list(ref.weights))
+            level = band(cmp.score, cfg)
+            # the whole listed name inside the record's name, plus distinctive words of its own:
+            # a subsidiary, branch or project of the listed entity rather than the entity
+            ref_inside = (
+                cmp.ref_coverage >= 0.95
+                and cmp.query_extra_core > 0
+                and cmp.ref_core_coverage >= cfg.related
+            )
+            if level is not None and not (ref_inside and level != "strong"):
+                prev = best.get(ref.entry)
+                if prev is not None and prev[0] >= cmp.score:
+                    continue
+                text_why, parts = explain(q, ref.analysis, cmp)
+                why = (
+                    f"{column} '{text}' matches '{ref.name}' ({ref.field} of {entry.list_id} "
+                    f"entry) with score {cmp.score:.2f} [{level}]: {text_why}"
+                )
+                details: tuple[tuple[str, Any], ...] = (
+                    ("query", text),
+                    ("query_field", column),
+                    ("parts", tuple(parts)),
+                    ("penalties", cmp.penalties),
+                    ("scripts", q.scripts),
+                )
+                best[ref.entry] = (
+                    cmp.score,
+                    _finding(
+                        "listed_entity",
+                        index,
+                        entry,
+                        ref.name,
+                        ref.field,
+                        cmp.score,
+                        level,
+                        why,
+                        details,
+                    ),
+                )
+                continue
+            # related party: the record carries the whole distinctive core of an entry listed
+            # "and subsidiaries", or the whole name of a listed (parent) entry plus more
+            if _is_person_entry(entry) or ref.core_total <= 0:
+                continue
+            if cmp.ref_core_coverage < cfg.related or cmp.query_extra_core <= 0:
+                continue
+            # a listed parent must be named by two or more distinctive words: a one-word name
+            # (CAMEL, TIMBER CORPORATION) inside a longer name says nothing about ownership
+            whole = cmp.ref_coverage >= 0.95 and (
+                sum(1 for t in ref.analysis.tokens if t.role in _DISTINCT_ROLES) >= 2
+            )
+            if not (entry.subsidiaries or whole):
+                continue
+            score = round(0.5 + 0.3 * cmp.ref_coverage, 4)
+            prev_rel = related.get(ref.entry)
+            if prev_rel is not None and prev_rel[0] >= score:
+                continue
+            text_why, parts = explain(q, ref.analysis, cmp)
+            reason = (
+                "listed with its subsidiaries"
+                if entry.subsidiaries
+                else "the record's name contains the listed name plus more (a possible "
+                "subsidiary or branch of the listed entity)"
+            )
+            why = (
+                f"{column} '{text}' carries the distinctive core of '{ref.name}' "
+                f"({entry.list_id}), {reason}: {text_why}"
+            )
+            rel_details: tuple[tuple[str, Any], ...] = (
+                ("query", text),
+                ("query_field", column),
+                ("parts", tuple(parts)),
+                ("ref_core_coverage", round(cmp.ref_core_coverage, 3)),
+                ("basis", "subsidiaries" if entry.subsidiaries else "parent_name"),
+            )
+            related[ref.entry] = (
+                score,
+                _finding(
+                    "related_party",
+                    index,
+                    entry,
+                    ref.name,
+                    ref.field,
+                    score,
+                    None,
+                    why,
+                    rel_details,
+                ),
+            )
+    findings = [f for _, f in sorted(best.values(), key=lambda x: -x[0])]
+    findings += [
+        f for ei, (_, f) in sorted(related.items(), key=lambda x: -x[1][0]) if ei not in best
+    ]
+    return NameResult(tuple(findings), tuple(errors))
+
+
+def match_names(
+    index: NameIndex, record: Record, as_of: date, config: MatchConfig | None = None
+) -> list[Finding]:
+    """Findings (``listed_entity`` / ``related_party``) for one record; see :func:`match_record`."""
+    return list(match_record(index, record, as_of, config).findings)
+
+
+__all__ += ["Part", "RefName", "band", "candidates", "explain"]
