@@ -1,9 +1,149 @@
-"""Placeholder: this command group is being written."""
+"""``laborlens trace``: trace a supply chain to its origins (DESIGN.md §3.3).
+
+Thin: read the chain, call :func:`laborlens.ops.tracing.trace`, render JSON Lines, SVG or HTML.
+Exit 0 when the trace ran (whatever it found), 2 for unusable input or arguments with one message
+naming the file, row and column. Row-level problems are reported in the output (each node's
+``errors``) and summarised on stderr; ``--strict`` turns them into exit code 2.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from laborlens.adapters.io.chain import ChainInputError
+from laborlens.adapters.io.chain_views import render_html, render_svg
+from laborlens.core.chain import TraceResult
+from laborlens.core.lists import ListError
+from laborlens.core.model import RowError
+from laborlens.core.resources import ResourceError
+from laborlens.ops.tracing import load_chain, trace
+
+_FORMATS = ("jsonl", "html", "svg")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"laborlens trace: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None or not value.strip():
+        return date.today()
+    text = value.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--as-of: '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+def _report(errors: Sequence[RowError]) -> None:
+    typer.echo(f"laborlens trace: {len(errors)} input problem(s):", err=True)
+    for err in errors[:20]:
+        typer.echo(f"  {err}", err=True)
+    if len(errors) > 20:
+        typer.echo(f"  … {len(errors) - 20} more (see each node's errors)", err=True)
+
+
+def render(result: TraceResult, fmt: str) -> str:
+    """The trace in one of ``jsonl``, ``html``, ``svg``."""
+    if fmt == "svg":
+        return render_svg(result)
+    if fmt == "html":
+        return render_html(result)
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.iter_dicts())
+
+
+def trace_command(  # noqa: PLR0917 - one parameter per CLI option
+    chain: Annotated[
+        Path,
+        typer.Argument(
+            help='The chain: a JSON file {"nodes", "edges"}, a folder with nodes.csv and '
+            "edges.csv, or FollowTheMoney entities (.jsonl/.ftm).",
+            show_default=False,
+        ),
+    ],
+    list_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--list-file",
+            help="Add a user list CSV (id,name,aliases,address,country,registration_id). "
+            "Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Evaluate lists, regimes and shipments as of YYYY-MM-DD (default today).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="Output format: jsonl, html or svg."),
+    ] = "jsonl",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here instead of standard output.", show_default=False
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 2 when any input row has a problem."),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, help="Screening processes."),
+    ] = 1,
+) -> None:
+    """Trace every input of a supply chain to its origin and decide per regime for each node."""
+    fmt = fmt.strip().lower()
+    if fmt not in _FORMATS:
+        raise _fail(f"--format: '{fmt}' is not one of {', '.join(_FORMATS)}")
+    try:
+        day = _as_of(as_of)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        built = load_chain(chain)
+        if strict and built.errors:
+            _report(built.errors)
+            raise typer.Exit(2)
+        result = trace(built, as_of=day, list_files=list_file or (), workers=workers)
+    except (ChainInputError, ListError, ResourceError) as exc:
+        raise _fail(f"{chain}: {exc}" if str(chain) not in str(exc) else str(exc)) from None
+    if result.errors:
+        _report(result.errors)
+        if strict:
+            raise typer.Exit(2)
+    text = render(result, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
+    tainted = sum(1 for n in result.nodes if n.tainted)
+    typer.echo(
+        f"traced {len(result.nodes)} nodes, {len(result.edges)} edges; {tainted} tainted; "
+        f"written to {output}",
+        err=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add ``trace`` to the app."""
+    app.command("trace")(trace_command)

@@ -1,0 +1,328 @@
+"""Readers for supply chains: JSON ``{"nodes", "edges"}``, a folder with ``nodes.csv`` and
+``edges.csv``, and FollowTheMoney entities (JSON Lines or a JSON array).
+
+File-level problems (missing file, invalid JSON, no ``from``/``to`` columns) raise
+:class:`ChainInputError` with a message naming the file (and line/column where it helps). Row-level
+problems become :class:`~laborlens.core.model.RowError` s on the returned chain (see
+:func:`laborlens.core.chain.build_chain`).
+
+FollowTheMoney mapping (https://followthemoney.tech/explorer/):
+
+- ``LegalEntity``, ``Company``, ``Organization``, ``PublicBody``, ``Person`` → nodes (``name``,
+  ``alias``/``previousName``/``weakAlias`` → aliases, ``address`` or the linked ``Address``
+  entity's ``full`` → address, ``country``/``jurisdiction``/``mainCountry`` → country,
+  ``registrationNumber``/``taxNumber``/``idNumber`` → registration_id, ``phone``, ``sector`` →
+  role);
+- ``Ownership`` (``owner`` → ``asset``) → ``ownership`` edges; ``Directorship``
+  (``director`` → ``organization``) → ``control`` edges;
+- ``Payment`` (goods flow from ``beneficiary`` to ``payer``; ``amount`` → value, ``purpose`` or
+  ``summary`` → product, ``date``) and ``UnknownLink`` whose ``role`` names a supply/trade
+  relation (``subject`` supplies ``object``) → material edges.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from laborlens.core.chain import Chain, build_chain
+from laborlens.core.lists import ReferenceList, user_list
+from laborlens.core.model import RowError
+
+
+class ChainInputError(ValueError):
+    """The chain input cannot be used at all; the message names the file."""
+
+
+_ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
+_NODE_SCHEMAS = {"LegalEntity", "Company", "Organization", "PublicBody", "Person"}
+_SUPPLY_WORDS = ("suppl", "vendor", "ship", "sell", "sale", "trade", "export", "import")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ChainInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    for enc in _ENCODINGS:
+        if enc == "utf-16":
+            continue
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ChainInputError(f"{path}: text is neither UTF-8, UTF-16 nor GB18030")
+
+
+def _csv_rows(path: Path, required: Sequence[str] = ()) -> list[dict[str, Any]]:
+    text = _read_text(path)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ChainInputError(f"{path}: empty file (a header row is needed)")
+    try:
+        dialect: Any = csv.Sniffer().sniff(lines[0], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(lines, dialect=dialect)
+    header = [(h or "").strip().lower() for h in reader.fieldnames or ()]
+    for col in required:
+        alts = _REQUIRED_ALTS.get(col, (col,))
+        if not any(a in header for a in alts):
+            raise ChainInputError(
+                f"{path}: row 1: no column '{col}' (header has: {', '.join(header) or 'nothing'})"
+            )
+    return [dict(r) for r in reader]
+
+
+_REQUIRED_ALTS: dict[str, tuple[str, ...]] = {
+    "from": ("from", "source", "src", "from_id", "supplier", "seller"),
+    "to": ("to", "target", "dst", "to_id", "buyer", "customer"),
+}
+
+
+def _check_edge_keys(rows: Sequence[Mapping[str, Any]], where: str) -> None:
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise ChainInputError(f"{where}: edge {n} is not an object")
+    if rows:
+        keys = {str(k).strip().lower() for r in rows for k in r}
+        for col, alts in _REQUIRED_ALTS.items():
+            if not keys & set(alts):
+                raise ChainInputError(f"{where}: no edge has a '{col}' field")
+
+
+def read_chain_json(path: Path) -> Chain:
+    """A chain from a JSON file ``{"nodes": [...], "edges": [...]}`` (or an FtM array)."""
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ChainInputError(
+            f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    if isinstance(data, list):
+        return chain_from_ftm(data, source=str(path))
+    if not isinstance(data, dict) or "nodes" not in data:
+        raise ChainInputError(f'{path}: expected an object with "nodes" and "edges" arrays')
+    nodes, edges = data.get("nodes"), data.get("edges") or []
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        raise ChainInputError(f'{path}: "nodes" and "edges" must be arrays')
+    for n, row in enumerate(nodes, start=1):
+        if not isinstance(row, Mapping):
+            raise ChainInputError(f"{path}: node {n} is not an object")
+    _check_edge_keys(edges, str(path))
+    return build_chain(nodes, edges, nodes_source=f"{path} nodes", edges_source=f"{path} edges")
+
+
+def read_chain_folder(folder: Path) -> Chain:
+    """A chain from a folder with ``nodes.csv`` and ``edges.csv``."""
+    nodes_p, edges_p = folder / "nodes.csv", folder / "edges.csv"
+    for p in (nodes_p, edges_p):
+        if not p.is_file():
+            raise ChainInputError(
+                f"{folder}: missing {p.name} (a chain folder needs nodes.csv and edges.csv)"
+            )
+    nodes = _csv_rows(nodes_p)
+    edges = _csv_rows(edges_p, ("from", "to"))
+    return build_chain(nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p))
+
+
+def _iter_ftm_lines(path: Path) -> Iterator[dict[str, Any]]:
+    for n, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ChainInputError(f"{path}: line {n}: invalid JSON: {exc.msg}") from exc
+        if not isinstance(obj, dict):
+            raise ChainInputError(f"{path}: line {n}: not a JSON object")
+        yield obj
+
+
+def _props(entity: Mapping[str, Any]) -> dict[str, list[str]]:
+    raw = entity.get("properties") or {}
+    out: dict[str, list[str]] = {}
+    if isinstance(raw, Mapping):
+        for k, v in raw.items():
+            vals = v if isinstance(v, list) else [v]
+            out[str(k)] = [str(x) for x in vals if x is not None and str(x).strip()]
+    return out
+
+
+def _first(props: Mapping[str, list[str]], *keys: str) -> str | None:
+    for k in keys:
+        if props.get(k):
+            return props[k][0]
+    return None
+
+
+def _ref(value: Any) -> str | None:
+    """An FtM entity reference: a plain id or a nested entity object."""
+    if isinstance(value, Mapping):
+        return str(value.get("id")) if value.get("id") else None
+    return str(value) if value else None
+
+
+def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Chain:
+    """A chain from FollowTheMoney entities (see the module docstring for the mapping)."""
+    ents = list(entities)
+    for n, e in enumerate(ents, start=1):
+        if not isinstance(e, Mapping):
+            raise ChainInputError(f"{source}: entity {n} is not a JSON object")
+    addresses: dict[str, str] = {}
+    for e in ents:
+        if e.get("schema") == "Address":
+            p = _props(e)
+            full = _first(p, "full") or ", ".join(
+                x
+                for k in ("street", "city", "region", "postalCode", "country")
+                for x in p.get(k, [])[:1]
+            )
+            if e.get("id") and full:
+                addresses[str(e["id"])] = full
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
+    for n, e in enumerate(ents, start=1):
+        schema = str(e.get("schema") or "")
+        raw_props = e.get("properties") or {}
+        p = _props(e)
+        if schema in _NODE_SCHEMAS:
+            names = p.get("name", [])
+            addr = _first(p, "address")
+            if not addr:
+                for ref in (
+                    (raw_props.get("addressEntity") or []) if isinstance(raw_props, Mapping) else []
+                ):
+                    rid = _ref(ref)
+                    if rid and rid in addresses:
+                        addr = addresses[rid]
+                        break
+            nodes.append(
+                {
+                    "id": e.get("id"),
+                    "name": names[0] if names else None,
+                    "aliases": names[1:]
+                    + p.get("alias", [])
+                    + p.get("previousName", [])
+                    + p.get("weakAlias", []),
+                    "address": addr,
+                    "country": _first(p, "country", "jurisdiction", "mainCountry"),
+                    "registration_id": _first(p, "registrationNumber", "taxNumber", "idNumber"),
+                    "phone": _first(p, "phone"),
+                    "role": _first(p, "sector", "classification"),
+                    "ftm_schema": schema,
+                    "ftm_row": n,
+                }
+            )
+            continue
+
+        def ref(key: str, props: Any = raw_props) -> str | None:
+            vals = props.get(key) if isinstance(props, Mapping) else None
+            if isinstance(vals, list):
+                return _ref(vals[0]) if vals else None
+            return _ref(vals)
+
+        if schema == "Ownership":
+            edges.append(
+                {
+                    "from": ref("owner"),
+                    "to": ref("asset"),
+                    "type": "ownership",
+                    "ftm_id": e.get("id"),
+                }
+            )
+        elif schema == "Directorship":
+            edges.append(
+                {
+                    "from": ref("director"),
+                    "to": ref("organization"),
+                    "type": "control",
+                    "ftm_id": e.get("id"),
+                }
+            )
+        elif schema == "Payment":
+            edges.append(
+                {
+                    "from": ref("beneficiary"),
+                    "to": ref("payer"),
+                    "type": "material",
+                    "value": _first(p, "amount"),
+                    "currency": _first(p, "currency"),
+                    "product": _first(p, "purpose", "summary", "description"),
+                    "date": _first(p, "date", "startDate"),
+                    "ftm_id": e.get("id"),
+                }
+            )
+        elif schema == "UnknownLink":
+            role = (_first(p, "role") or "").casefold()
+            if any(w in role for w in _SUPPLY_WORDS):
+                edges.append(
+                    {
+                        "from": ref("subject"),
+                        "to": ref("object"),
+                        "type": "material",
+                        "product": _first(p, "summary", "description"),
+                        "date": _first(p, "date", "startDate"),
+                        "ftm_id": e.get("id"),
+                    }
+                )
+    if not nodes:
+        raise ChainInputError(
+            f"{source}: no FollowTheMoney party entities (LegalEntity, Company,"
+            " Organization, PublicBody, Person)"
+        )
+    return build_chain(
+        nodes, edges, nodes_source=f"{source} entities", edges_source=f"{source} relations"
+    )
+
+
+def read_chain(path: str | Path) -> Chain:
+    """Read a chain from a JSON file, a folder (nodes.csv + edges.csv) or FtM JSON Lines.
+
+    Raises:
+        ChainInputError: the input cannot be used at all (the message names the file).
+    """
+    p = Path(path)
+    if p.is_dir():
+        return read_chain_folder(p)
+    if not p.exists():
+        raise ChainInputError(f"{p}: no such file or folder")
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".ftm"):
+        return chain_from_ftm(_iter_ftm_lines(p), source=str(p))
+    if suffix == ".json":
+        return read_chain_json(p)
+    raise ChainInputError(
+        f"{p}: unknown chain format '{suffix or p.name}' (expected .json, .jsonl/.ftm FtM entities,"
+        " or a folder with nodes.csv and edges.csv)"
+    )
+
+
+def read_list_files(paths: Sequence[str | Path]) -> tuple[list[ReferenceList], list[RowError]]:
+    """User lists from ``--list-file`` CSVs (``id,name,aliases,address,country,
+    registration_id``; the list id is the file stem unless a ``list`` column says otherwise).
+
+    Raises:
+        ChainInputError: a list file cannot be read or has no usable row.
+    """
+    lists: list[ReferenceList] = []
+    errors: list[RowError] = []
+    for path in paths:
+        p = Path(path)
+        if not p.is_file():
+            raise ChainInputError(f"{p}: no such list file")
+        rows = _csv_rows(p)
+        got, errs = user_list(p.stem, rows, source=str(p))
+        if not got:
+            raise ChainInputError(
+                f"{p}: no usable list entry (column 'name' is empty on every row)"
+            )
+        lists.extend(got)
+        errors.extend(errs)
+    return lists, errors

@@ -1,0 +1,433 @@
+"""Build a :class:`Chain` from rows of nodes and edges, with clear per-row errors.
+
+Rows are plain mappings (from a JSON file, a CSV reader or an FtM converter). Problems never raise:
+each becomes a :class:`RowError` naming the source, row and column. What is dropped and what is
+kept is chosen so that a data problem never *hides* taint:
+
+- an edge naming an unknown node, a self-loop or a duplicate edge is dropped (it cannot be placed
+  or is already counted);
+- an edge with a bad quantity, unit or value keeps carrying taint; only its quantity is ignored by
+  mass balance (and the node's balance is marked incomplete);
+- a relation type that is not recognised is treated as a material flow (the conservative choice).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from laborlens.core.chain.model import (
+    CONTROL,
+    MATERIAL,
+    OWNERSHIP,
+    Chain,
+    ChainEdge,
+    ChainNode,
+)
+from laborlens.core.chain.tables import Tables, load_tables
+from laborlens.core.model import RECORD_FIELDS, Record, RowError
+
+_NODE_SYNONYMS: dict[str, str] = {
+    "node_id": "id",
+    "supplier_id": "id",
+    "party_id": "id",
+    "supplier_name": "name",
+    "company": "name",
+    "company_name": "name",
+    "party": "name",
+    "alias": "aliases",
+    "hs": "hs_code",
+    "hts": "hs_code",
+    "hts_code": "hs_code",
+    "latitude": "lat",
+    "longitude": "lon",
+    "lng": "lon",
+    "tier_role": "role",
+    "yield_": "yield",
+    "output_per_input": "yield",
+}
+_EDGE_SYNONYMS: dict[str, str] = {
+    "source": "from",
+    "src": "from",
+    "from_id": "from",
+    "supplier": "from",
+    "seller": "from",
+    "target": "to",
+    "dst": "to",
+    "to_id": "to",
+    "buyer": "to",
+    "customer": "to",
+    "relation": "type",
+    "edge_type": "type",
+    "hs": "hs_code",
+    "hts": "hs_code",
+    "hts_code": "hs_code",
+    "qty": "quantity",
+    "uom": "unit",
+    "amount": "value",
+    "ship_date": "date",
+    "declaration": "declared",
+    "claim": "declared",
+}
+_TYPE_SYNONYMS: dict[str, str] = {
+    "material": MATERIAL,
+    "supply": MATERIAL,
+    "supplies": MATERIAL,
+    "trade": MATERIAL,
+    "shipment": MATERIAL,
+    "sale": MATERIAL,
+    "input": MATERIAL,
+    "ownership": OWNERSHIP,
+    "owns": OWNERSHIP,
+    "owner": OWNERSHIP,
+    "shareholder": OWNERSHIP,
+    "parent": OWNERSHIP,
+    "control": CONTROL,
+    "controls": CONTROL,
+    "director": CONTROL,
+    "directorship": CONTROL,
+    "management": CONTROL,
+}
+_DECLARED: dict[str, str] = {
+    "untainted": "untainted",
+    "clean": "untainted",
+    "free": "untainted",
+    "segregated": "untainted",
+    "no": "untainted",
+    "tainted": "tainted",
+    "yes": "tainted",
+    "unknown": "tainted",
+}
+_SPLIT = re.compile(r"\s*;\s*")
+_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
+
+
+def _norm_row(raw: Mapping[str, Any], synonyms: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in raw.items():
+        if k is None:
+            continue
+        key = str(k).strip().lstrip("\ufeff").lower().replace(" ", "_")
+        key = synonyms.get(key, key)
+        if isinstance(v, str):
+            v = v.strip()
+            if v == "":
+                v = None
+        if key in out and out[key] is not None:
+            continue  # a synonym never overwrites the canonical column
+        out[key] = v
+    return out
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    return s or None
+
+
+def _number(v: Any) -> float:
+    """A float from a number or text (``1,234.5`` accepted); ``ValueError`` otherwise."""
+    if isinstance(v, bool):
+        raise ValueError(v)
+    if isinstance(v, int | float):
+        f = float(v)
+    else:
+        f = float(str(v).replace(",", "").replace("_", "").strip())
+    if math.isnan(f) or math.isinf(f):
+        raise ValueError(v)
+    return f
+
+
+def _record(row: dict[str, Any], n: int, source: str | None) -> tuple[Record, list[RowError]]:
+    errors: list[RowError] = []
+    node_id = _text(row.get("id")) or str(n)
+    aliases_v = row.get("aliases")
+    if isinstance(aliases_v, list | tuple):
+        aliases = tuple(a for a in (_text(x) for x in aliases_v) if a)
+    else:
+        text = _text(aliases_v)
+        aliases = tuple(a for a in _SPLIT.split(text) if a) if text else ()
+    coords: dict[str, float | None] = {}
+    for col, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        v = row.get(col)
+        coords[col] = None
+        if v is None:
+            continue
+        try:
+            f = _number(v)
+        except ValueError:
+            errors.append(RowError(f"'{v}' is not a number", col, n, source))
+            continue
+        if not lo <= f <= hi:
+            errors.append(RowError(f"{f} is outside [{lo:g}, {hi:g}]", col, n, source))
+            continue
+        coords[col] = f
+    known = set(RECORD_FIELDS) | {"role", "yield"}
+    extra = tuple((str(k), _text(v) or "") for k, v in row.items() if k not in known)
+    rec = Record(
+        row=n,
+        id=node_id,
+        name=_text(row.get("name")),
+        aliases=aliases,
+        address=_text(row.get("address")),
+        country=_text(row.get("country")),
+        registration_id=_text(row.get("registration_id")),
+        phone=_text(row.get("phone")),
+        hs_code=_text(row.get("hs_code")),
+        product=_text(row.get("product")),
+        lat=coords["lat"],
+        lon=coords["lon"],
+        extra=extra,
+        errors=tuple(errors),
+        source=source,
+    )
+    return rec, errors
+
+
+def build_chain(
+    node_rows: Iterable[Mapping[str, Any]],
+    edge_rows: Iterable[Mapping[str, Any]],
+    *,
+    nodes_source: str | None = None,
+    edges_source: str | None = None,
+    tables: Tables | None = None,
+) -> Chain:
+    """Validate rows of nodes and edges into a :class:`Chain`.
+
+    Args:
+        node_rows: one mapping per node: record columns (DESIGN.md §3.1), ``role``, ``yield``.
+        edge_rows: one mapping per edge: ``from``, ``to``, ``type``, ``product``, ``hs_code``,
+            ``quantity``, ``unit``, ``value``, ``currency``, ``period``, ``date``, ``declared``.
+        nodes_source: name of the nodes file (for messages).
+        edges_source: name of the edges file (for messages).
+        tables: unit/material tables (default: the bundled ones).
+
+    Returns:
+        The chain; ``chain.errors`` lists every problem (row 0 = file-level).
+    """
+    tables = tables or load_tables()
+    errors: list[RowError] = []
+    nodes: list[ChainNode] = []
+    by_id: dict[str, int] = {}
+    for n, raw in enumerate(node_rows, start=1):
+        row = _norm_row(raw, _NODE_SYNONYMS)
+        rec, _ = _record(row, n, nodes_source)
+        errors.extend(rec.errors)
+        if rec.id in by_id:
+            errors.append(
+                RowError(
+                    f"duplicate node id '{rec.id}' (first on row "
+                    f"{nodes[by_id[rec.id]].record.row}); this row is ignored",
+                    "id",
+                    n,
+                    nodes_source,
+                )
+            )
+            continue
+        y: float | None = None
+        if row.get("yield") is not None:
+            try:
+                y = _number(row["yield"])
+                if y <= 0:
+                    raise ValueError(y)
+            except ValueError:
+                errors.append(
+                    RowError(
+                        f"yield '{row['yield']}' is not a positive number", "yield", n, nodes_source
+                    )
+                )
+                y = None
+        by_id[rec.id] = len(nodes)
+        nodes.append(ChainNode(len(nodes), rec, _text(row.get("role")), y))
+    if not nodes:
+        errors.append(RowError("the chain has no nodes", None, 0, nodes_source))
+
+    edges: list[ChainEdge] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for n, raw in enumerate(edge_rows, start=1):
+        edge = _edge(raw, n, by_id=by_id, tables=tables, errors=errors, source=edges_source)
+        if edge is None:
+            continue
+        key = (
+            edge.src,
+            edge.dst,
+            edge.type,
+            edge.product,
+            edge.hs_code,
+            edge.period,
+            edge.ship_date,
+            edge.quantity,
+            edge.unit,
+        )
+        if key in seen:
+            errors.append(
+                RowError(
+                    f"duplicate edge {nodes[edge.src].id} -> {nodes[edge.dst].id} "
+                    f"(same as row {seen[key]}); this row is ignored",
+                    None,
+                    n,
+                    edges_source,
+                )
+            )
+            continue
+        seen[key] = n
+        edges.append(
+            ChainEdge(
+                len(edges),
+                edge.row,
+                edge.src,
+                edge.dst,
+                edge.type,
+                edge.product,
+                edge.hs_code,
+                edge.quantity,
+                edge.unit,
+                edge.value,
+                edge.currency,
+                edge.period,
+                edge.ship_date,
+                edge.declared,
+            )
+        )
+    return Chain(tuple(nodes), tuple(edges), tuple(errors), nodes_source)
+
+
+def _edge(
+    raw: Mapping[str, Any],
+    n: int,
+    *,
+    by_id: Mapping[str, int],
+    tables: Tables,
+    errors: list[RowError],
+    source: str | None,
+) -> ChainEdge | None:
+    row = _norm_row(raw, _EDGE_SYNONYMS)
+    ends: list[int] = []
+    for col in ("from", "to"):
+        ref = _text(row.get(col))
+        if ref is None:
+            errors.append(
+                RowError(f"missing node id in column '{col}'; edge ignored", col, n, source)
+            )
+            return None
+        if ref not in by_id:
+            errors.append(RowError(f"unknown node id '{ref}'; edge ignored", col, n, source))
+            return None
+        ends.append(by_id[ref])
+    src, dst = ends
+    if src == dst:
+        errors.append(
+            RowError(f"self-loop on node '{_text(row.get('from'))}'; edge ignored", "to", n, source)
+        )
+        return None
+    etype = MATERIAL
+    t = _text(row.get("type"))
+    if t is not None:
+        mapped = _TYPE_SYNONYMS.get(t.casefold())
+        if mapped is None:
+            errors.append(
+                RowError(
+                    f"unknown relation type '{t}' (expected material, ownership or"
+                    " control); treated as material",
+                    "type",
+                    n,
+                    source,
+                )
+            )
+        else:
+            etype = mapped
+    quantity: float | None = None
+    unit = _text(row.get("unit"))
+    if row.get("quantity") is not None:
+        try:
+            quantity = _number(row["quantity"])
+        except ValueError:
+            errors.append(
+                RowError(f"quantity '{row['quantity']}' is not a number", "quantity", n, source)
+            )
+        else:
+            if quantity < 0:
+                errors.append(
+                    RowError(
+                        f"negative quantity {quantity:g}; quantity ignored", "quantity", n, source
+                    )
+                )
+                quantity = None
+            elif unit is None:
+                errors.append(
+                    RowError("quantity without a unit; quantity ignored", "unit", n, source)
+                )
+                quantity = None
+    if unit is not None and tables.unit(unit) is None:
+        errors.append(
+            RowError(
+                f"unknown unit '{unit}' (known: {', '.join(tables.unit_names())});"
+                " quantity ignored",
+                "unit",
+                n,
+                source,
+            )
+        )
+        quantity = None
+    value: float | None = None
+    if row.get("value") is not None:
+        try:
+            value = _number(row["value"])
+            if value < 0:
+                errors.append(
+                    RowError(f"negative value {value:g}; value ignored", "value", n, source)
+                )
+                value = None
+        except ValueError:
+            errors.append(RowError(f"value '{row['value']}' is not a number", "value", n, source))
+    ship: date | None = None
+    if row.get("date") is not None:
+        d = _text(row["date"]) or ""
+        try:
+            ship = date.fromisoformat(d[:10])
+        except ValueError:
+            errors.append(RowError(f"'{d}' is not a date (YYYY-MM-DD)", "date", n, source))
+    period = _text(row.get("period"))
+    if period is not None and not _PERIOD.match(period):
+        errors.append(
+            RowError(
+                f"period '{period}' is not YYYY, YYYY-MM or YYYY-Qn; ignored", "period", n, source
+            )
+        )
+        period = None
+    if period is None and ship is not None:
+        period = ship.isoformat()[:7]
+    declared: str | None = None
+    dv = _text(row.get("declared"))
+    if dv is not None:
+        declared = _DECLARED.get(dv.casefold())
+        if declared is None:
+            errors.append(
+                RowError(
+                    f"declared '{dv}' is not untainted or tainted; ignored", "declared", n, source
+                )
+            )
+    return ChainEdge(
+        index=-1,
+        row=n,
+        src=src,
+        dst=dst,
+        type=etype,
+        product=_text(row.get("product")),
+        hs_code=_text(row.get("hs_code")),
+        quantity=quantity,
+        unit=unit,
+        value=value,
+        currency=_text(row.get("currency")),
+        period=period,
+        ship_date=ship,
+        declared=declared,
+    )

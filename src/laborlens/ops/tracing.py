@@ -1,0 +1,136 @@
+"""Python API for supply-chain tracing: ``trace(chain, ...) -> TraceResult``.
+
+The result types (``TraceResult``, ``NodeTrace``, ``Inherited``, ``BalanceRow``,
+``NodeExposure``, ``EdgeTrace``, ``Hop``) are frozen dataclasses with ``to_dict``; they are
+re-exported here and are a stable contract (the evidence layer consumes them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from laborlens.adapters.engine.local import screen_stream
+from laborlens.adapters.io.chain import ChainInputError, read_chain, read_list_files
+from laborlens.core.chain import (
+    PATH_BUDGET,
+    BalanceRow,
+    Chain,
+    EdgeTrace,
+    Hop,
+    Inherited,
+    NodeExposure,
+    NodeTrace,
+    TraceResult,
+    build_chain,
+    trace_chain,
+)
+from laborlens.core.lists import ListSet, load_bundled
+from laborlens.core.model import RowError
+from laborlens.core.screen import ScreeningIndex
+
+ChainArg = Chain | str | Path | Mapping[str, Any]
+
+_INDEXES: dict[int, tuple[ListSet, ScreeningIndex]] = {}
+
+
+def _index_for(lists: ListSet) -> ScreeningIndex:
+    """The compiled index of a list set, kept for the bundled set (built once per process)."""
+    hit = _INDEXES.get(id(lists))
+    if hit is not None and hit[0] is lists:
+        return hit[1]
+    index = ScreeningIndex.build(lists)
+    if lists is load_bundled():
+        _INDEXES[id(lists)] = (lists, index)
+    return index
+
+
+def load_chain(chain: ChainArg) -> Chain:
+    """A :class:`Chain` from a path (JSON, folder, FtM JSON Lines), a ``{"nodes", "edges"}``
+    mapping, or a chain already built.
+
+    Raises:
+        ChainInputError: the input cannot be used at all.
+    """
+    if isinstance(chain, Chain):
+        return chain
+    if isinstance(chain, Mapping):
+        nodes, edges = chain.get("nodes"), chain.get("edges") or []
+        if not isinstance(nodes, list) or not isinstance(edges, list):
+            raise ChainInputError('a chain mapping needs "nodes" and "edges" lists')
+        return build_chain(nodes, edges, nodes_source="nodes", edges_source="edges")
+    return read_chain(chain)
+
+
+def trace(
+    chain: ChainArg,
+    *,
+    as_of: date | None = None,
+    lists: ListSet | None = None,
+    list_files: Sequence[str | Path] = (),
+    index: ScreeningIndex | None = None,
+    workers: int = 1,
+    path_budget: int = PATH_BUDGET,
+) -> TraceResult:
+    """Screen every node of a chain and trace taint, mass balance, exposure and routing.
+
+    Args:
+        chain: a path, a ``{"nodes", "edges"}`` mapping or a :class:`Chain`.
+        as_of: evaluation date (default: today).
+        lists: reference lists (default: the bundled lists).
+        list_files: user list CSVs added to ``lists``.
+        index: a compiled screening index (overrides ``lists``/``list_files``).
+        workers: screening processes (1 = in-process).
+        path_budget: above (sources x nodes) per channel, only the nearest source is kept.
+
+    Returns:
+        The :class:`TraceResult`; list-file row problems are appended to its ``errors``.
+
+    Raises:
+        ChainInputError: the chain or a list file cannot be used, or the chain has no node.
+    """
+    day = as_of or date.today()
+    built = load_chain(chain)
+    if not built.nodes:
+        problems = "; ".join(str(e) for e in built.errors[:3])
+        raise ChainInputError(f"no usable node ({problems or 'the chain is empty'})")
+    extra_errors: list[RowError] = []
+    if index is None:
+        base = lists or load_bundled()
+        if list_files:
+            user, errs = read_list_files(list_files)
+            extra_errors.extend(errs)
+            base = base.plus(user)
+        index = _index_for(base)
+    records = [nd.record for nd in built.nodes]
+    batches = [records[i : i + 2000] for i in range(0, len(records), 2000)]
+    screened = list(screen_stream(batches, index, day, workers))
+    result = trace_chain(
+        built,
+        screened,
+        index.regimes,
+        day,
+        list_versions=tuple(index.lists.versions().items()),
+        algorithms=index.algorithms(),
+        path_budget=path_budget,
+    )
+    if extra_errors:
+        result = replace(result, errors=(*result.errors, *extra_errors))
+    return result
+
+
+__all__ = [
+    "BalanceRow",
+    "ChainInputError",
+    "EdgeTrace",
+    "Hop",
+    "Inherited",
+    "NodeExposure",
+    "NodeTrace",
+    "TraceResult",
+    "load_chain",
+    "trace",
+]
