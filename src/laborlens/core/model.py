@@ -240,6 +240,7 @@ class ScreenResult:
     country_inferred: bool = False
     as_of: date | None = None
     algorithms: tuple[str, ...] = field(default=())
+    source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -258,6 +259,8 @@ class ScreenResult:
             out["as_of"] = self.as_of.isoformat()
         if self.algorithms:
             out["algorithms"] = list(self.algorithms)
+        if self.source:
+            out["source"] = self.source
         if self.extra:
             out["extra"] = dict(self.extra)
         return out

@@ -75,6 +75,7 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
             errors=tuple(errors),
             extra=record.extra,
             as_of=as_of,
+            source=record.source,
         )
     named = names.match_record(index.names, record, as_of)
     findings: list[Finding] = list(named.findings)
@@ -99,6 +100,7 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
         country_inferred=place.country_inferred,
         as_of=as_of,
         algorithms=index.algorithms(),
+        source=record.source,
     )
 
 

@@ -1,0 +1,544 @@
+"""Writers: screening results as JSON Lines, CSV, XLSX, a terminal table or an HTML report.
+
+Every writer takes an iterable of ``(ScreenResult, Record | None)`` pairs (the record, when
+known, supplies the input name and file for people to read) and a :class:`ReportMeta` (as-of
+date, list versions and completeness, inputs). JSON Lines, CSV and XLSX stream row by row: one
+output row per input row, in input order. The table and HTML report show the rows with findings
+or errors, worst first, plus counts of every row; to keep memory flat on huge inputs they hold
+at most ``limit`` such rows (the worst) and say how many more there were.
+
+``jsonl`` writes exactly ``ScreenResult.to_dict()`` per line (DESIGN.md §3.2). ``csv``/``xlsx``
+flatten the findings into readable columns (see :data:`FLAT_COLUMNS`), one ``regime_<id>`` column
+per regime, then the input's extra columns, untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from itertools import chain
+from pathlib import Path
+from typing import Any, TextIO
+
+from laborlens.core.model import RISK_ORDER, Finding, ListInfo, Record, RowError, ScreenResult
+from laborlens.version import __version__
+
+#: Output formats of ``laborlens screen``.
+FORMATS: tuple[str, ...] = ("table", "jsonl", "csv", "xlsx", "html")
+#: Output suffix -> format, for ``--output`` without ``--format``.
+SUFFIX_FORMATS: dict[str, str] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "table",
+}
+#: The fixed leading columns of the CSV and XLSX outputs.
+FLAT_COLUMNS: tuple[str, ...] = (
+    "source",
+    "row",
+    "id",
+    "name",
+    "country",
+    "risk",
+    "listed_entities",
+    "related_parties",
+    "regions",
+    "sectors",
+    "goods",
+    "explanation",
+    "errors",
+)
+_RISKS = ("high", "medium", "low", "none")
+
+Pair = tuple[ScreenResult, Record | None]
+
+
+class OutputError(ValueError):
+    """The output cannot be written as asked (unknown format, xlsx to a terminal …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """Facts about a screening run that every report states.
+
+    Attributes:
+        as_of: the evaluation date.
+        lists: the lists screened against (versions and completeness warnings).
+        inputs: the input files.
+        algorithms: versioned algorithm names.
+        extra_columns: the input's extra columns (CSV/XLSX headers), in order.
+        generated: when the report was made.
+        version: the laborlens version.
+    """
+
+    as_of: date
+    lists: tuple[ListInfo, ...] = ()
+    inputs: tuple[str, ...] = ()
+    algorithms: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = ()
+    generated: datetime = field(default_factory=lambda: datetime.now(UTC))
+    version: str = __version__
+
+    def warnings(self) -> list[str]:
+        """The completeness note of every list (partial, unverified, stale), incomplete first."""
+        ordered = sorted(self.lists, key=lambda i: i.complete)
+        return [f"{i.list_id}: {i.completeness_note}" for i in ordered if i.completeness_note]
+
+
+@dataclass
+class Summary:
+    """Counts gathered while writing."""
+
+    rows: int = 0
+    by_risk: Counter[str] = field(default_factory=Counter)
+    with_findings: int = 0
+    with_errors: int = 0
+
+    def add(self, result: ScreenResult) -> None:
+        self.rows += 1
+        self.by_risk[result.risk] += 1
+        self.with_findings += bool(result.findings)
+        self.with_errors += bool(result.errors)
+
+    def line(self) -> str:
+        """``120 rows: 3 high, 5 medium, 0 low, 112 none; 2 rows with errors``."""
+        counts = ", ".join(f"{self.by_risk.get(r, 0)} {r}" for r in _RISKS)
+        return (
+            f"{self.rows} row{'s' if self.rows != 1 else ''}: {counts}; "
+            f"{self.with_errors} row{'s' if self.with_errors != 1 else ''} with errors"
+        )
+
+
+def choose_format(requested: str | None, output: str | Path | None, to_terminal: bool) -> str:
+    """The output format: as requested, else from the output suffix, else table/jsonl.
+
+    Without ``--format`` and ``--output`` the table is written to a terminal and JSON Lines to
+    a pipe or file redirect.
+
+    Raises:
+        OutputError: unknown format or suffix, or xlsx without an output file.
+    """
+    if requested:
+        fmt = requested.strip().lower()
+        if fmt not in FORMATS:
+            raise OutputError(f"--format: unknown format '{requested}'; use {', '.join(FORMATS)}")
+    elif output is not None:
+        suffix = Path(output).suffix.lower()
+        if suffix not in SUFFIX_FORMATS:
+            raise OutputError(
+                f"--output {output}: cannot tell the format from '{suffix or 'no suffix'}'; "
+                f"pass --format ({', '.join(FORMATS)})"
+            )
+        fmt = SUFFIX_FORMATS[suffix]
+    else:
+        fmt = "table" if to_terminal else "jsonl"
+    if fmt == "xlsx" and output is None:
+        raise OutputError("--format xlsx needs --output FILE.xlsx")
+    return fmt
+
+
+# --- flattening -------------------------------------------------------------------------------
+
+
+def finding_label(f: Finding) -> str:
+    """A short one-line label of a finding (what matched, where)."""
+    if f.kind in ("listed_entity", "related_party"):
+        band = f" {f.match}" if f.match else ""
+        return f"{f.entry_name} [{f.list}{band} {f.score:.2f}]"
+    if f.kind == "region":
+        return f"{f.region} {f.label or ''}".strip()
+    if f.kind == "sector":
+        regime = f" ({f.regime})" if f.regime else ""
+        return f"{f.sector}{regime}"
+    if f.kind == "goods_list":
+        return f"{f.good}, {f.country} [{f.list}]"
+    return f.kind
+
+
+def error_label(error: RowError) -> str:
+    """A row error without the file/row prefix (shown next to the row already)."""
+    return f"column '{error.column}': {error.message}" if error.column else error.message
+
+
+def _join(items: Iterable[str]) -> str:
+    return " | ".join(dict.fromkeys(i for i in items if i))
+
+
+def flatten(
+    result: ScreenResult, record: Record | None, regimes: Sequence[str], extras: Sequence[str]
+) -> list[str]:
+    """One output row: :data:`FLAT_COLUMNS`, ``regime_<id>`` outcomes, then extra columns."""
+
+    def of(*kinds: str) -> str:
+        return _join(finding_label(f) for f in result.findings if f.kind in kinds)
+
+    outcomes = {o.regime: o.outcome for o in result.regimes}
+    extra = dict(result.extra)
+    return [
+        (record.source or "") if record else "",
+        str(result.row),
+        result.id,
+        (record.name or "") if record else "",
+        result.country or ((record.country or "") if record else ""),
+        result.risk,
+        of("listed_entity"),
+        of("related_party"),
+        of("region"),
+        of("sector"),
+        of("goods_list"),
+        _join(f.why for f in result.findings),
+        _join(str(e) for e in result.errors),
+        *(outcomes.get(r, "") for r in regimes),
+        *(extra.get(h, "") for h in extras),
+    ]
+
+
+def _header(regimes: Sequence[str], extras: Sequence[str]) -> list[str]:
+    clash = set(FLAT_COLUMNS)
+    return [
+        *FLAT_COLUMNS,
+        *(f"regime_{r}" for r in regimes),
+        *(f"input_{h}" if h in clash else h for h in extras),
+    ]
+
+
+def _pairs(items: Iterable[ScreenResult | Pair]) -> Iterator[Pair]:
+    for item in items:
+        yield (item, None) if isinstance(item, ScreenResult) else item
+
+
+def _peek(pairs: Iterator[Pair]) -> tuple[Pair | None, Iterator[Pair]]:
+    first = next(pairs, None)
+    return first, (chain([first], pairs) if first is not None else pairs)
+
+
+def _extras_of(meta: ReportMeta, first: Pair | None) -> tuple[str, ...]:
+    if meta.extra_columns:
+        return meta.extra_columns
+    if first is None:
+        return ()
+    return tuple(h for h, _ in first[0].extra)
+
+
+# --- streaming writers ------------------------------------------------------------------------
+
+
+def write_jsonl(items: Iterable[ScreenResult | Pair], out: TextIO) -> Summary:
+    """One JSON object per input row: exactly ``ScreenResult.to_dict()``."""
+    summary = Summary()
+    for result, _ in _pairs(items):
+        out.write(json.dumps(result.to_dict(), ensure_ascii=False))
+        out.write("\n")
+        summary.add(result)
+    return summary
+
+
+def write_csv(items: Iterable[ScreenResult | Pair], out: TextIO, meta: ReportMeta) -> Summary:
+    """CSV with findings flattened into readable columns, then the extra input columns."""
+    summary = Summary()
+    first, pairs = _peek(_pairs(items))
+    regimes = [o.regime for o in first[0].regimes] if first else []
+    extras = _extras_of(meta, first)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_header(regimes, extras))
+    for result, record in pairs:
+        writer.writerow(flatten(result, record, regimes, extras))
+        summary.add(result)
+    return summary
+
+
+_XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet
+_XLSX_MAX_CHARS = 32_767  # Excel's limit per cell
+_FINDING_COLUMNS = (
+    "source", "row", "id", "kind", "list", "list_version", "entry_id", "entry_name",
+    "matched_name", "score", "match", "region", "sector", "regime", "good", "country", "field",
+    "algorithm", "why",
+)  # fmt: skip
+
+
+class _Sheets:
+    """Appends rows to a write-only sheet, continuing in "<title> 2", "<title> 3" … when a
+    sheet reaches Excel's row limit (a million-row input still gives a valid workbook)."""
+
+    def __init__(
+        self, book: Any, title: str, header: Sequence[object], max_rows: int = _XLSX_MAX_ROWS
+    ) -> None:
+        self.book, self.title, self.header, self.max_rows = book, title, list(header), max_rows
+        self.count = 0
+        self.rows = 0
+        self.sheet: Any = None
+        self._next()
+
+    def _next(self) -> None:
+        self.count += 1
+        name = self.title if self.count == 1 else f"{self.title} {self.count}"
+        self.sheet = self.book.create_sheet(name)
+        self.rows = 0
+        self.append(self.header)
+
+    def append(self, values: Sequence[object]) -> None:
+        if self.rows >= self.max_rows:
+            self._next()
+        self.sheet.append(_xlsx_cells(self.sheet, values))
+        self.rows += 1
+
+
+def _xlsx_cells(ws: Any, values: Sequence[object]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            text = ILLEGAL_CHARACTERS_RE.sub("", value)[:_XLSX_MAX_CHARS]
+            cell = WriteOnlyCell(ws, value=text)
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
+
+
+def write_xlsx(
+    items: Iterable[ScreenResult | Pair],
+    path: str | Path,
+    meta: ReportMeta,
+    *,
+    max_rows: int = _XLSX_MAX_ROWS,
+) -> Summary:
+    """An XLSX workbook: Results (one row per input row), Findings (one row per finding),
+    Lists (versions, warnings, as-of date). Written in openpyxl's streaming write-only mode;
+    a sheet that reaches ``max_rows`` continues in a numbered sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    summary = Summary()
+    first, pairs = _peek(_pairs(items))
+    regimes = [o.regime for o in first[0].regimes] if first else []
+    extras = _extras_of(meta, first)
+    results = _Sheets(book, "Results", _header(regimes, extras), max_rows)
+    findings = _Sheets(book, "Findings", _FINDING_COLUMNS, max_rows)
+    lists_ws = book.create_sheet("Lists")
+    for result, record in pairs:
+        flat: list[object] = list(flatten(result, record, regimes, extras))
+        flat[1] = result.row
+        results.append(flat)
+        source = (record.source or "") if record else ""
+        for f in result.findings:
+            findings.append(
+                [source, result.row, result.id, f.kind, f.list, f.list_version, f.entry_id,
+                 f.entry_name, f.matched_name, round(f.score, 4), f.match, f.region, f.sector,
+                 f.regime, f.good, f.country, f.field, f.algorithm, f.why]
+            )  # fmt: skip
+        summary.add(result)
+    lists_ws.append(
+        _xlsx_cells(lists_ws, ["list", "title", "snapshot_date", "rows", "version", "complete",
+                               "warning"])
+    )  # fmt: skip
+    for info in meta.lists:
+        lists_ws.append(
+            _xlsx_cells(
+                lists_ws,
+                [info.list_id, info.title,
+                 info.snapshot_date.isoformat() if info.snapshot_date else "", info.rows,
+                 info.version, "yes" if info.complete else "NO", info.completeness_note or ""],
+            )
+        )  # fmt: skip
+    lists_ws.append([])
+    for label, value in (
+        ("as of", meta.as_of.isoformat()),
+        ("inputs", "; ".join(meta.inputs)),
+        ("summary", summary.line()),
+        ("algorithms", ", ".join(meta.algorithms)),
+        ("laborlens", meta.version),
+    ):
+        lists_ws.append(_xlsx_cells(lists_ws, [label, value]))
+    book.save(str(path))
+    return summary
+
+
+# --- reports (rows with findings, worst first) ------------------------------------------------
+
+
+@dataclass
+class Collected:
+    """Rows worth showing (findings or errors), worst first, plus the counts of all rows."""
+
+    summary: Summary
+    rows: list[Pair]
+    hidden: int
+
+
+def collect(items: Iterable[ScreenResult | Pair], limit: int) -> Collected:
+    """Keep the ``limit`` worst rows that have findings or errors; count everything."""
+    summary = Summary()
+    heap: list[tuple[int, int, int, Pair]] = []  # (risk, -seq, seq, pair): min-heap = least bad
+    interesting = 0
+    for seq, (result, record) in enumerate(_pairs(items)):
+        summary.add(result)
+        if not result.findings and not result.errors:
+            continue
+        interesting += 1
+        key = (RISK_ORDER[result.risk], -seq, seq, (result, record))
+        if len(heap) < limit:
+            heapq.heappush(heap, key)
+        elif key[:2] > heap[0][:2]:
+            heapq.heapreplace(heap, key)
+    ordered = sorted(heap, key=lambda k: (-k[0], k[2]))
+    return Collected(summary, [k[3] for k in ordered], interesting - len(ordered))
+
+
+_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "green"}
+
+
+def write_table(
+    items: Iterable[ScreenResult | Pair],
+    out: TextIO,
+    meta: ReportMeta,
+    *,
+    limit: int = 500,
+    color: bool | None = None,
+    width: int | None = None,
+) -> Summary:
+    """A rich table of the rows with findings or errors (worst first) and a summary."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    got = collect(items, limit)
+    console = Console(
+        file=out,
+        width=width,
+        force_terminal=color,
+        no_color=color is False,
+        highlight=False,
+        soft_wrap=False,
+    )
+    table = Table(title=f"laborlens screening as of {meta.as_of.isoformat()}", show_lines=True)
+    table.add_column("risk", no_wrap=True)
+    table.add_column("row", justify="right", no_wrap=True)
+    table.add_column("id", overflow="fold")
+    table.add_column("input", overflow="fold", ratio=1)
+    table.add_column("findings", overflow="fold", ratio=3)
+    table.add_column("regimes", overflow="fold", ratio=1)
+    for result, record in got.rows:
+        who = ""
+        if record is not None:
+            who = record.name or record.address or record.product or ""
+            if len(meta.inputs) > 1 and record.source:
+                who = f"{who}\n({Path(record.source).name})"
+        lines = [f"{finding_label(f)}\n  {f.why}" for f in result.findings]
+        lines += [f"error: {error_label(e)}" for e in result.errors]
+        regimes = [
+            f"{o.regime}: {o.outcome}"
+            for o in result.regimes
+            if o.outcome not in ("no_trigger", "not_in_force")
+        ]
+        table.add_row(
+            Text(result.risk, style=_STYLE.get(result.risk, "")),
+            str(result.row),
+            result.id,
+            who,
+            "\n".join(lines),
+            "\n".join(regimes),
+        )
+    if got.rows:
+        console.print(table)
+    else:
+        console.print("No findings and no row errors.")
+    if got.hidden:
+        console.print(
+            f"… {got.hidden} more rows with findings or errors are not shown; "
+            "use --format csv, xlsx or html for all of them."
+        )
+    console.print(Text(got.summary.line() + f"; as of {meta.as_of.isoformat()}", style="bold"))
+    for info in meta.lists:
+        note = f" — {info.completeness_note}" if info.completeness_note else ""
+        style = "yellow" if not info.complete else ""
+        console.print(Text(f"list {info.list_id} {info.version}{note}", style=style))
+    return got.summary
+
+
+def write_html(
+    items: Iterable[ScreenResult | Pair],
+    out: TextIO,
+    meta: ReportMeta,
+    *,
+    limit: int = 5000,
+) -> Summary:
+    """A self-contained HTML report (inline CSS, no scripts or external resources)."""
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(
+        loader=PackageLoader("laborlens.adapters.io", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["label"] = finding_label
+    env.filters["error_label"] = error_label
+    got = collect(items, limit)
+    rows = []
+    for result, record in got.rows:
+        rows.append(
+            {
+                "result": result,
+                "record": record,
+                "triggered": [
+                    o for o in result.regimes if o.outcome not in ("no_trigger", "not_in_force")
+                ],
+                "source": Path(record.source).name if record and record.source else "",
+            }
+        )
+    html = env.get_template("report.html.j2").render(
+        meta=meta,
+        summary=got.summary,
+        rows=rows,
+        hidden=got.hidden,
+        risks=_RISKS,
+        warnings=meta.warnings(),
+        incomplete=[i for i in meta.lists if not i.complete],
+        generated=meta.generated.strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    out.write(html)
+    return got.summary
+
+
+def write_results(
+    items: Iterable[ScreenResult | Pair],
+    fmt: str,
+    out: TextIO | str | Path,
+    meta: ReportMeta,
+    **options: Any,
+) -> Summary:
+    """Write results in ``fmt`` to a stream or a file path (XLSX needs a path).
+
+    Files are written in UTF-8; CSV files get a byte-order mark so that Excel reads Chinese
+    names correctly (CSV on a stream does not).
+    """
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        if not isinstance(out, str | Path):
+            raise OutputError("xlsx output needs a file path")
+        return write_xlsx(items, out, meta)
+    if isinstance(out, str | Path):
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with Path(out).open("w", encoding=encoding, newline="") as handle:
+            return write_results(items, fmt, handle, meta, **options)
+    if fmt == "jsonl":
+        return write_jsonl(items, out)
+    if fmt == "csv":
+        return write_csv(items, out, meta)
+    if fmt == "html":
+        return write_html(items, out, meta, **options)
+    return write_table(items, out, meta, **options)

@@ -1,0 +1,613 @@
+"""Records to screen: column synonyms and turning a row of text into a :class:`Record`.
+
+Pure: readers (adapters) hand in header names and cell values; this module decides which column
+means what (DESIGN.md §3.1) and cleans each value, reporting every problem as a per-row
+:class:`RowError` instead of failing the file.
+
+Column matching. A header is normalised (Unicode NFKC, case-folded, runs of spaces and
+punctuation turned into ``_``) and then compared with the canonical field names and the synonyms in
+:data:`COLUMN_SYNONYMS` (with and without underscores, so ``SupplierName``, ``supplier name`` and
+``supplier-name`` all mean ``name``). A canonical name beats a synonym; otherwise the first column
+wins and any later column for the same field is carried through as an extra column.
+Two fields gather several columns instead: ``address`` joins every address-part column (street,
+city, province, postal code … in input order, separated by ``", "``) so that a separate ``City``
+column still reaches place detection, and ``aliases`` joins every alternative-name column
+(``aliases``, ``english_name``, ``former_names`` …).
+
+Cleaning. Text is stripped; line breaks and tabs inside a cell become spaces; zero-width and
+byte-order marks are dropped; other control characters are removed with a row error. A value
+longer than :data:`MAX_FIELD_CHARS` characters is cut to that length with a row error (the row is
+still screened on the first part). ``lat``/``lon`` must be decimal degrees in range; otherwise
+both are dropped with a row error naming the column. When a row has no ``name`` but has aliases,
+the first alias is used as the name.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from laborlens.core.model import RECORD_FIELDS, Record, RowError
+
+#: Longest value screened in one field; longer values are cut with a row error. Real names and
+#: addresses are far shorter; the cap keeps a malformed 10,000-character cell from slowing the
+#: matchers down or flooding reports.
+MAX_FIELD_CHARS = 2000
+#: Most aliases taken from one row (the rest are dropped with a row error).
+MAX_ALIASES = 50
+
+#: Canonical field -> header synonyms (already in normalised form: case-folded, ``_`` for
+#: spaces and punctuation). Chinese headers are those of common ERP exports (用友/金蝶 style).
+COLUMN_SYNONYMS: Mapping[str, tuple[str, ...]] = {
+    "id": (
+        "supplier_id",
+        "vendor_id",
+        "supplier_code",
+        "vendor_code",
+        "supplier_no",
+        "supplier_number",
+        "vendor_no",
+        "vendor_number",
+        "record_id",
+        "row_id",
+        "key",
+        "ref",
+        "reference",
+        "customer_id",
+        "party_id",
+        "entity_id",
+        "编号",
+        "供应商编号",
+        "供应商代码",
+        "供应商编码",
+        "代码",
+        "编码",
+        "序号",
+    ),
+    "name": (
+        "supplier_name",
+        "supplier",
+        "vendor",
+        "vendor_name",
+        "company",
+        "company_name",
+        "party",
+        "party_name",
+        "entity",
+        "entity_name",
+        "organization",
+        "organisation",
+        "organization_name",
+        "organisation_name",
+        "manufacturer",
+        "manufacturer_name",
+        "factory",
+        "factory_name",
+        "shipper",
+        "shipper_name",
+        "exporter",
+        "exporter_name",
+        "seller",
+        "seller_name",
+        "legal_name",
+        "business_name",
+        "full_name",
+        "firm",
+        "名称",
+        "公司",
+        "公司名称",
+        "供应商",
+        "供应商名称",
+        "企业名称",
+        "单位名称",
+        "厂商名称",
+        "制造商",
+        "工厂名称",
+        "客户名称",
+        "发货人",
+        "出口商",
+    ),
+    "aliases": (
+        "alias",
+        "aka",
+        "a_k_a",
+        "other_names",
+        "other_name",
+        "alt_names",
+        "alternate_names",
+        "alternative_names",
+        "former_names",
+        "former_name",
+        "english_name",
+        "name_en",
+        "chinese_name",
+        "name_cn",
+        "name_zh",
+        "local_name",
+        "trade_name",
+        "trading_name",
+        "别名",
+        "曾用名",
+        "英文名称",
+        "英文名",
+        "中文名称",
+        "中文名",
+        "简称",
+    ),
+    "address": (
+        "addr",
+        "address1",
+        "address_1",
+        "address_line_1",
+        "address_line1",
+        "address2",
+        "address_2",
+        "address_line_2",
+        "address_line2",
+        "street",
+        "street_address",
+        "full_address",
+        "site_address",
+        "factory_address",
+        "registered_address",
+        "company_address",
+        "location",
+        "city",
+        "town",
+        "district",
+        "county",
+        "prefecture",
+        "province",
+        "state",
+        "state_province",
+        "province_state",
+        "postal_code",
+        "postcode",
+        "post_code",
+        "zip",
+        "zip_code",
+        "地址",
+        "详细地址",
+        "注册地址",
+        "工厂地址",
+        "公司地址",
+        "经营地址",
+        "所在地",
+        "省",
+        "省份",
+        "市",
+        "城市",
+        "区",
+        "区县",
+        "县",
+        "邮编",
+        "邮政编码",
+    ),
+    "country": (
+        "country_code",
+        "country_name",
+        "country_of_origin",
+        "origin_country",
+        "origin",
+        "coo",
+        "nation",
+        "country_region",
+        "国家",
+        "国家_地区",
+        "国别",
+        "原产国",
+        "产地国",
+    ),
+    "registration_id": (
+        "registration",
+        "registration_number",
+        "registration_no",
+        "reg_no",
+        "reg_number",
+        "company_number",
+        "company_registration_number",
+        "uscc",
+        "unified_social_credit_code",
+        "social_credit_code",
+        "credit_code",
+        "tax_id",
+        "tax_number",
+        "vat",
+        "vat_number",
+        "vat_id",
+        "business_license",
+        "business_licence",
+        "license_number",
+        "licence_number",
+        "lei",
+        "统一社会信用代码",
+        "信用代码",
+        "社会信用代码",
+        "注册号",
+        "营业执照号",
+        "营业执照号码",
+        "税号",
+        "纳税人识别号",
+    ),
+    "phone": (
+        "telephone",
+        "tel",
+        "phone_number",
+        "phone_no",
+        "mobile",
+        "contact_phone",
+        "电话",
+        "联系电话",
+        "手机",
+        "电话号码",
+    ),
+    "hs_code": (
+        "hs",
+        "hts",
+        "hts_code",
+        "htsus",
+        "htsus_code",
+        "hs_number",
+        "hscode",
+        "htscode",
+        "tariff_code",
+        "tariff",
+        "commodity_code",
+        "hs_heading",
+        "海关编码",
+        "税则号",
+        "商品编码",
+        "hs编码",
+        "海关商品编码",
+    ),
+    "product": (
+        "products",
+        "product_description",
+        "product_name",
+        "description",
+        "goods",
+        "goods_description",
+        "item",
+        "item_description",
+        "commodity",
+        "material",
+        "merchandise",
+        "main_products",
+        "产品",
+        "产品名称",
+        "商品",
+        "商品名称",
+        "品名",
+        "货物",
+        "主营产品",
+        "物料",
+        "物料名称",
+    ),
+    "lat": ("latitude", "纬度"),
+    "lon": ("lng", "long", "longitude", "经度"),
+}
+
+#: Fields that collect several input columns (joined with the separator) instead of first-wins.
+_MERGED: Mapping[str, str] = {"address": ", ", "aliases": "; "}
+_ALIAS_SPLIT = re.compile(r"\s*[;；]\s*")
+_HEADER_PUNCT = re.compile(r"[^\w]+")
+# whitespace-like control characters: turned into a space without complaint
+_SOFT_SPACE = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029]+")
+# invisible marks that copy-paste and Excel leave behind: dropped without complaint
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# every other C0/C1 control character (category Cc): removed with a row error
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def normalize_header(header: object) -> str:
+    """A header in comparable form: NFKC, case-folded, punctuation runs as ``_``."""
+    text = unicodedata.normalize("NFKC", str(header if header is not None else "")).casefold()
+    text = text.replace("\ufeff", "")
+    return _HEADER_PUNCT.sub("_", text).strip("_")
+
+
+def _build_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for fld, synonyms in COLUMN_SYNONYMS.items():
+        for syn in synonyms:
+            for key in (syn, syn.replace("_", "")):
+                table.setdefault(key, fld)
+    return table
+
+
+_LOOKUP = _build_lookup()
+_CANONICAL = {f: f for f in RECORD_FIELDS} | {f.replace("_", ""): f for f in RECORD_FIELDS}
+
+
+def field_for_header(header: object) -> tuple[str | None, bool]:
+    """The canonical field a header names, and whether it was named exactly (not a synonym)."""
+    key = normalize_header(header)
+    if key in _CANONICAL:
+        return _CANONICAL[key], True
+    squashed = key.replace("_", "")
+    if squashed in _CANONICAL:
+        return _CANONICAL[squashed], True
+    found = _LOOKUP.get(key) or _LOOKUP.get(squashed)
+    return found, False
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMap:
+    """How the columns of one input map onto record fields.
+
+    Attributes:
+        headers: the input headers as given (blank headers named ``column_N``).
+        fields: for each column, the field it feeds, or ``None`` when carried as an extra column.
+    """
+
+    headers: tuple[str, ...]
+    fields: tuple[str | None, ...]
+
+    @classmethod
+    def from_headers(cls, headers: Sequence[object]) -> ColumnMap:
+        """Map headers to fields (canonical names first, then synonyms, first column wins)."""
+        names = tuple(
+            str(h).replace("\ufeff", "").strip()
+            if h is not None and str(h).strip()
+            else f"column_{i}"
+            for i, h in enumerate(headers, start=1)
+        )
+        guesses = [field_for_header(h) for h in names]
+        fields: list[str | None] = [None] * len(names)
+        taken: set[str] = set()
+        # exact names claim their field before any synonym can
+        for exact_pass in (True, False):
+            for i, (fld, exact) in enumerate(guesses):
+                if fld is None or exact is not exact_pass:
+                    continue
+                if fld in _MERGED or fld not in taken:
+                    fields[i] = fld
+                    taken.add(fld)
+        return cls(names, tuple(fields))
+
+    def mapped(self) -> dict[str, tuple[str, ...]]:
+        """Field -> the input headers feeding it (for messages such as 'Supplier Name → name')."""
+        out: dict[str, list[str]] = {}
+        for header, fld in zip(self.headers, self.fields, strict=True):
+            if fld:
+                out.setdefault(fld, []).append(header)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def extra_headers(self) -> tuple[str, ...]:
+        """Headers carried through untouched, in input order."""
+        return tuple(h for h, f in zip(self.headers, self.fields, strict=True) if f is None)
+
+    def has_screenable_column(self) -> bool:
+        """Whether any column feeds a field that screening can use."""
+        return any(
+            f in ("name", "aliases", "address", "registration_id", "hs_code", "product")
+            for f in self.fields
+        )
+
+
+def to_text(value: object) -> str | None:
+    """A cell value as text: numbers without a spurious ``.0``, dates in ISO form, lists joined.
+
+    ``None`` (and NaN) give ``None``; strings are returned unchanged.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, list | tuple):
+        parts = [to_text(v) for v in value]
+        return "; ".join(p for p in parts if p)
+    if isinstance(value, Mapping):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def clean_text(value: str | None, *, limit: int = MAX_FIELD_CHARS) -> tuple[str | None, list[str]]:
+    """Strip, unify whitespace, drop control characters and cap the length.
+
+    Returns:
+        The cleaned text (``None`` when empty) and plain-words problems found (empty when fine).
+    """
+    if value is None:
+        return None, []
+    problems: list[str] = []
+    text = _INVISIBLE.sub("", _SOFT_SPACE.sub(" ", value))
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+        problems.append("control characters removed")
+    text = " ".join(text.split()) if "  " in text else text.strip()
+    if len(text) > limit:
+        problems.append(
+            f"value is {len(text):,} characters long; only the first {limit:,} were screened"
+        )
+        text = text[:limit].rstrip()
+    return (text or None), problems
+
+
+def _coordinate(text: str, low: float, high: float) -> float | None:
+    candidate = text.strip().replace("°", "")
+    if candidate.count(",") == 1 and "." not in candidate:
+        candidate = candidate.replace(",", ".")  # decimal comma (European spreadsheets)
+    try:
+        number = float(candidate)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or not low <= number <= high:
+        return None
+    return number
+
+
+def build_record(
+    values: Sequence[object],
+    columns: ColumnMap,
+    row: int,
+    source: str | None = None,
+) -> Record:
+    """Build one :class:`Record` from a row's cell values (any Python scalar).
+
+    Args:
+        values: the cells, in the order of ``columns.headers``; missing cells count as empty.
+        columns: the column map of the input.
+        row: the 1-based data row number (also the default ``id``).
+        source: the file name, recorded on the record and its errors.
+    """
+    errors: list[RowError] = []
+    collected: dict[str, list[tuple[str, str]]] = {}
+    extra: list[tuple[str, str]] = []
+    width = len(columns.headers)
+    if len(values) > width and any(to_text(v) for v in values[width:]):
+        errors.append(
+            RowError(
+                f"row has {len(values)} values but the header has {width} columns; "
+                "the values past the last column were kept as column_N",
+                None,
+                row,
+                source,
+            )
+        )
+    for i, raw in enumerate(values):
+        header = columns.headers[i] if i < width else f"column_{i + 1}"
+        fld = columns.fields[i] if i < width else None
+        text = to_text(raw)
+        if fld is None:
+            if i < width or text:
+                extra.append((header, text if text is not None else ""))
+            continue
+        cleaned, problems = clean_text(text)
+        errors.extend(RowError(p, header, row, source) for p in problems)
+        if cleaned is not None:
+            collected.setdefault(fld, []).append((header, cleaned))
+    for i in range(len(values), width):  # short rows: carry the missing extras as empty
+        if columns.fields[i] is None:
+            extra.append((columns.headers[i], ""))
+
+    def first(fld: str) -> str | None:
+        got = collected.get(fld)
+        return got[0][1] if got else None
+
+    aliases: list[str] = []
+    for header, text in collected.get("aliases", ()):
+        for alias in _ALIAS_SPLIT.split(text):
+            if alias and alias not in aliases:
+                aliases.append(alias)
+        if len(aliases) > MAX_ALIASES:
+            errors.append(
+                RowError(
+                    f"more than {MAX_ALIASES} aliases; the rest were ignored", header, row, source
+                )
+            )
+            aliases = aliases[:MAX_ALIASES]
+            break
+    name = first("name")
+    if name is None and aliases:
+        name, aliases = aliases[0], aliases[1:]
+    address_parts = [text for _, text in collected.get("address", ())]
+    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+
+    lat_lon: list[float | None] = []
+    for fld, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        got = collected.get(fld)
+        if not got:
+            lat_lon.append(None)
+            continue
+        header, text = got[0]
+        number = _coordinate(text, low, high)
+        if number is None:
+            errors.append(
+                RowError(
+                    f"'{text[:40]}' is not a {'latitude' if fld == 'lat' else 'longitude'} "
+                    f"in decimal degrees ({low:g} to {high:g}); coordinates ignored",
+                    header,
+                    row,
+                    source,
+                )
+            )
+        lat_lon.append(number)
+    lat, lon = lat_lon
+    if (lat is None) != (lon is None):
+        if (collected.get("lat") is None) != (collected.get("lon") is None):
+            missing = "lon" if lat is not None else "lat"
+            errors.append(
+                RowError(
+                    f"{missing} is missing; coordinates need both lat and lon", missing, row, source
+                )
+            )
+        lat = lon = None
+
+    return Record(
+        row=row,
+        id=first("id") or str(row),
+        name=name,
+        aliases=tuple(aliases),
+        address=address,
+        country=first("country"),
+        registration_id=first("registration_id"),
+        phone=first("phone"),
+        hs_code=first("hs_code"),
+        product=first("product"),
+        lat=lat,
+        lon=lon,
+        extra=tuple(extra),
+        errors=tuple(errors),
+        source=source,
+    )
+
+
+def record_from_mapping(
+    mapping: Mapping[str, Any],
+    row: int,
+    source: str | None = None,
+    *,
+    columns: ColumnMap | None = None,
+) -> Record:
+    """Build a :class:`Record` from a ``{column: value}`` mapping (JSON object, dict row).
+
+    Args:
+        mapping: column name -> value; names are matched like file headers.
+        row: the 1-based row number (default ``id``).
+        source: where the row came from.
+        columns: a precomputed map for ``list(mapping)`` (speeds up many rows with equal keys).
+    """
+    keys = list(mapping)
+    cmap = columns if columns is not None and list(columns.headers) == keys else None
+    if cmap is None:
+        cmap = ColumnMap.from_headers(keys)
+    return build_record([mapping[k] for k in keys], cmap, row, source)
+
+
+def records_from_mappings(
+    rows: Iterable[Mapping[str, Any]], source: str | None = None, start: int = 1
+) -> Iterable[Record]:
+    """Records from mappings, numbering rows from ``start`` and reusing column maps."""
+    cache: dict[tuple[str, ...], ColumnMap] = {}
+    for n, mapping in enumerate(rows, start=start):
+        key = tuple(mapping)
+        cmap = cache.get(key)
+        if cmap is None:
+            cmap = cache.setdefault(key, ColumnMap.from_headers(list(key)))
+        yield build_record([mapping[k] for k in key], cmap, n, source)
