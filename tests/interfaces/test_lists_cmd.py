@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from laborlens.interfaces.cli.main import app
@@ -61,3 +62,43 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     clash.write_text("name\nFoo\n", encoding="utf-8")
     reused = runner.invoke(app, ["lists", "--list-file", str(clash)])
     assert reused.exit_code == 2 and "already in use" in reused.stderr
+
+
+def test_lists_update_failure_is_a_clean_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from laborlens.adapters.fetch import update
+
+    def offline(url: str, timeout: float = 60.0) -> bytes:
+        raise update.UpdateError(f"could not download {url}: network is unreachable")
+
+    monkeypatch.setattr(update, "http_fetch", offline)
+    monkeypatch.setenv("LABORLENS_DATA_DIR", str(tmp_path))
+    res = runner.invoke(app, ["lists", "update", "us_uflpa_entity_list"])
+    assert res.exit_code == 2
+    assert "could not download" in res.output and "Traceback" not in res.output
+
+
+def test_downloaded_lists_replace_bundled_in_screening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from laborlens.adapters.fetch import update
+    from laborlens.ops.screening import load_lists
+
+    html = "".join(
+        "<table><tr><th>Name of Entity</th><th>Effective Date</th></tr>"
+        + "".join(
+            f"<tr><td>Example Listed Cotton {c}{i} Co., Ltd.</td><td>June 21, 2022</td></tr>"
+            for i in range(25)
+        )
+        + "</table>"
+        for c in "abcd"
+    )
+    update.update_lists(
+        tmp_path, ["us_uflpa_entity_list"], fetch=lambda u: html.encode(), today=date(2026, 11, 1)
+    )
+    lists = load_lists(data_dir=tmp_path)
+    assert lists.info("us_uflpa_entity_list").entries == 100
+    assert load_lists().info("us_uflpa_entity_list").entries == 20

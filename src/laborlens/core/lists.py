@@ -75,6 +75,8 @@ class ListSet:
 
     def replace(self, newer: Sequence[ReferenceList]) -> ListSet:
         """This set with lists of the same id swapped for newer copies (e.g. downloaded ones)."""
+        if not newer:
+            return self
         by_id = {rl.info.list_id: rl for rl in newer}
         return ListSet(tuple(by_id.get(rl.info.list_id, rl) for rl in self.lists))
 

@@ -17,6 +17,7 @@ from threading import Lock
 from typing import Any
 
 from laborlens.adapters.engine.local import screen_stream
+from laborlens.adapters.fetch.update import with_updates
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records, read_rows
 from laborlens.core.lists import ListError, ListSet, load_bundled, user_list
 from laborlens.core.model import Record, RowError, ScreenResult
@@ -62,12 +63,33 @@ def _list_id(path: Path) -> str:
     return Path(stem).stem or stem
 
 
+_REFERENCE: dict[tuple[str, float], ListSet] = {}
+
+
+def reference_lists(data_dir: Path | None = None) -> ListSet:
+    """The bundled lists, with any copies downloaded by ``laborlens lists update`` into
+    ``data_dir`` taking their place (cached until the downloads change)."""
+    if data_dir is None:
+        return load_bundled()
+    manifest = Path(data_dir) / "lists" / "manifest.json"
+    try:
+        stamp = manifest.stat().st_mtime
+    except OSError:
+        return load_bundled()
+    key = (str(manifest.resolve()), stamp)
+    if key not in _REFERENCE:
+        _REFERENCE.clear()
+        _REFERENCE[key] = with_updates(load_bundled(), Path(data_dir))
+    return _REFERENCE[key]
+
+
 def load_lists_checked(
     list_files: Sequence[str | Path] = (),
     lists: Sequence[str] | str | None = None,
     encoding: str | None = None,
     *,
     base: ListSet | None = None,
+    data_dir: Path | None = None,
 ) -> LoadedLists:
     """Like :func:`load_lists`, also returning the user-list rows that were skipped.
 
@@ -75,7 +97,7 @@ def load_lists_checked(
         InputError: a list file cannot be read.
         ListError: an unknown id in ``lists``, or a user list reusing an id already in use.
     """
-    result = base if base is not None else load_bundled()
+    result = base if base is not None else reference_lists(data_dir)
     problems: list[RowError] = []
     for path in list_files:
         p = Path(path)
@@ -95,6 +117,8 @@ def load_lists(
     list_files: Sequence[str | Path] = (),
     lists: Sequence[str] | str | None = None,
     encoding: str | None = None,
+    *,
+    data_dir: Path | None = None,
 ) -> ListSet:
     """The reference lists to screen against.
 
@@ -104,11 +128,13 @@ def load_lists(
             says otherwise). Rows without a name are skipped (see :func:`load_lists_checked`).
         lists: restrict to these list ids (bundled or user), as a sequence or ``"a,b"``.
         encoding: text encoding of the list files (default: detected).
+        data_dir: the data folder; lists downloaded there by ``laborlens lists update`` take
+            the place of the bundled snapshots.
 
     Returns:
         An immutable :class:`~laborlens.core.lists.ListSet`.
     """
-    return load_lists_checked(list_files, lists, encoding).lists
+    return load_lists_checked(list_files, lists, encoding, data_dir=data_dir).lists
 
 
 _CACHE: dict[int, tuple[ListSet, ScreeningIndex]] = {}

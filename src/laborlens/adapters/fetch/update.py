@@ -111,7 +111,7 @@ def update_lists(
     data_dir: Path,
     list_ids: Sequence[str] | None = None,
     *,
-    fetch: Fetch = http_fetch,
+    fetch: Fetch | None = None,
     today: date | None = None,
 ) -> list[UpdateReport]:
     """Download, parse, check and store fresh copies of the updatable lists.
@@ -119,6 +119,7 @@ def update_lists(
     Raises:
         UpdateError: a download failed, a page did not parse, or a copy shrank suspiciously.
     """
+    get = fetch or http_fetch
     ids = list(list_ids) if list_ids else list(UPDATERS)
     unknown = [i for i in ids if i not in UPDATERS]
     if unknown:
@@ -133,7 +134,7 @@ def update_lists(
     for list_id in ids:
         title, publisher, download = UPDATERS[list_id]
         try:
-            entries, url = download(fetch)
+            entries, url = download(get)
         except sources.SourceError as exc:
             raise UpdateError(f"{list_id}: {exc}") from exc
         previous = current.info(list_id).entries

@@ -15,6 +15,7 @@ import typer
 
 from laborlens.core.model import ListInfo
 from laborlens.ops.screening import load_lists_checked
+from laborlens.settings import Settings
 
 lists_app = typer.Typer(
     name="lists",
@@ -75,7 +76,9 @@ def lists_command(
         )
         raise typer.Exit(2)
     try:
-        loaded = load_lists_checked(list_file or (), None, encoding)
+        loaded = load_lists_checked(
+            list_file or (), None, encoding, data_dir=Settings.from_env().data_dir
+        )
     except (ValueError, OSError) as exc:  # InputError, ListError, ResourceError
         typer.echo(f"laborlens lists: error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -116,6 +119,35 @@ def _table(infos: list[ListInfo]) -> None:
             body,
         )
     console.print(table)
+
+
+@lists_app.command("update")
+def update_command(
+    list_id: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Lists to update (default: all updatable: us_uflpa_entity_list, us_ofac_sdn).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Download fresh lists from their official publishers (the only network use).
+
+    The UFLPA Entity List is read from the DHS page, the OFAC SDN list from OFAC's files; each is
+    parsed like the bundled snapshot and kept in the data folder (.laborlens/lists, or
+    $LABORLENS_DATA_DIR/lists). A download that parses to far fewer entries than the list it
+    would replace is refused.
+    """
+    from laborlens.adapters.fetch.update import UpdateError, update_lists
+
+    settings = Settings.from_env()
+    try:
+        reports = update_lists(settings.data_dir, list_id or None)
+    except (UpdateError, ValueError, OSError) as exc:
+        typer.echo(f"laborlens lists update: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for r in reports:
+        typer.echo(f"{r.list_id}: {r.entries} entries (was {r.previous}) -> {r.path}")
 
 
 def register(app: typer.Typer) -> None:

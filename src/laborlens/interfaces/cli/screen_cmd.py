@@ -224,7 +224,9 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             raise ValueError(f"--limit: must be 1 or more, got {limit}")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
-        loaded = load_lists_checked(list_file or (), lists, encoding)
+        loaded = load_lists_checked(
+            list_file or (), lists, encoding, data_dir=settings.data_dir
+        )
         streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
         index = _build_index(loaded.lists, not quiet and sys.stderr.isatty())
     except (ValueError, OSError) as exc:  # InputError, ListError, OutputError, ResourceError
