@@ -47,3 +47,31 @@ def test_spark_equals_local(spark: Any, index: ScreeningIndex) -> None:
     expected = [r.to_dict() for r in screen_batch(records, index, TODAY)]
     assert [g[0] for g in got] == list(range(1, len(ROWS) + 1))
     assert [g[1] for g in got] == expected
+
+
+def test_cli_engine_spark_equals_local(spark: Any, tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from laborlens.interfaces.cli.main import app
+
+    src = tmp_path / "po.csv"
+    src.write_text(
+        "supplier_name,address,po\n"
+        '"Hoshine Silicon Industry Co., Ltd.",Shihezi,A1\n'
+        "新疆大全新能源股份有限公司,新疆石河子市,A2\n"
+        ",,A3\n"
+        'Blue Harbour Garments,"Chittagong, Bangladesh",A4\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    outs = {}
+    for engine in ("local", "spark"):
+        out = tmp_path / f"{engine}.jsonl"
+        res = runner.invoke(
+            app,
+            ["screen", str(src), "--engine", engine, "--as-of", "2026-11-27", "-q", "-o", str(out)],
+        )
+        assert res.exit_code == 0, res.output
+        outs[engine] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(outs["local"]) == 4
+    assert outs["spark"] == outs["local"]

@@ -103,3 +103,67 @@ def screen_dataframe(
             )
 
     return df.mapInArrow(screen_partition, RESULT_SCHEMA)
+
+
+PAIR_SCHEMA = "row long, payload binary"
+
+
+def read_input(
+    session: Any, path: str, fmt: str, *, encoding: str | None, delimiter: str = ","
+) -> Any:
+    """A Spark DataFrame of an input file, every column read as text (CSV) or as typed."""
+    if fmt in ("csv", "tsv"):
+        return (
+            session.read.option("header", True)
+            .option("sep", delimiter)
+            .option("encoding", encoding or "UTF-8")
+            .option("multiLine", True)
+            .option("escape", '"')
+            .csv(path)
+        )
+    if fmt == "parquet":
+        return session.read.parquet(path)
+    if fmt == "jsonl":
+        return session.read.json(path)
+    raise ValueError(f"{path}: the Spark engine reads CSV, Parquet and JSON Lines, not {fmt}")
+
+
+def screen_pairs_spark(
+    df: Any, index: ScreeningIndex, as_of: date, *, source: str | None = None
+) -> Iterator[tuple[Any, Any]]:
+    """Screen on Spark and bring (record, result) pairs back in input order.
+
+    For the CLI, whose writers need the typed objects: each pair travels pickled.
+    """
+    import pickle
+
+    import pyarrow as pa
+
+    if ROW_COLUMN not in df.columns:
+        df = with_row_numbers(df)
+    headers = [c for c in df.columns if c != ROW_COLUMN]
+    columns = ColumnMap.from_headers(headers)
+    broadcast = df.sparkSession.sparkContext.broadcast(index)
+
+    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
+        idx = broadcast.value
+        for batch in batches:
+            data = batch.to_pydict()
+            rows = data[ROW_COLUMN]
+            records = [
+                build_record([data[h][i] for h in headers], columns, int(rows[i]), source)
+                for i in range(batch.num_rows)
+            ]
+            results = screen_batch(records, idx, as_of)
+            yield pa.RecordBatch.from_pydict(
+                {
+                    "row": [r.row for r in results],
+                    "payload": [
+                        pickle.dumps((rec, res)) for rec, res in zip(records, results, strict=True)
+                    ],
+                }
+            )
+
+    out = df.mapInArrow(screen_partition, PAIR_SCHEMA).orderBy("row")
+    for row in out.toLocalIterator():
+        yield pickle.loads(row["payload"])

@@ -117,6 +117,45 @@ def _workers(requested: int | None, streams: list[RecordStream], settings: Setti
     return 1 if size < _SMALL_INPUT_BYTES else settings.workers
 
 
+def _delimiter(stream: RecordStream) -> str:
+    """The delimiter that splits the header line into the columns the reader found."""
+    if stream.format == "tsv":
+        return "\t"
+    with stream.path.open(encoding=stream.encoding or "utf-8", errors="replace") as fh:
+        first = fh.readline()
+    width = len(stream.columns.headers)
+    for sep in (",", ";", "\t", "|"):
+        if len(first.split(sep)) == width:
+            return sep
+    return ","
+
+
+def _spark_pairs(
+    streams: list[RecordStream], index: ScreeningIndex, day: date, workers: int
+) -> Iterator[tuple[Record, ScreenResult]]:
+    from laborlens.adapters.engine import spark
+
+    session = spark.local_session(cores=max(1, workers))  # fails here, before any output
+
+    def pairs() -> Iterator[tuple[Record, ScreenResult]]:
+        for stream in streams:
+            try:
+                df = spark.read_input(
+                    session,
+                    str(stream.path),
+                    stream.format,
+                    encoding=stream.encoding,
+                    delimiter=_delimiter(stream),
+                )
+                yield from spark.screen_pairs_spark(df, index, day, source=stream.name)
+            except (ValueError, InputError):
+                raise
+            except Exception as exc:  # a Spark/Java failure: report it, never a traceback
+                raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
+
+    return pairs()
+
+
 def _results(pairs: Iterator[tuple[Record, ScreenResult]]) -> Iterator[Pair]:
     for record, result in pairs:
         yield result, record
@@ -206,6 +245,15 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (processes on this machine) or spark (needs the 'spark' extra and "
+            "Java; CSV with the header on its first line, Parquet or JSON Lines). Results "
+            "are identical.",
+        ),
+    ] = "local",
 ) -> None:
     """Screen supplier / party records against the forced-labour lists and regimes.
 
@@ -222,11 +270,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             raise ValueError(f"--workers: must be 1 or more, got {workers}")
         if limit < 1:
             raise ValueError(f"--limit: must be 1 or more, got {limit}")
+        if engine not in ("local", "spark"):
+            raise ValueError(f"--engine: unknown engine '{engine}'; use local or spark")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
-        loaded = load_lists_checked(
-            list_file or (), lists, encoding, data_dir=settings.data_dir
-        )
+        loaded = load_lists_checked(list_file or (), lists, encoding, data_dir=settings.data_dir)
         streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
         index = _build_index(loaded.lists, not quiet and sys.stderr.isatty())
     except (ValueError, OSError) as exc:  # InputError, ListError, OutputError, ResourceError
@@ -248,7 +296,14 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     show_progress = not quiet and sys.stderr.isatty()
     estimates = [s.estimated_rows for s in streams]
     total = sum(e for e in estimates if e is not None) if None not in estimates else None
-    pairs = _results(_progress(screen_pairs(streams, index, day, n_workers), show_progress, total))
+    if engine == "spark":
+        try:
+            source_pairs = _spark_pairs(streams, index, day, n_workers)
+        except (ValueError, RuntimeError) as exc:
+            raise _fail(str(exc)) from None
+    else:
+        source_pairs = screen_pairs(streams, index, day, n_workers)
+    pairs = _results(_progress(source_pairs, show_progress, total))
     options: dict[str, object] = {}
     if out_fmt in ("table", "html"):
         options["limit"] = limit
