@@ -1,7 +1,7 @@
 """The example detention used by the evidence tests (and by docs/evidence.md).
 
 A cotton T-shirt entry detained under the UFLPA: US-grown cotton, ginned in Texas, spun, knitted
-and sewn in Vietnam, imported into Los Angeles. ``data/example/register.csv`` lists the documents
+and sewn in Vietnam, imported into Los Angeles. ``examples/evidence/register.csv`` lists the documents
 of a complete package (column ``paths``: the path that first needs each one).
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from laborlens.core.evidence.model import Case, Chain, Coverage, Detention, Document, Shipment
 
-EXAMPLE = Path(__file__).parent / "data" / "example"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "evidence"
 CHAIN = EXAMPLE / "chain.json"
 DOCUMENTS = EXAMPLE / "documents"
 CASE_ID = "C1"
