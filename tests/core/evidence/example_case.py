@@ -1,8 +1,8 @@
 """The example detention used by the evidence tests (and by docs/evidence.md).
 
 A cotton T-shirt entry detained under the UFLPA: US-grown cotton, ginned in Texas, spun, knitted
-and sewn in Vietnam, imported into Los Angeles. ``examples/evidence/register.csv`` lists the documents
-of a complete package (column ``paths``: the path that first needs each one).
+and sewn in Vietnam, imported into Los Angeles. ``examples/evidence/register.csv`` lists the
+documents of a complete package (column ``paths``: the path that first needs each one).
 """
 
 from __future__ import annotations
