@@ -21,7 +21,7 @@ from pathlib import Path
 
 from laborlens.core.lists import load_bundled
 from laborlens.core.model import Record
-from laborlens.core.products import SECTORS, build_product_index, sectors_of
+from laborlens.core.products import ALGORITHM, SECTORS, build_product_index, sectors_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,50 +84,21 @@ def table(res: dict[str, Counter[str]]) -> list[str]:
     return lines
 
 
-def throughput(rows: list[dict[str, str]], repeat: int = 20) -> list[str]:
-    """Single-core rates of ``classify`` and ``evaluate`` + ``risk_of`` on the case rows."""
-    from datetime import date
-
-    from laborlens.core import rules
-    from laborlens.core.products import classify
-
-    lists = load_bundled()
-    t0 = time.perf_counter()
-    index = build_product_index(lists)
-    build = time.perf_counter() - t0
-    regimes = rules.load_regimes()
-    recs = [
-        Record(row=n, id=str(n), product=r["product"], hs_code=r["hs_code"])
-        for n, r in enumerate(rows * repeat, start=1)
-    ]
-    day = date(2026, 1, 15)
-    t0 = time.perf_counter()
-    results = [classify(index, r, "CN", day) for r in recs]
-    t_cls = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for res in results:
-        outcomes = rules.evaluate(regimes, res.findings, country="CN", as_of=day)
-        rules.risk_of(outcomes, res.findings, regimes)
-    t_eval = time.perf_counter() - t0
-    n = len(recs)
-    return [
-        "### Throughput (one core)\n",
-        f"- `build_product_index`: {build:.2f} s (once per process)",
-        f"- `classify` (HS + text, country CN): {n / t_cls:,.0f} records/s over {n} records",
-        f"- `rules.evaluate` + `risk_of` on those findings: {n / t_eval:,.0f} records/s",
-    ]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--cases", default=str(ROOT / "tests/cases/products.csv"))
     ap.add_argument("--out", default=str(ROOT / "bench/results/products.md"))
     ap.add_argument("--show-errors", action="store_true", help="print misclassified rows")
+    ap.add_argument(
+        "--ids",
+        default="",
+        help="only rows whose id starts with this prefix (e.g. Q: the batch added on "
+        "2026-11-27, held out from the lexicon changes made that day)",
+    )
     args = ap.parse_args()
     with open(args.cases, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+        rows = [r for r in csv.DictReader(f) if r["id"].startswith(args.ids)]
     langs = Counter(r["lang"] for r in rows)
-    rates = throughput(rows)  # first, so the index build includes parsing the resources
     t0 = time.perf_counter()
     sections = []
     for mode, label in (
@@ -143,7 +114,9 @@ def main() -> None:
         sections.extend(table(evaluate(rows, mode, strong_only=True)))
         sections.append("")
     elapsed = time.perf_counter() - t0
-    sections.extend(["", *rates])
+    sections.append(
+        "Throughput: `python bench/bench_products_rules.py` (section below, when present)."
+    )
     if args.show_errors:
         index = build_product_index(load_bundled())
         for n, row in enumerate(rows, start=1):
@@ -156,15 +129,19 @@ def main() -> None:
             want = {s for s in row["expected_sectors"].split(";") if s}
             if got != want:
                 print(row["id"], row["product"][:80], "got", sorted(got), "want", sorted(want))
-    cmd = "python bench/products_lexicon.py"
+    cmd = "python bench/products_lexicon.py" + (f" --ids {args.ids}" if args.ids else "")
+    heading = "## Products: sector classification on the labelled case set" + (
+        f" (ids {args.ids}*)" if args.ids else ""
+    )
     text = "\n".join(
         [
-            "## Products: sector classification on the labelled case set",
+            heading,
             "",
             f"Case set: `tests/cases/products.csv`, {len(rows)} real product descriptions "
             f"({langs.get('en', 0)} English, {langs.get('zh', 0)} Chinese) from CBP rulings, "
             "tariff and declaration listings, each with its public source. Algorithm: "
-            "products-v1. A sector counts as found when any match (strong or possible) names it.",
+            f"{ALGORITHM}. A sector counts as found when any match (strong or possible) names it."
+            + (f" Rows: ids starting with `{args.ids}`." if args.ids else ""),
             "",
             f"Machine: {_machine()}. Command: `{cmd}` (run from the repository root with the "
             f"package installed). Wall time for the five accuracy passes: {elapsed:.2f} s.",
@@ -173,9 +150,25 @@ def main() -> None:
             "",
         ]
     )
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(text, encoding="utf-8")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    parts = _sections(out.read_text(encoding="utf-8") if out.exists() else "")
+    parts[heading] = text.rstrip("\n") + "\n"  # replace this section, keep the others
+    out.write_text("\n".join(parts.values()), encoding="utf-8")
     sys.stdout.write(text)
+
+
+def _sections(md: str) -> dict[str, str]:
+    """``## `` heading line -> section text, in file order."""
+    out: dict[str, str] = {}
+    current = None
+    for line in md.splitlines(keepends=True):
+        if line.startswith("## "):
+            current = line.rstrip("\n")
+            out[current] = ""
+        if current is not None:
+            out[current] += line
+    return out
 
 
 if __name__ == "__main__":

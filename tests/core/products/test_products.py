@@ -133,7 +133,7 @@ def test_sector_findings_follow_designation_dates(pindex: ProductIndex) -> None:
     assert [f for f in before if f.kind == "sector"] == []
     found = _classify(pindex, date(2024, 7, 9), product="aluminium foil")
     (f,) = [f for f in found if f.kind == "sector"]
-    assert f.sector == "aluminum" and f.regime == "us_uflpa" and f.algorithm == "products-v1"
+    assert f.sector == "aluminum" and f.regime == "us_uflpa" and f.algorithm == "products-v2"
     assert dict(f.details)["designated_on"] == date(2024, 7, 9)
     assert "aluminium" in f.why and f.field == "product"
 

@@ -10,6 +10,11 @@ Resources (``resources/products/``): ``hs_sectors.yaml`` (HS prefix -> sector, e
 ``wro_goods.yaml`` (country-wide CBP WROs -> good) and ``lexicon.yaml`` (EN+ZH terms ->
 concepts -> sectors and goods). Sector designation dates come from the regimes
 (``resources/regimes/us_uflpa.yaml``). Method and figures: docs/products.md.
+
+Speed: the index memoises (bounded; pickles empty) each ``hs_code`` cell's parse and mappings,
+each ``product`` text's lexicon matches, and the findings of each (hs_code, matched-term
+signature, country, date), so recurring cells cost a dictionary lookup. Results are exactly
+those of the unmemoised computation (tests/core/products/test_context.py).
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from laborlens.core.model import Finding, ListEntry, Record, RowError
 from laborlens.core.products.hs import HsCode, parse_hs
 from laborlens.core.products.lexicon import Lexicon, TermMatch, compile_lexicon
 from laborlens.core.resources import ResourceError
+from laborlens.core.rules.schema import Memo
 
-ALGORITHM = "products-v1"
+ALGORITHM = "products-v2"
 
 #: The plain sector names of DESIGN.md §3.2.
 SECTORS: tuple[str, ...] = (
@@ -118,6 +124,8 @@ class ProductIndex:
     wro_orders: Mapping[tuple[str, str], tuple[tuple[ListEntry, str], ...]]  # -> (entry, match)
     designations: Mapping[str, tuple[tuple[str, date], ...]]  # sector -> ((regime, on), ...)
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: memo of per-cell results (a pure function of the tables above; pickles empty)
+    memo: Memo = field(default_factory=lambda: Memo(65_536), compare=False, repr=False)
 
     @property
     def goods(self) -> int:
@@ -261,23 +269,41 @@ def _text_of(record: Record) -> str | None:
     return record.product
 
 
-def sectors_of(index: ProductIndex, record: Record) -> Classification:
-    """Classify a record's ``hs_code`` and ``product`` (no dates, no country)."""
-    codes, problems = parse_hs(record.hs_code)
-    by_sector: dict[str, dict[str, Any]] = {}
+@dataclass(frozen=True, slots=True)
+class _HsPart:
+    """What a ``hs_code`` cell says, independent of the product text (memoised per cell)."""
 
-    def slot(sector: str) -> dict[str, Any]:
-        return by_sector.setdefault(sector, {"hs": [], "terms": [], "score": 0.0, "strong": False})
+    codes: tuple[HsCode, ...]
+    problems: tuple[str, ...]
+    # (sector, ((digits, mapping), ...), score, strong), in first-seen order
+    sectors: tuple[tuple[str, tuple[tuple[str, HsMapping], ...], float, bool], ...]
+    # (good, strong, via, code digits), in order
+    goods: tuple[tuple[str, bool, str, str | None], ...]
 
-    goods: dict[str, dict[str, Any]] = {}
 
-    def add_good(good: str, strong: bool, via: str, code: str | None) -> None:
-        g = goods.setdefault(good, {"strong": False, "via": [], "code": None})
-        g["strong"] = g["strong"] or strong
-        if via not in g["via"]:
-            g["via"].append(via)
-        g["code"] = g["code"] or code
+@dataclass(frozen=True, slots=True)
+class _TextPart:
+    """The lexicon matches of a ``product`` cell (memoised per text)."""
 
+    matches: tuple[TermMatch, ...]
+    #: (concept, term, strong) of every match, in order: all that findings depend on
+    signature: tuple[tuple[str, str, bool], ...] = ()
+
+
+_NO_HS = _HsPart((), (), (), ())
+_NO_TEXT = _TextPart(())
+
+
+def _hs_part(index: ProductIndex, value: str | None) -> _HsPart:
+    if value is None:
+        return _NO_HS
+    key = ("hs", value)
+    hit: _HsPart | None = index.memo.data.get(key)
+    if hit is not None:
+        return hit
+    codes, problems = parse_hs(value)
+    by_sector: dict[str, tuple[list[tuple[str, HsMapping]], list[Any]]] = {}
+    goods: list[tuple[str, bool, str, str | None]] = []
     for code in codes:
         if code.national:
             continue
@@ -286,40 +312,114 @@ def sectors_of(index: ProductIndex, record: Record) -> Classification:
             for m in index.hs_map.get(prefix, ()):
                 best[m.sector] = m  # longer prefixes come later and win
             for good in index.goods_hs.get(prefix, ()):
-                add_good(good, True, f"hs {code.dotted()} in heading {prefix}", code.digits)
+                goods.append((good, True, f"hs {code.dotted()} in heading {prefix}", code.digits))
         for sector, m in best.items():
-            s = slot(sector)
-            s["hs"].append((code.digits, m))
-            s["score"] = max(s["score"], _SCORE[m.confidence])
-            s["strong"] = s["strong"] or m.confidence != "low"
-    text = _text_of(record)
-    matches = index.lexicon.match(text) if text else []
+            hs, agg = by_sector.setdefault(sector, ([], [0.0, False]))
+            hs.append((code.digits, m))
+            agg[0] = max(agg[0], _SCORE[m.confidence])
+            agg[1] = agg[1] or m.confidence != "low"
+    part = _HsPart(
+        codes,
+        problems,
+        tuple((sec, tuple(hs), agg[0], agg[1]) for sec, (hs, agg) in by_sector.items()),
+        tuple(goods),
+    )
+    index.memo.put(key, part)
+    return part
+
+
+def _text_part(index: ProductIndex, text: str | None) -> _TextPart:
+    if not text:
+        return _NO_TEXT
+    key = ("text", text)
+    hit: _TextPart | None = index.memo.data.get(key)
+    if hit is not None:
+        return hit
+    matches = index.lexicon.match(text)
+    part = (
+        _TextPart(tuple(matches), tuple((m.concept, m.term, m.strong) for m in matches))
+        if matches
+        else _NO_TEXT
+    )
+    index.memo.put(key, part)
+    return part
+
+
+def _text_agg(
+    index: ProductIndex, matches: Sequence[TermMatch]
+) -> tuple[list[tuple[str, tuple[TermMatch, ...], float, bool]], list[tuple[str, bool, str]]]:
+    """Per sector (terms, score, strong) and the goods the text names, in match order."""
+    by_sector: dict[str, tuple[list[TermMatch], list[Any]]] = {}
+    goods: list[tuple[str, bool, str]] = []
     for tm in matches:
         concept = index.lexicon.concepts[tm.concept]
         for sector in concept.sectors:
-            s = slot(sector)
-            s["terms"].append(tm)
-            s["score"] = max(s["score"], _TEXT_SCORE[tm.strong])
-            s["strong"] = s["strong"] or tm.strong
+            terms, agg = by_sector.setdefault(sector, ([], [0.0, False]))
+            terms.append(tm)
+            agg[0] = max(agg[0], _TEXT_SCORE[tm.strong])
+            agg[1] = agg[1] or tm.strong
         for good in concept.goods:
-            add_good(good, tm.strong, f"product term '{tm.term}'", None)
+            goods.append((good, tm.strong, f"product term '{tm.term}'"))
+    return (
+        [(sec, tuple(t), agg[0], agg[1]) for sec, (t, agg) in by_sector.items()],
+        goods,
+    )
+
+
+def sectors_of(index: ProductIndex, record: Record) -> Classification:
+    """Classify a record's ``hs_code`` and ``product`` (no dates, no country)."""
+    return _combine(index, _hs_part(index, record.hs_code), _text_part(index, _text_of(record)))
+
+
+def _combine(index: ProductIndex, hp: _HsPart, tp: _TextPart) -> Classification:
+    t_sectors, t_goods = _text_agg(index, tp.matches) if tp.matches else ([], [])
+    if not hp.sectors and not hp.goods and not t_sectors and not t_goods:
+        return Classification(codes=hp.codes, concepts=tp.matches, problems=hp.problems)
+    # sector -> [hs mappings, terms, score, strong]
+    by_sector: dict[str, list[Any]] = {}
+    for sector, hs, score, strong in hp.sectors:
+        by_sector[sector] = [hs, (), score, strong]
+    for sector, terms, score, strong in t_sectors:
+        s = by_sector.get(sector)
+        if s is None:
+            by_sector[sector] = [(), terms, score, strong]
+        else:
+            s[1] = terms
+            s[2] = max(s[2], score)
+            s[3] = s[3] or strong
+    goods: dict[str, list[Any]] = {}  # good -> [strong, via, code]
+
+    def add_good(good: str, strong: bool, via: str, code: str | None) -> None:
+        g = goods.get(good)
+        if g is None:
+            goods[good] = [strong, [via], code]
+            return
+        g[0] = g[0] or strong
+        if via not in g[1]:
+            g[1].append(via)
+        g[2] = g[2] or code
+
+    for good, strong, via, code in hp.goods:
+        add_good(good, strong, via, code)
+    for good, strong, via in t_goods:
+        add_good(good, strong, via, None)
     hits = []
     for sector in SECTORS:
-        if sector not in by_sector:
+        s = by_sector.get(sector)
+        if s is None:
             continue
-        s = by_sector[sector]
-        score = s["score"]
-        if s["hs"] and s["terms"]:
+        hs, terms, score, strong = s
+        if hs and terms:
             score = min(1.0, score + 0.05)  # code and text agree
-        hits.append(SectorHit(sector, score, s["strong"], tuple(s["hs"]), tuple(s["terms"])))
+        hits.append(SectorHit(sector, score, strong, hs, terms))
         for good in index.goods_sectors.get(sector, ()):
-            add_good(good, s["strong"], f"sector {sector}", s["hs"][0][0] if s["hs"] else None)
+            add_good(good, strong, f"sector {sector}", hs[0][0] if hs else None)
     return Classification(
-        codes=codes,
+        codes=hp.codes,
         sectors=tuple(hits),
-        goods=tuple(GoodHit(g, v["strong"], tuple(v["via"]), v["code"]) for g, v in goods.items()),
-        concepts=tuple(matches),
-        problems=problems,
+        goods=tuple(GoodHit(g, v[0], tuple(v[1]), v[2]) for g, v in goods.items()),
+        concepts=tp.matches,
+        problems=hp.problems,
     )
 
 
@@ -359,10 +459,28 @@ def classify(
     that country (forced and/or child labour, or derived inputs), or a CBP WRO covering that
     good from that whole country.
     """
-    cls = sectors_of(index, record)
-    errors = tuple(
-        RowError(f"hs_code {p}", "hs_code", record.row, record.source) for p in cls.problems
-    )
+    cc = (country or "").upper()
+    hp = _hs_part(index, record.hs_code)
+    tp = _text_part(index, _text_of(record))
+    # findings depend on the text only through the matched (concept, term, strength) sequence
+    key = ("classify", record.hs_code, tp.signature, cc, as_of)
+    findings: tuple[Finding, ...] | None = index.memo.data.get(key)
+    if findings is None:
+        findings = _findings(index, _combine(index, hp, tp), cc, as_of)
+        index.memo.put(key, findings)
+    problems = hp.problems
+    if not problems:
+        return ProductResult(findings) if findings else _EMPTY
+    errors = tuple(RowError(f"hs_code {p}", "hs_code", record.row, record.source) for p in problems)
+    return ProductResult(findings, errors)
+
+
+_EMPTY = ProductResult()
+
+
+def _findings(
+    index: ProductIndex, cls: Classification, cc: str, as_of: date
+) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     for hit in cls.sectors:
         designated = [(r, on) for r, on in index.designations.get(hit.sector, ()) if on <= as_of]
@@ -397,10 +515,9 @@ def classify(
                 details=tuple(details),
             )
         )
-    cc = (country or "").upper()
-    if cc:
+    if cc and cls.goods:
         findings.extend(_goods_findings(index, cls, cc, as_of))
-    return ProductResult(tuple(findings), errors)
+    return tuple(findings)
 
 
 def _goods_findings(

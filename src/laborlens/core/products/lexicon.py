@@ -11,8 +11,16 @@ Method (documented in docs/products.md):
    "海绵"), when it is negated ("no", "non", "not", "without", "faux", "imitation", "0%"
    before it; "free", "like", "look" after it; 不含/无/非 before a Chinese term), or when a longer
    match of another concept covers it ("tomato paste" wins over "tomato").
-5. Each surviving match names its concept, the term, and its strength (``strong`` for ``en``/``zh``
+5. Context rules (English; :class:`Context`): a match inside a purpose phrase ("for ...",
+   "used in ...") is dropped; a concept's matches are dropped next to its ``not_with`` words
+   (apparel next to "doll") unless an ``unless`` word is present; weak matches are dropped when
+   the text states one of the concept's ``weak_overridden_by`` words (another fibre).
+6. Each surviving match names its concept, the term, and its strength (``strong`` for ``en``/``zh``
    terms, ``possible`` for ``en_weak``/``zh_weak``).
+
+Speed: English texts sharing no word with a term's first word are skipped at once; stems are
+cached per token; Chinese terms are found with an Aho-Corasick automaton (pyahocorasick) that
+gives the same matches, in the same order, as the character scan it replaces.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -48,16 +56,28 @@ def stem(token: str) -> str:
     return token[:-1]
 
 
+#: token -> stemmed token (bounded; the vocabulary of product descriptions is small)
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 200_000
+
+
+def _token(raw: str) -> str:
+    if raw.endswith("%"):
+        return re.sub(r"\s+", "", raw).replace(",", ".")
+    return stem(raw)
+
+
 def tokens(text: str) -> list[str]:
     """Stemmed word tokens of case-folded text; percentages become one token (``100%``)."""
-    out = []
-    for m in _WORD.finditer(text):
-        t = m.group(0)
-        if t.endswith("%"):
-            out.append(re.sub(r"\s+", "", t).replace(",", "."))
-        else:
-            out.append(stem(t))
-    return out
+    stems = _STEMS
+    return [stems[raw] if raw in stems else _new_token(raw) for raw in _WORD.findall(text)]
+
+
+def _new_token(raw: str) -> str:
+    t = _token(raw)
+    if len(_STEMS) < _STEMS_MAX:
+        _STEMS[raw] = t
+    return t
 
 
 @cache
@@ -69,9 +89,28 @@ def _to_simplified() -> Any:
 
 def normalise(text: str) -> str:
     """NFKC, case-folded; CJK text converted to simplified Chinese."""
+    if text.isascii():  # NFKC is the identity on ASCII, and casefold is lower
+        return text.lower()
     out = unicodedata.normalize("NFKC", text).casefold()
     if _CJK.search(out):
-        out = str(_to_simplified().convert(out))
+        out = _NON_ASCII.sub(_simplified_run, out)
+    return out
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+#: traditional -> simplified conversions of non-ASCII runs (OpenCC's t2s dictionaries hold no
+#: ASCII, so converting run by run equals converting the whole text)
+_RUNS: dict[str, str] = {}
+_RUNS_MAX = 100_000
+
+
+def _simplified_run(m: re.Match[str]) -> str:
+    run = m.group(0)
+    out = _RUNS.get(run)
+    if out is None:
+        out = str(_to_simplified().convert(run))
+        if len(_RUNS) < _RUNS_MAX:
+            _RUNS[run] = out
     return out
 
 
@@ -97,6 +136,115 @@ class TermMatch:
     end: int
 
 
+_BOUNDARY = re.compile(r"[,;:()\[\]/]|\.(?:\s|$)")
+_Phrases = tuple[tuple[str, ...], ...]
+
+
+def _has(toks: Sequence[str], tokset: frozenset[str], phrases: _Phrases) -> bool:
+    """Whether any phrase (a token tuple) occurs in ``toks`` (``tokset``: its token set)."""
+    for phrase in phrases:
+        if phrase[0] not in tokset:
+            continue
+        n = len(phrase)
+        if n == 1:
+            return True
+        for i, tok in enumerate(toks):
+            if tok == phrase[0] and tuple(toks[i : i + n]) == phrase:
+                return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Context rules applied to English matches (documented in docs/products.md).
+
+    * purpose: a term inside a purpose phrase -- from a marker ("for", "used in",
+      "converting", ...) to the end of its clause (punctuation, a ``purpose_ends`` word, or a
+      percentage) -- names what the product is for, not what it is or is made of, and is dropped
+      ("additive for making stainless steel", "slurry for lithium-ion battery cathodes"). A
+      marker followed by a wearer ("for men", "for the child") is not a purpose.
+    * not_with: a concept's matches are dropped when the text names one of its ``not_with``
+      phrases (garments of a doll or figurine are not apparel) unless it also names one of its
+      ``unless`` phrases (a child's costume sold with a doll is).
+    * weak_overridden_by: a concept's weak matches are dropped when the text states one of
+      these (another fibre for a weak cotton term: "canvas of man-made fibers").
+    """
+
+    purpose_markers: _Phrases = ()
+    purpose_wearers: frozenset[str] = frozenset()
+    purpose_ends: frozenset[str] = frozenset()
+    #: nouns after which "of" continues the purpose phrase ("for the production of ...")
+    purpose_process_nouns: frozenset[str] = frozenset()
+    not_with: Mapping[str, _Phrases] = field(default_factory=dict)
+    unless: Mapping[str, _Phrases] = field(default_factory=dict)
+    weak_overridden_by: Mapping[str, _Phrases] = field(default_factory=dict)
+
+    def apply(self, norm: str, toks: list[str], found: list[TermMatch]) -> list[TermMatch]:
+        scope = self._purpose_scope(norm, toks) if self.purpose_markers else set()
+        tokset = frozenset(toks)
+        dropped: dict[tuple[str, bool], bool] = {}  # (concept, strong) -> dropped by context
+        out = []
+        for m in found:
+            if scope and all(i in scope for i in range(m.start, m.end)):
+                continue
+            key = (m.concept, m.strong)
+            drop = dropped.get(key)
+            if drop is None:
+                drop = dropped[key] = self._dropped(m.concept, m.strong, toks, tokset)
+            if not drop:
+                out.append(m)
+        return out
+
+    def _dropped(self, c: str, strong: bool, toks: list[str], tokset: frozenset[str]) -> bool:
+        if (
+            c in self.not_with
+            and _has(toks, tokset, self.not_with[c])
+            and not _has(toks, tokset, self.unless.get(c, ()))
+        ):
+            return True
+        return (
+            not strong
+            and c in self.weak_overridden_by
+            and _has(toks, tokset, self.weak_overridden_by[c])
+        )
+
+    def _purpose_scope(self, norm: str, toks: list[str]) -> set[int]:
+        """Token positions inside purpose phrases."""
+        firsts = {m[0] for m in self.purpose_markers}
+        if firsts.isdisjoint(toks):
+            return set()
+        # a clause boundary (punctuation) lies before token j when the gap holds one
+        boundary = []
+        last = 0
+        for w in _WORD.finditer(norm):
+            boundary.append(bool(_BOUNDARY.search(norm, last, w.start())))
+            last = w.end()
+        if len(boundary) != len(toks):  # cannot happen (same regex); stay safe
+            return set()
+        scope: set[int] = set()
+        n = len(toks)
+        for i, tok in enumerate(toks):
+            if tok not in firsts:
+                continue
+            for marker in self.purpose_markers:
+                k = len(marker)
+                if tuple(toks[i : i + k]) != marker:
+                    continue
+                j = i + k
+                nxt = j + 1 if j < n and toks[j] in ("the", "a", "an") else j
+                if nxt < n and toks[nxt] in self.purpose_wearers:
+                    break  # "for men", "for the child": a wearer, not a purpose
+                while j < n and not boundary[j] and not toks[j].endswith("%"):
+                    if toks[j] in self.purpose_ends and not (
+                        toks[j] == "of" and toks[j - 1] in self.purpose_process_nouns
+                    ):
+                        break
+                    scope.add(j)
+                    j += 1
+                break
+        return scope
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Compiled lexicon (immutable; picklable)."""
@@ -109,34 +257,94 @@ class Lexicon:
     # Chinese: first character -> ((term, concept, strong), ...)
     zh_terms: Mapping[str, tuple[tuple[str, str, bool], ...]]
     zh_exclude: Mapping[str, tuple[str, ...]]
+    #: every first token of an English term (a text sharing none of them has no English match)
+    en_first: frozenset[str] = frozenset()
+    #: concept -> length (tokens) of its longest English exclusion phrase
+    en_exclude_len: Mapping[str, int] = field(default_factory=dict)
+    #: Aho-Corasick automata over the Chinese terms and exclusion phrases (built from the
+    #: tables above; see :func:`_zh_automata`)
+    zh_auto: Any = field(default=None, compare=False, repr=False)
+    #: context rules (step 5 of the module docstring; English text)
+    context: Context = field(default_factory=Context)
 
     def match(self, text: str) -> list[TermMatch]:
         """Every surviving concept match in ``text`` (see the module docstring)."""
         norm = normalise(text)
-        found = self._match_en(norm)
-        if _CJK.search(norm):
-            found.extend(self._match_zh(norm))
-        return _drop_covered(found)
-
-    def _match_en(self, norm: str) -> list[TermMatch]:
         toks = tokens(norm)
+        found = self._match_en(toks)
+        if found:
+            found = self.context.apply(norm, toks, found)
+        if not norm.isascii() and _CJK.search(norm):
+            found.extend(self._match_zh(norm))
+        return _drop_covered(found) if len(found) > 1 else found
+
+    def _match_en(self, toks: list[str]) -> list[TermMatch]:
         out: list[TermMatch] = []
-        excl_spans: dict[str, list[tuple[int, int]]] = {}
-        for i, tok in enumerate(toks):
-            for term_toks, concept, term, strong in self.en_terms.get(tok, ()):
+        if self.en_first.isdisjoint(toks):
+            return out  # fast path: no term can start anywhere
+        en_terms = self.en_terms
+        first = self.en_first
+        for i in [i for i, tok in enumerate(toks) if tok in first]:
+            for term_toks, concept, term, strong in en_terms[toks[i]]:
                 n = len(term_toks)
-                if tuple(toks[i : i + n]) != term_toks:
+                if n > 1 and tuple(toks[i : i + n]) != term_toks:
                     continue
-                if concept not in excl_spans:
-                    excl_spans[concept] = _spans(toks, self.en_exclude.get(concept, {}))
-                if any(s <= i and i + n <= e for s, e in excl_spans[concept]):
+                if self._excluded_en(toks, concept, i, i + n):
                     continue
                 if _negated_en(toks, i, i + n):
                     continue
                 out.append(TermMatch(concept, term, strong, "en", i, i + n))
         return out
 
+    def _excluded_en(self, toks: Sequence[str], concept: str, start: int, end: int) -> bool:
+        """Whether an exclusion phrase of ``concept`` covers tokens ``start:end``."""
+        longest = self.en_exclude_len.get(concept, 0)
+        if not longest:
+            return False
+        phrases = self.en_exclude[concept]
+        for j in range(max(0, start - longest + 1), start + 1):
+            for phrase in phrases.get(toks[j], ()):
+                k = j + len(phrase)
+                if k >= end and tuple(toks[j:k]) == phrase:
+                    return True
+        return False
+
     def _match_zh(self, norm: str) -> list[TermMatch]:
+        if self.zh_auto is not None:
+            return self._match_zh_auto(norm)
+        return self._match_zh_scan(norm)
+
+    def _match_zh_auto(self, norm: str) -> list[TermMatch]:
+        """Same result as :meth:`_match_zh_scan`, found with the Aho-Corasick automaton."""
+        terms_auto, excl_auto = self.zh_auto
+        hits: list[tuple[int, int, str, str, bool]] = []
+        for end, entries in terms_auto.iter(norm):
+            for rank, term, concept, strong in entries:
+                hits.append((end + 1 - len(term), rank, term, concept, strong))
+        if not hits:
+            return []
+        hits.sort()
+        excl: dict[str, list[tuple[int, int]]] = {}
+        last: dict[str, int] = {}  # phrase -> end of its last kept occurrence (non-overlapping)
+        for end, entries in excl_auto.iter(norm):
+            for phrase, concepts in entries:
+                s = end + 1 - len(phrase)
+                if s < last.get(phrase, 0):
+                    continue
+                last[phrase] = end + 1
+                for c in concepts:
+                    excl.setdefault(c, []).append((s, end + 1))
+        out: list[TermMatch] = []
+        for i, _, term, concept, strong in hits:
+            j = i + len(term)
+            if any(s <= i and j <= e for s, e in excl.get(concept, ())):
+                continue
+            if norm[max(0, i - 2) : i].endswith(_ZH_NEG):
+                continue
+            out.append(TermMatch(concept, term, strong, "zh", 100_000 + i, 100_000 + j))
+        return out
+
+    def _match_zh_scan(self, norm: str) -> list[TermMatch]:
         out: list[TermMatch] = []
         excl_spans: dict[str, list[tuple[int, int]]] = {}
         for i, ch in enumerate(norm):
@@ -146,9 +354,9 @@ class Lexicon:
                 j = i + len(term)
                 if concept not in excl_spans:
                     excl_spans[concept] = [
-                        (m.start(), m.end())
+                        span
                         for phrase in self.zh_exclude.get(concept, ())
-                        for m in re.finditer(re.escape(phrase), norm)
+                        for span in _occurrences(norm, phrase)
                     ]
                 if any(s <= i and j <= e for s, e in excl_spans[concept]):
                     continue
@@ -159,15 +367,16 @@ class Lexicon:
         return out
 
 
-def _spans(
-    toks: Sequence[str], phrases: Mapping[str, tuple[tuple[str, ...], ...]]
-) -> list[tuple[int, int]]:
-    spans = []
-    for i, tok in enumerate(toks):
-        for phrase in phrases.get(tok, ()):
-            if tuple(toks[i : i + len(phrase)]) == phrase:
-                spans.append((i, i + len(phrase)))
-    return spans
+def _occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of ``phrase`` in ``text``, left to right."""
+    out: list[tuple[int, int]] = []
+    if not phrase:
+        return out
+    i = text.find(phrase)
+    while i >= 0:
+        out.append((i, i + len(phrase)))
+        i = text.find(phrase, i + len(phrase))
+    return out
 
 
 def _negated_en(toks: Sequence[str], start: int, end: int) -> bool:
@@ -181,6 +390,8 @@ def _negated_en(toks: Sequence[str], start: int, end: int) -> bool:
 
 def _drop_covered(found: list[TermMatch]) -> list[TermMatch]:
     """Drop a match strictly inside a longer match of another concept."""
+    if len({m.end - m.start for m in found}) == 1:
+        return found  # all of one length: none is strictly inside a longer one
     keep = []
     for m in found:
         covered = any(
@@ -273,11 +484,120 @@ def compile_lexicon(
         zh_ex[cid] = tuple(zh_phr)
     if not concepts:
         raise _err(file, "concepts", "no concepts")
+    context = _compile_context(file, data, concepts)
     # longest terms first so the cover rule sees them; order does not change the result set
+    zh_sorted = {k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in zh.items()}
     return Lexicon(
         concepts=concepts,
         en_terms={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in en.items()},
         en_exclude=en_ex,
-        zh_terms={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in zh.items()},
+        zh_terms=zh_sorted,
         zh_exclude=zh_ex,
+        en_first=frozenset(en),
+        en_exclude_len={
+            c: max(len(p) for ps in by.values() for p in ps) for c, by in en_ex.items() if by
+        },
+        zh_auto=_zh_automata(zh_sorted, zh_ex),
+        context=context,
     )
+
+
+def _phrases(file: str, field: str, value: Any) -> tuple[tuple[str, ...], ...]:
+    out = []
+    for text in _texts(file, field, value):
+        toks = tuple(tokens(normalise(text)))
+        if not toks:
+            raise _err(file, field, f"'{text}' has no word")
+        out.append(toks)
+    return tuple(out)
+
+
+def _words(file: str, field: str, value: Any) -> frozenset[str]:
+    """Single words (stemmed like text tokens)."""
+    out = set()
+    for phrase in _phrases(file, field, value):
+        if len(phrase) != 1:
+            raise _err(file, field, f"expected single words, got '{' '.join(phrase)}'")
+        out.add(phrase[0])
+    return frozenset(out)
+
+
+def _compile_context(file: str, data: Mapping[str, Any], concepts: Mapping[str, Any]) -> Context:
+    """Validate the top-level ``context`` section and the concepts' context fields."""
+    ctx = data.get("context") or {}
+    if not isinstance(ctx, Mapping):
+        raise _err(file, "context", "expected a mapping")
+    known = {
+        "purpose_markers",
+        "purpose_wearers",
+        "purpose_ends",
+        "purpose_process_nouns",
+        "source",
+    }
+    unknown = set(ctx) - known
+    if unknown:
+        raise _err(file, f"context.{sorted(unknown)[0]}", "unknown field")
+    if ctx and not (isinstance(ctx.get("source"), str) and ctx["source"].strip()):
+        raise _err(file, "context.source", "the context rules need a source")
+    per: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
+        "not_with": {},
+        "unless": {},
+        "weak_overridden_by": {},
+    }
+    for n, item in enumerate(data["concepts"]):
+        for key, table in per.items():
+            if item.get(key) is not None:
+                table[item["id"]] = _phrases(file, f"concepts[{n}].{key}", item.get(key))
+        if item.get("unless") is not None and item.get("not_with") is None:
+            raise _err(file, f"concepts[{n}].unless", "only meaningful with 'not_with'")
+    return Context(
+        purpose_markers=_phrases(file, "context.purpose_markers", ctx.get("purpose_markers")),
+        purpose_wearers=_words(file, "context.purpose_wearers", ctx.get("purpose_wearers")),
+        purpose_ends=_words(file, "context.purpose_ends", ctx.get("purpose_ends")),
+        purpose_process_nouns=_words(
+            file, "context.purpose_process_nouns", ctx.get("purpose_process_nouns")
+        ),
+        not_with=per["not_with"],
+        unless=per["unless"],
+        weak_overridden_by=per["weak_overridden_by"],
+    )
+
+
+def _zh_automata(
+    zh_terms: Mapping[str, tuple[tuple[str, str, bool], ...]],
+    zh_exclude: Mapping[str, tuple[str, ...]],
+) -> tuple[Any, Any]:
+    """Automata over the Chinese terms (value: ``(rank, term, concept, strong)`` entries, rank =
+    position in the first character's longest-first list, which orders matches as the scan
+    does) and over the exclusion phrases (value: ``(phrase, concepts)``)."""
+    import ahocorasick  # C extension; a declared runtime dependency
+
+    terms: dict[str, list[tuple[int, str, str, bool]]] = {}
+    for entries in zh_terms.values():
+        for rank, (term, concept, strong) in enumerate(entries):
+            terms.setdefault(term, []).append((rank, term, concept, strong))
+    phrases: dict[str, list[str]] = {}
+    for concept, ps in zh_exclude.items():
+        for p in ps:
+            if p and concept not in phrases.setdefault(p, []):
+                phrases[p].append(concept)
+    t_auto = ahocorasick.Automaton()
+    for term, values in terms.items():
+        t_auto.add_word(term, tuple(values))
+    t_auto.make_automaton()
+    e_auto = ahocorasick.Automaton()
+    for p, concepts in phrases.items():
+        e_auto.add_word(p, ((p, tuple(concepts)),))
+    e_auto.make_automaton()
+    if not terms:
+        return (_Empty(), _Empty())
+    if not phrases:
+        return (t_auto, _Empty())
+    return (t_auto, e_auto)
+
+
+class _Empty:
+    """Stands in for an automaton with no words (pyahocorasick cannot search those)."""
+
+    def iter(self, text: str) -> list[tuple[int, Any]]:
+        return []

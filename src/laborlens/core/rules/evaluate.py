@@ -10,12 +10,16 @@ and so are sectors designated after ``as_of``.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from laborlens.core.model import RISK_ORDER, Finding, Reason, RegimeOutcome, Risk
-from laborlens.core.rules.schema import OUTCOMES, Regime, RegimeSet, Rule
+from laborlens.core.rules.schema import OUTCOMES, Memo, Regime, RegimeSet, Rule
 
 _RANK = {o: i for i, o in enumerate(OUTCOMES)}
 
@@ -27,122 +31,299 @@ class _Fields(dict[str, str]):
         return "n/a"
 
 
+_NO_DETAILS: Mapping[str, Any] = {}
+
+
 def _details(f: Finding) -> Mapping[str, Any]:
-    return dict(f.details)
+    return dict(f.details) if f.details else _NO_DETAILS
+
+
+_ATTR, _DETAIL, _COUNTRY, _DESIGNATED = range(4)
+#: a compiled condition: (what to read, attribute or details key, accepted values)
+_Check = tuple[int, str, tuple[Any, ...]]
+
+
+def _evidence_of(regime: Regime, rule: Rule) -> tuple[str, ...]:
+    out: list[str] = []
+    for path_id in rule.paths:
+        for cat in regime.path(path_id).evidence:
+            if cat not in out:
+                out.append(cat)
+    return tuple(out)
+
+
+def _effects(regime: Regime) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in regime.legal_effect:
+        out.setdefault(k, v)
+    return out
+
+
+def _checks(rule: Rule) -> tuple[_Check, ...]:
+    out: list[_Check] = []
+    kind_dropped = False
+    for cond in rule.conditions:
+        key = cond.key
+        if key == "kind" and not kind_dropped and rule.kinds:
+            kind_dropped = True  # the plan only offers this rule to findings of these kinds
+            continue
+        if key == "record_country":
+            out.append((_COUNTRY, key, cond.values))
+        elif key == "sector_designated_by":
+            out.append((_DESIGNATED, key, cond.values))
+        elif key.startswith("details."):
+            out.append((_DETAIL, key[len("details.") :], cond.values))
+        else:
+            out.append((_ATTR, key, cond.values))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _RegimePlan:
+    """One regime compiled for one evaluation date."""
+
+    regime: Regime
+    #: the outcome when the regime is not in force (else ``None``)
+    fixed: RegimeOutcome | None
+    no_trigger: RegimeOutcome
+    #: finding kind -> the rules in force that can apply to it, in file order, each with its
+    #: compiled conditions (the ``kind`` test, already met, left out)
+    by_kind: Mapping[str, tuple[tuple[Rule, tuple[_Check, ...]], ...]]
+    #: the rules in force without a ``kind`` condition (for kinds no rule names)
+    any_kind: tuple[tuple[Rule, tuple[_Check, ...]], ...]
+    #: rule id -> the evidence categories of its challenge paths, in order, without repeats
+    evidence_of: Mapping[str, tuple[str, ...]]
+    #: outcome -> legal effect text (first entry wins, as in ``Regime.effect``)
+    effects: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Every regime compiled for one date, plus the date-dependent sector designations."""
+
+    regimes: tuple[_RegimePlan, ...]
+    #: the outcomes of a record without findings
+    empty: tuple[RegimeOutcome, ...]
+    #: a finding that reaches no rule of any regime
+    no_hits: tuple[None, ...]
+    designated_by: frozenset[tuple[str, str]]  # (regime id, sector) designated on or before
+    designated_on: Mapping[str, str]  # sector -> ISO date of the first regime designating it
+    #: (finding, inherited, country) -> per regime, the (rule, reason) the finding reaches
+    per_finding: Memo = field(default_factory=lambda: Memo(65_536), compare=False, repr=False)
+
+
+def _not_in_force(regime: Regime, as_of: date) -> RegimeOutcome:
+    return RegimeOutcome(
+        regime.id,
+        "not_in_force",
+        (
+            Reason(
+                f"{regime.name} applies from {regime.effective_from.isoformat()}"
+                + (f" until {regime.effective_to.isoformat()}" if regime.effective_to else "")
+                + f"; as of {as_of.isoformat()} it does not apply",
+                f"{regime.id}.effective_from",
+                regime.effective_from_citation,
+                None,
+            ),
+        ),
+        (),
+        regime.effect("not_in_force"),
+    )
+
+
+def _plan(regimes: RegimeSet, as_of: date) -> _Plan:
+    key = ("plan", as_of)
+    plan: _Plan | None = regimes.memo.data.get(key)
+    if plan is not None:
+        return plan
+    compiled = []
+    for regime in regimes.regimes:
+        no_trigger = RegimeOutcome(regime.id, "no_trigger", (), (), regime.effect("no_trigger"))
+        if not regime.in_force(as_of):
+            compiled.append(
+                _RegimePlan(regime, _not_in_force(regime, as_of), no_trigger, {}, (), {}, {})
+            )
+            continue
+        rules = tuple((r, _checks(r)) for r in regime.rules if r.in_force(as_of))
+        kinds = {k for r, _ in rules for k in r.kinds}
+        compiled.append(
+            _RegimePlan(
+                regime,
+                None,
+                no_trigger,
+                {
+                    k: tuple(rc for rc in rules if not rc[0].kinds or k in rc[0].kinds)
+                    for k in kinds
+                },
+                tuple(rc for rc in rules if not rc[0].kinds),
+                {r.id: _evidence_of(regime, r) for r, _ in rules},
+                _effects(regime),
+            )
+        )
+    designated_on: dict[str, str] = {}
+    for regime in regimes.regimes:
+        for s in regime.sectors:
+            d = regime.sector(s.sector, as_of)
+            if d is not None and s.sector not in designated_on:
+                designated_on[s.sector] = d.designated_on.isoformat()
+    plan = _Plan(
+        regimes=tuple(compiled),
+        empty=tuple(c.fixed or c.no_trigger for c in compiled),
+        no_hits=(None,) * len(compiled),
+        designated_by=frozenset(
+            (r.id, s.sector) for r in regimes.regimes for s in r.sectors if s.designated_on <= as_of
+        ),
+        designated_on=designated_on,
+    )
+    regimes.memo.put(key, plan)
+    return plan
 
 
 def _holds(
-    rule: Rule,
+    checks: tuple[_Check, ...],
     f: Finding,
     details: Mapping[str, Any],
-    *,
-    regimes: RegimeSet,
+    plan: _Plan,
     country: str | None,
-    as_of: date,
 ) -> bool:
-    for cond in rule.conditions:
-        key = cond.key
-        if key == "record_country":
-            value: Any = country.upper() if country else None
-        elif key == "sector_designated_by":
-            if not f.sector:
-                return False
-            if not any(regimes.get(r).sector(f.sector, as_of) for r in cond.values):
+    """Whether the finding meets every compiled condition (``country`` upper-cased)."""
+    for code, key, values in checks:
+        if code == _ATTR:
+            value: Any = getattr(f, key)
+        elif code == _DETAIL:
+            value = details.get(key)
+        elif code == _COUNTRY:
+            value = country
+        else:  # sector designated by one of the regimes, as of the plan's date
+            if not f.sector or not any((r, f.sector) in plan.designated_by for r in values):
                 return False
             continue
-        elif key.startswith("details."):
-            value = details.get(key[len("details.") :])
-        else:
-            value = getattr(f, key)
-        if value not in cond.values:
+        if value not in values:
             return False
     return True
 
 
-def _fill(
-    rule: Rule, f: Finding, details: Mapping[str, Any], regimes: RegimeSet, as_of: date
-) -> str:
+_ATTRS = frozenset({"entry_name", "label", "sector", "good", "country", "list", "region", "why"})
+
+
+@cache
+def _names(text: str) -> tuple[str, ...]:
+    """The template fields a rule text uses (``{entry_name}``, ``{score}`` ...)."""
+    out: list[str] = []
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name:
+            base = re.split(r"[.\[]", name, maxsplit=1)[0]
+            if base not in out:
+                out.append(base)
+    return tuple(out)
+
+
+def _fill(rule: Rule, f: Finding, details: Mapping[str, Any], plan: _Plan) -> str:
+    """The rule's text with the finding's values; only the fields the text uses are computed."""
     values = _Fields()
-    for name in ("entry_name", "label", "sector", "good", "country", "list", "region", "why"):
-        v = getattr(f, name)
-        if v:
-            values[name] = str(v)
-    values["score"] = f"{f.score:.2f}"
-    if f.effective_date:
-        values["effective_date"] = f.effective_date.isoformat()
-    elif details.get("effective_date"):
-        values["effective_date"] = str(details["effective_date"])
-    program = details.get("program") or details.get("programs")
-    if isinstance(program, list | tuple):
-        program = "/".join(str(p) for p in program)
-    values["program"] = str(program) if program else "WRO or Finding"
-    if f.sector:
-        for regime in regimes.regimes:
-            designation = regime.sector(f.sector, as_of)
-            if designation:
-                values["designated_on"] = designation.designated_on.isoformat()
-                break
+    for name in _names(rule.text):
+        if name in _ATTRS:
+            v = getattr(f, name)
+            if v:
+                values[name] = str(v)
+        elif name == "score":
+            values["score"] = f"{f.score:.2f}"
+        elif name == "effective_date":
+            if f.effective_date:
+                values["effective_date"] = f.effective_date.isoformat()
+            elif details.get("effective_date"):
+                values["effective_date"] = str(details["effective_date"])
+        elif name == "program":
+            program = details.get("program") or details.get("programs")
+            if isinstance(program, list | tuple):
+                program = "/".join(str(p) for p in program)
+            values["program"] = str(program) if program else "WRO or Finding"
+        elif name == "designated_on" and f.sector:
+            on = plan.designated_on.get(f.sector)
+            if on:
+                values["designated_on"] = on
     return rule.text.format_map(values)
 
 
-def _evaluate_one(
-    regime: Regime,
-    regimes: RegimeSet,
-    tagged: Sequence[tuple[Finding, bool, Mapping[str, Any]]],
+_Hit = tuple[Rule, Reason] | None
+
+
+def _finding_hits(
+    plan: _Plan,
+    f: Finding,
+    inherited: bool,
     country: str | None,
     as_of: date,
-) -> RegimeOutcome:
-    if not regime.in_force(as_of):
-        return RegimeOutcome(
-            regime.id,
-            "not_in_force",
-            (
-                Reason(
-                    f"{regime.name} applies from {regime.effective_from.isoformat()}"
-                    + (f" until {regime.effective_to.isoformat()}" if regime.effective_to else "")
-                    + f"; as of {as_of.isoformat()} it does not apply",
-                    f"{regime.id}.effective_from",
-                    regime.effective_from_citation,
-                    None,
-                ),
-            ),
-            (),
-            regime.effect("not_in_force"),
-        )
-    rules = [r for r in regime.rules if r.in_force(as_of)]
-    hits: list[tuple[Rule, Reason]] = []
-    seen_text: set[str] = set()
-    for f, inherited, details in tagged:
-        if f.effective_date and f.effective_date > as_of:
-            continue  # listed after the evaluation date
-        for rule in rules:
-            if rule.kinds and f.kind not in rule.kinds:
-                continue
-            if not _holds(rule, f, details, regimes=regimes, country=country, as_of=as_of):
-                continue
-            text = _fill(rule, f, details, regimes, as_of)
-            if inherited:
-                text = f"inherited from an upstream input: {text}"
-            if text not in seen_text:
-                seen_text.add(text)
-                hits.append((rule, Reason(text, rule.qualified_id, rule.citation, f.kind)))
-            break
+) -> tuple[_Hit, ...]:
+    """Per regime (in plan order), the first rule ``f`` meets and its reason, else ``None``.
+
+    A pure function of the finding's value, so it is memoised on it (findings that cannot be
+    hashed, e.g. with a list in ``details``, are simply computed).
+    """
+    key = (f, inherited, country)
+    try:
+        cached: tuple[_Hit, ...] | None = plan.per_finding.data.get(key)
+    except TypeError:  # unhashable details
+        return _compute_hits(plan, f, inherited, country, as_of)
+    if cached is None:
+        cached = _compute_hits(plan, f, inherited, country, as_of)
+        plan.per_finding.put(key, cached)
+    return cached
+
+
+def _compute_hits(
+    plan: _Plan, f: Finding, inherited: bool, country: str | None, as_of: date
+) -> tuple[_Hit, ...]:
+    if f.effective_date and f.effective_date > as_of:
+        return plan.no_hits  # listed after the evaluation date
+    details = _details(f)
+    cc = country.upper() if country else None
+    out: list[_Hit] = []
+    for rp in plan.regimes:
+        hit: _Hit = None
+        if rp.fixed is None:
+            for rule, checks in rp.by_kind.get(f.kind, rp.any_kind):
+                if not _holds(checks, f, details, plan, cc):
+                    continue
+                text = _fill(rule, f, details, plan)
+                if inherited:
+                    text = f"inherited from an upstream input: {text}"
+                hit = (rule, Reason(text, rule.qualified_id, rule.citation, f.kind))
+                break
+        out.append(hit)
+    result = tuple(out)
+    return plan.no_hits if result == plan.no_hits else result
+
+
+def _outcome(rp: _RegimePlan, hits: list[tuple[Rule, Reason]]) -> RegimeOutcome:
+    """One regime's outcome from the hits of its findings (in finding order)."""
     if not hits:
-        return RegimeOutcome(regime.id, "no_trigger", (), (), regime.effect("no_trigger"))
-    hits.sort(key=lambda h: (_RANK[h[0].outcome], -RISK_ORDER[h[0].risk]))
+        return rp.no_trigger
+    if len(hits) > 1:
+        seen_text: set[str] = set()
+        unique = []
+        for hit in hits:
+            if hit[1].text not in seen_text:
+                seen_text.add(hit[1].text)
+                unique.append(hit)
+        hits = unique
+        hits.sort(key=lambda h: (_RANK[h[0].outcome], -RISK_ORDER[h[0].risk]))
     outcome = hits[0][0].outcome
-    evidence: list[str] = []
-    for rule, _ in hits:
-        for path_id in rule.paths:
-            for cat in regime.path(path_id).evidence:
-                if cat not in evidence:
-                    evidence.append(cat)
+    if len(hits) == 1:
+        evidence = rp.evidence_of[hits[0][0].id]
+    else:
+        merged: list[str] = []
+        for rule, _ in hits:
+            for cat in rp.evidence_of[rule.id]:
+                if cat not in merged:
+                    merged.append(cat)
+        evidence = tuple(merged)
     return RegimeOutcome(
-        regime.id,
+        rp.regime.id,
         outcome,
         tuple(reason for _, reason in hits),
-        tuple(evidence),
-        regime.effect(outcome),
+        evidence,
+        rp.effects.get(outcome),
     )
 
 
@@ -168,10 +349,28 @@ def evaluate(
     Returns:
         One :class:`RegimeOutcome` per regime, in the public order, always.
     """
-    tagged = [(f, False, _details(f)) for f in findings] + [
-        (f, True, _details(f)) for f in inherited
+    plan = _plan(regimes, as_of)
+    no_hits = plan.no_hits
+    per = [
+        hits
+        for f in findings
+        if (hits := _finding_hits(plan, f, False, country, as_of)) is not no_hits
     ]
-    return tuple(_evaluate_one(r, regimes, tagged, country, as_of) for r in regimes.regimes)
+    if inherited:
+        per.extend(
+            hits
+            for f in inherited
+            if (hits := _finding_hits(plan, f, True, country, as_of)) is not no_hits
+        )
+    if not per:
+        return plan.empty  # fast path: no finding reaches a rule
+    out = []
+    for k, rp in enumerate(plan.regimes):
+        if rp.fixed is not None:
+            out.append(rp.fixed)
+        else:
+            out.append(_outcome(rp, [hit for result in per if (hit := result[k]) is not None]))
+    return tuple(out)
 
 
 def risk_of(
@@ -192,16 +391,30 @@ def risk_of(
 
         regimes = load_regimes()
     best = 0
+    by_id = _rules_by_id(regimes)
     for o in outcomes:
         if o.outcome in ("presumption", "prohibited_entity"):
             return "high"
         if o.outcome == "elevated_risk":
             for reason in o.reasons:
-                rule = regimes.rule(reason.rule)
+                rule = by_id.get(reason.rule)
                 best = max(best, RISK_ORDER[rule.risk] if rule else RISK_ORDER["medium"])
     if best:
         return "medium" if best >= RISK_ORDER["medium"] else "low"
     return "low" if any(not _informational(f) for f in findings) else "none"
+
+
+def _rules_by_id(regimes: RegimeSet) -> Mapping[str, Rule]:
+    """``regime.rule`` id -> rule (first of a duplicated id wins, as in ``RegimeSet.rule``)."""
+    by_id: Mapping[str, Rule] | None = regimes.memo.data.get("rules_by_id")
+    if by_id is None:
+        table: dict[str, Rule] = {}
+        for regime in regimes.regimes:
+            for rule in regime.rules:
+                table.setdefault(rule.qualified_id, rule)
+        by_id = table
+        regimes.memo.put("rules_by_id", by_id)
+    return by_id
 
 
 def _informational(finding: Finding) -> bool:

@@ -7,8 +7,9 @@ frozen dataclasses (hashable, picklable) so a :class:`RegimeSet` can travel to w
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -159,12 +160,39 @@ class Regime:
         return None
 
 
+class Memo:
+    """A bounded memo of values derived from an immutable object (oldest evicted first).
+
+    It holds only pure functions of its owner, so it never changes a result; it pickles empty
+    (a worker process rebuilds what it needs).
+    """
+
+    __slots__ = ("data", "limit")
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.data: dict[Any, Any] = {}
+        self.limit = limit
+
+    def __reduce__(self) -> tuple[type[Memo], tuple[int]]:
+        return (Memo, (self.limit,))
+
+    def put(self, key: Any, value: Any) -> None:
+        data = self.data
+        if len(data) >= self.limit:
+            # another thread may have evicted it first
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del data[next(iter(data))]
+        data[key] = value
+
+
 @dataclass(frozen=True, slots=True)
 class RegimeSet:
     """Every regime, in the public order, plus the evidence categories they refer to."""
 
     regimes: tuple[Regime, ...]
     evidence: tuple[EvidenceCategory, ...]
+    #: the evaluator's compiled plans per date (derived from the fields above; pickles empty)
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     @property
     def ids(self) -> tuple[str, ...]:
