@@ -265,6 +265,11 @@ def exposure(
     quiet = tol * 1e-3
     steady = 0  # sweeps since the start or the last extrapolation
     blocks = list(range(bounds.shape[0] - 1))
+    # extrapolation is an accelerator only: when the sweep after one moves more than the sweep
+    # before it (e.g. shares inside one level alternate, so the last step is no guide), the
+    # pre-extrapolation state is restored and plain sweeps, which always converge, finish
+    extrapolate = True
+    snapshot: tuple[FloatArray, FloatArray, float] | None = None
     while sweeps < max_sweeps:
         sweeps += 1
         delta = 0.0
@@ -296,6 +301,16 @@ def exposure(
         # cycle must follow its updates); blocks before it are final after one sweep
         first_cyclic = int(np.argmax(cyclic)) if cyclic.any() else len(cyclic)
         blocks = [k for k in blocks if k >= first_cyclic]
+        if snapshot is not None:
+            snap_q, snap_v, snap_delta = snapshot
+            snapshot = None
+            if delta > snap_delta:
+                sq, sv = snap_q, snap_v
+                extrapolate = False
+                moved[:] = np.inf
+                prev = 0.0
+                steady = 0
+                continue
         # geometric convergence: estimate the remaining error from the contraction rate
         rho = delta / prev if prev > 0 else 0.0
         remaining = delta * rho / (1.0 - rho) if rho < 1.0 else float("inf")
@@ -304,9 +319,10 @@ def exposure(
             converged = True
             break
         steady += 1
-        if steady >= 6 and 0.2 < rho < 0.995:
+        if extrapolate and steady >= 6 and 0.2 < rho < 0.995:
             # extrapolate the slow geometric tail (Aitken-style, with the observed rate); the
             # sweeps that follow correct any overshoot of faster-converging shares
+            snapshot = (sq.copy(), sv.copy(), delta)
             step = rho / (1.0 - rho)
             sq = np.clip(sq + (sq - before_q) * step, 0.0, 1.0)
             sv = np.clip(sv + (sv - before_v) * step, 0.0, 1.0)
