@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from laborlens.core.model import Record, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.screen import ScreeningIndex, screen_batch
 
@@ -63,6 +64,34 @@ def with_row_numbers(df: Any) -> Any:
     return df.sparkSession.createDataFrame(rdd, schema)
 
 
+def _numbered(df: Any) -> tuple[Any, list[str], ColumnMap]:
+    if ROW_COLUMN not in df.columns:
+        df = with_row_numbers(df)
+    headers = [c for c in df.columns if c != ROW_COLUMN]
+    return df, headers, ColumnMap.from_headers(headers)
+
+
+def _screen_batches(
+    batches: Iterator[Any],
+    index: ScreeningIndex,
+    headers: list[str],
+    columns: ColumnMap,
+    *,
+    as_of: date,
+    source: str | None,
+) -> Iterator[tuple[list[Record], list[ScreenResult]]]:
+    """Arrow batches of input rows -> (records, results), through the same column mapping as
+    the file readers and the same pure ``screen_batch`` as the local engine."""
+    for batch in batches:
+        data = batch.to_pydict()
+        rows = data[ROW_COLUMN]
+        records = [
+            build_record([data[h][i] for h in headers], columns, int(rows[i]), source)
+            for i in range(batch.num_rows)
+        ]
+        yield records, screen_batch(records, index, as_of)
+
+
 def screen_dataframe(
     df: Any, index: ScreeningIndex, as_of: date, *, source: str | None = None
 ) -> Any:
@@ -77,22 +106,13 @@ def screen_dataframe(
     """
     import pyarrow as pa
 
-    if ROW_COLUMN not in df.columns:
-        df = with_row_numbers(df)
-    headers = [c for c in df.columns if c != ROW_COLUMN]
-    columns = ColumnMap.from_headers(headers)
+    df, headers, columns = _numbered(df)
     broadcast = df.sparkSession.sparkContext.broadcast(index)
 
     def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
-        idx = broadcast.value
-        for batch in batches:
-            data = batch.to_pydict()
-            rows = data[ROW_COLUMN]
-            records = [
-                build_record([data[h][i] for h in headers], columns, int(rows[i]), source)
-                for i in range(batch.num_rows)
-            ]
-            results = screen_batch(records, idx, as_of)
+        for _, results in _screen_batches(
+            batches, broadcast.value, headers, columns, as_of=as_of, source=source
+        ):
             yield pa.RecordBatch.from_pydict(
                 {
                     "row": [r.row for r in results],
@@ -130,7 +150,7 @@ def read_input(
 
 def screen_pairs_spark(
     df: Any, index: ScreeningIndex, as_of: date, *, source: str | None = None
-) -> Iterator[tuple[Any, Any]]:
+) -> Iterator[tuple[Record, ScreenResult]]:
     """Screen on Spark and bring (record, result) pairs back in input order.
 
     For the CLI, whose writers need the typed objects: each pair travels pickled.
@@ -139,28 +159,17 @@ def screen_pairs_spark(
 
     import pyarrow as pa
 
-    if ROW_COLUMN not in df.columns:
-        df = with_row_numbers(df)
-    headers = [c for c in df.columns if c != ROW_COLUMN]
-    columns = ColumnMap.from_headers(headers)
+    df, headers, columns = _numbered(df)
     broadcast = df.sparkSession.sparkContext.broadcast(index)
 
     def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
-        idx = broadcast.value
-        for batch in batches:
-            data = batch.to_pydict()
-            rows = data[ROW_COLUMN]
-            records = [
-                build_record([data[h][i] for h in headers], columns, int(rows[i]), source)
-                for i in range(batch.num_rows)
-            ]
-            results = screen_batch(records, idx, as_of)
+        for records, results in _screen_batches(
+            batches, broadcast.value, headers, columns, as_of=as_of, source=source
+        ):
             yield pa.RecordBatch.from_pydict(
                 {
                     "row": [r.row for r in results],
-                    "payload": [
-                        pickle.dumps((rec, res)) for rec, res in zip(records, results, strict=True)
-                    ],
+                    "payload": [pickle.dumps(pair) for pair in zip(records, results, strict=True)],
                 }
             )
 

@@ -25,6 +25,7 @@ from laborlens.core import rules
 from laborlens.core.lists import load_bundled
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import ScreeningIndex, screen_record
+from laborlens.interfaces.cli.common import fail, parse_as_of
 
 _OUTCOME_STYLE = {
     "presumption": "bold red",
@@ -36,20 +37,14 @@ _OUTCOME_STYLE = {
 _RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "green"}
 
 
-def _fail(command: str, message: str) -> typer.Exit:
-    typer.echo(f"laborlens {command}: error: {message}", err=True)
-    return typer.Exit(2)
+_fail = fail
 
 
 def _as_of(command: str, value: str | None) -> date:
-    if value is None or not value.strip():
-        return date.today()
     try:
-        if len(value.strip()) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise _fail(command, f"--as-of: '{value}' is not a date in the form YYYY-MM-DD") from None
+        return parse_as_of(value)
+    except ValueError as exc:
+        raise fail(command, str(exc)) from None
 
 
 def _console() -> Console:

@@ -30,6 +30,7 @@ from laborlens.core.lists import ListError, ListSet
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.resources import ResourceError
 from laborlens.core.screen import ScreeningIndex
+from laborlens.interfaces.cli.common import fail, parse_as_of
 from laborlens.ops.screening import index_for, load_lists_checked, open_inputs, screen_pairs
 from laborlens.settings import Settings
 
@@ -38,21 +39,7 @@ _SMALL_INPUT_BYTES = 2 * 1024 * 1024
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"laborlens screen: error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def parse_as_of(value: str | None) -> date:
-    """``--as-of`` as a date (default today); raises ValueError naming the option."""
-    if value is None or not value.strip():
-        return date.today()
-    text = value.strip()
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--as-of: '{value}' is not a date in the form YYYY-MM-DD") from None
+    return fail("screen", message)
 
 
 def _progress(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -23,26 +22,14 @@ from laborlens.core.chain import TraceResult
 from laborlens.core.lists import ListError
 from laborlens.core.model import RowError
 from laborlens.core.resources import ResourceError
+from laborlens.interfaces.cli.common import fail, parse_as_of
 from laborlens.ops.tracing import load_chain, trace
 
 _FORMATS = ("jsonl", "html", "svg")
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"laborlens trace: error: {message}", err=True)
-    return typer.Exit(2)
-
-
-def _as_of(value: str | None) -> date:
-    if value is None or not value.strip():
-        return date.today()
-    text = value.strip()
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--as-of: '{value}' is not a date in the form YYYY-MM-DD") from None
+    return fail("trace", message)
 
 
 def _report(errors: Sequence[RowError]) -> None:
@@ -112,7 +99,7 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
     if fmt not in _FORMATS:
         raise _fail(f"--format: '{fmt}' is not one of {', '.join(_FORMATS)}")
     try:
-        day = _as_of(as_of)
+        day = parse_as_of(as_of)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     try:
