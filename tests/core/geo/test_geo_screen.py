@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from laborlens.core.geo import ALGORITHM
 from laborlens.core.lists import load_bundled
 from laborlens.core.model import Record
 from laborlens.core.screen import ScreeningIndex, screen_record
@@ -19,8 +20,8 @@ def test_screen_reports_xinjiang_and_country() -> None:
     out = res.to_dict()
     region = next(f for f in out["findings"] if f["kind"] == "region")
     assert region["evidence"] == ["Shihezi", "832000"]
-    assert region["algorithm"] == "geo-v1"
-    assert "geo-v1" in out["algorithms"]
+    assert region["algorithm"] == ALGORITHM == "geo-v2"
+    assert ALGORITHM in out["algorithms"]
 
 
 def test_screen_keeps_bad_coordinates_as_row_errors() -> None:

@@ -26,6 +26,7 @@ from laborlens.core.geo.features import (
     phone,
     postal_codes,
     scan_text,
+    signal_why,
     uscc,
 )
 from laborlens.core.geo.gazetteer import HAN_RE, Gazetteer, build_gazetteer, normalise
@@ -41,11 +42,11 @@ __all__ = [
     "normalise_country",
 ]
 
-ALGORITHM = "geo-v1"
+ALGORITHM = "geo-v2"
 #: A province is reported when its combined score reaches this.
 DECISION_THRESHOLD = 0.5
 XINJIANG = "65"
-_SPECIAL = {"71", "81", "82"}  # Taiwan, Hong Kong, Macao: reported as countries
+_SPECIAL = frozenset({"71", "81", "82"})  # Taiwan, Hong Kong, Macao: reported as countries
 _MAX_TEXT = 20_000  # longer free text is cut (no real address is this long)
 
 
@@ -189,12 +190,15 @@ def locate(gazetteer: Gazetteer, record: Record) -> GeoResult:
     )
     # Hong Kong, Macao and Taiwan addresses are full of romanisations that collide with
     # mainland pinyin ("Kwai Chung", "Sha Tin"): treat them like a foreign context.
-    if any(
-        s.province in _SPECIAL
-        and s.feature == "name_match"
-        and not s.weak
-        and s.code.endswith("0000")
-        for s in signals
+    if (
+        (not _SPECIAL.isdisjoint({s.province for s in signals}))
+        and any(
+            s.province in _SPECIAL
+            and s.feature == "name_match"
+            and not s.weak
+            and s.code.endswith("0000")
+            for s in signals
+        )
     ) or any(c in ("HK", "MO", "TW") for c, _ in text_countries):
         foreign = True
     counted = _contest(_weigh(signals, cn_named=cn_named, foreign=foreign))
@@ -237,8 +241,10 @@ def locate(gazetteer: Gazetteer, record: Record) -> GeoResult:
 
 def _weigh(signals: list[Signal], *, cn_named: bool, foreign: bool) -> dict[str, list[Signal]]:
     """The signals that count, per province (see docs/geo.md "Decision")."""
+    if not signals:
+        return {}
     usable: list[Signal] = []
-    for s in signals:
+    for s in signals if (foreign or cn_named) else ():
         if foreign:
             if s.weak or s.feature == "postal_code":
                 continue
@@ -248,6 +254,11 @@ def _weigh(signals: list[Signal], *, cn_named: bool, foreign: bool) -> dict[str,
         elif cn_named and s.feature == "postal_code":
             s = s._replace(weight=0.6, weak=False)
         usable.append(s)
+    if not (foreign or cn_named):
+        usable = signals
+        if len(usable) == 1:  # one signal, nothing to vouch for it if it is weak
+            only = usable[0]
+            return {} if only.weak else {only.province: [only]}
 
     if not any(s.weak or s.ambiguous for s in usable):  # the common case: nothing to resolve
         fast: dict[str, dict[tuple[str, int, str], Signal]] = {}
@@ -302,7 +313,12 @@ def _weigh(signals: list[Signal], *, cn_named: bool, foreign: bool) -> dict[str,
         if s.ambiguous:
             if id(s) not in chosen:
                 continue
-        elif s.weak and not (supported(s) or (cn_named and s.feature == "name_match")):
+        elif s.weak and not (
+            supported(s) or (cn_named and s.feature == "name_match" and s.evidence.isascii())
+        ):
+            # "China" in the text vouches for a short Latin name ("Hami, China") but not for a
+            # two-character Han county name inside a longer word (资源 in 矿产资源, 紫金 in
+            # 紫金山天文台): Chinese text is in China anyway, so it is no evidence of the place.
             continue
         out[s.province].append(s)
     # Several names of one division in one span (e.g. 喀什 as prefecture and city) count once.
@@ -350,7 +366,54 @@ def _contest(counted: dict[str, list[Signal]]) -> dict[str, list[Signal]]:
     if not rivals:
         return counted
     top = max(rivals)
-    return {p: v for p, v in counted.items() if strong(v) or (p == XINJIANG and score(v) >= top)}
+    kept = {p: v for p, v in counted.items() if strong(v) or (p == XINJIANG and score(v) >= top)}
+    return _drop_embedded_han(kept)
+
+
+#: Last characters of a Han name that mark it as a full administrative name (市, 县, 区 …) or an
+#: XPCC unit (师, 团), as opposed to a bare name that may be part of a longer word.
+_ADMIN_END = frozenset("省市县区州旗盟师团")
+
+
+def _drop_embedded_han(counted: dict[str, list[Signal]]) -> dict[str, list[Signal]]:
+    """Drop a province held only by one bare Han name (once or repeated) when another is
+    well attested.
+
+    Han text has no word boundaries, so a bare name can be part of a longer word or a street,
+    river or landmark: 山西 in 蛇山西山坡 (Wuhan), 镇江 in 三斗坪镇江峡大道 (Yichang), 牡丹江 the
+    river in Dunhua, 香格里拉镇 (a town in Sichuan). Such a province is dropped when another
+    province is named by two or more separate signals, one of them a full administrative name
+    (宜昌市夷陵区 …). Xinjiang is never dropped this way.
+    """
+    if len(counted) < 2:
+        return counted
+
+    def bare_han(s: Signal) -> bool:
+        return (
+            s.feature == "name_match"
+            and not s.evidence.isascii()
+            and (s.evidence[-1] not in _ADMIN_END)
+        )
+
+    def full_han(s: Signal) -> bool:
+        return s.feature == "name_match" and not s.evidence.isascii() and not bare_han(s)
+
+    def attested(sigs: list[Signal]) -> bool:
+        return len({_span(s) for s in sigs}) >= 2 and any(full_han(s) for s in sigs)
+
+    if not any(attested(v) for v in counted.values()):
+        return counted
+    return {
+        p: v
+        for p, v in counted.items()
+        if p == XINJIANG
+        or attested(v)
+        or not (len({s.evidence for s in v}) == 1 and all(bare_han(s) for s in v))
+    }
+
+
+def _neg_weight(s: Signal) -> float:
+    return -s.weight
 
 
 def _finding(
@@ -363,43 +426,47 @@ def _finding(
     notes: list[str],
 ) -> Finding:
     province = gaz.provinces[prov]
-    codes = [s.code for s in sigs if not s.code.endswith("0000")]
+    divisions = gaz.divisions
+    codes = [s.code for s in sigs if s.code[2:] != "0000"]
     county = None
     prefecture = None
-    counties = [c for c in codes if not c.endswith("00")]
+    counties = [c for c in codes if c[4:] != "00"]
     if counties:
-        # prefer a county whose prefecture is also named
-        counties.sort(key=lambda c: (c[:4] + "00" not in codes, c))
+        if len(counties) > 1:
+            # prefer a county whose prefecture is also named
+            counties.sort(key=lambda c: (c[:4] + "00" not in codes, c))
         county = counties[0]
         parent = county[:4] + "00"
-        prefecture = parent if parent in gaz.divisions else None
-    else:
-        pref = sorted(c for c in codes if c in gaz.divisions)
+        prefecture = parent if parent in divisions else None
+    elif codes:
+        pref = sorted(c for c in codes if c in divisions)
         prefecture = pref[0] if pref else None
-    ordered = sorted(sigs, key=lambda s: -s.weight)
+    ordered = sorted(sigs, key=_neg_weight) if len(sigs) > 1 else sigs
     best = ordered[0]
-    evidence = tuple(dict.fromkeys(s.evidence for s in ordered))
+    evidence = tuple(dict.fromkeys([s.evidence for s in ordered]))
     details: list[tuple[str, object]] = [
         ("province_code", f"{prov}0000"),
         ("role", "xinjiang" if prov == XINJIANG else "province"),
     ]
     if prefecture:
-        details.append(("prefecture", f"{prefecture} {gaz.divisions[prefecture]}"))
+        details.append(("prefecture", f"{prefecture} {divisions[prefecture]}"))
     if county:
-        details.append(("county", f"{county} {gaz.divisions.get(county, '')}".strip()))
+        details.append(("county", f"{county} {divisions.get(county, '')}".strip()))
+    whys = [signal_why(gaz, s) for s in ordered]
     if prov == XINJIANG and any(
-        s.feature == "xpcc_regiment" or s.code.startswith("6590") or "xpcc" in s.why for s in sigs
+        s.feature == "xpcc_regiment" or s.code.startswith("6590") or "xpcc" in w
+        for s, w in zip(ordered, whys, strict=True)
     ):
         details.append(("xpcc", True))
     details.append(
-        ("signals", tuple((s.feature, s.field, s.evidence, round(s.weight, 3)) for s in sigs))
+        ("signals", tuple([(s.feature, s.field, s.evidence, round(s.weight, 3)) for s in sigs]))
     )
     if streets:
         details.append(("ignored_street_names", tuple(streets)))
     if notes:
         details.append(("notes", tuple(notes)))
     details.append(("gazetteer", gaz.version))
-    why = "; ".join(s.why for s in ordered)
+    why = "; ".join(whys)
     return Finding(
         kind="region",
         why=f"{province.label}: {why}",

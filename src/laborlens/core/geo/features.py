@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from stdnum.cn import uscc as _uscc
@@ -25,33 +24,34 @@ from stdnum.cn import uscc as _uscc
 from laborlens.core.geo.gazetteer import (
     GRID_CELL_DEG,
     HAN_RE,
+    KIND_WEIGHT,
+    SECONDARY_SOURCE_FACTOR,
+    SECONDARY_SOURCES,
     TOKEN_RE,
+    WEAK_WEIGHT,
     Gazetteer,
     Pattern,
     Target,
+    describe,
     normalise,
 )
 from laborlens.core.model import RowError
 
-# Base weight of each kind of name; "weak" names count only with support (see locate).
-KIND_WEIGHT: dict[str, float] = {
-    "province_full": 0.98,
-    "province_short": 0.95,
-    "province_latin": 0.95,
-    "prefecture_full": 0.95,
-    "prefecture_short": 0.9,
-    "prefecture_latin": 0.85,
-    "county_full": 0.9,
-    "county_short": 0.85,
-    "county_latin": 0.8,
-    "xpcc_corps": 0.97,
-    "xpcc_division": 0.92,
-    "xpcc_division_latin": 0.5,
-}
-WEAK_WEIGHT = 0.55
-#: GeoNames alternate names are secondary to the official name and its pinyin.
-SECONDARY_SOURCE_FACTOR = 0.9
-SECONDARY_SOURCES = frozenset({"geonames"})
+__all__ = [
+    "KIND_WEIGHT",
+    "SECONDARY_SOURCES",
+    "SECONDARY_SOURCE_FACTOR",
+    "WEAK_WEIGHT",
+    "Signal",
+    "TextScan",
+    "coordinates",
+    "phone",
+    "postal_codes",
+    "scan_text",
+    "signal_why",
+    "uscc",
+]
+
 NAME_FIELD_FACTOR = 0.85  # a place in a company name is a weaker signal than in an address
 
 _HAN_DIGITS = "〇零一二三四五六七八九"
@@ -64,6 +64,7 @@ _RE_REGIMENT_LATIN = re.compile(
 _RE_POSTAL = re.compile(r"(?<![0-9a-z])([0-9oil]{6})(?![0-9a-z])")
 _OCR = str.maketrans({"o": "0", "i": "1", "l": "1"})
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_ANY_TOKEN_CHAR = re.compile("[a-z0-9\u0400-\u04ff\u0600-\u06ff]")
 
 
 class Signal(NamedTuple):
@@ -79,10 +80,17 @@ class Signal(NamedTuple):
     weak: bool = False  # decides only with support
     ambiguous: tuple[str, ...] = ()  # the other provinces the same evidence could mean
     start: int = -1  # offset in the field's text, for overlap checks
+    target: Target | None = None  # name matches: the gazetteer entry (``why`` built lazily)
 
 
-@dataclass(frozen=True, slots=True)
-class TextScan:
+def signal_why(gaz: Gazetteer, s: Signal) -> str:
+    """The explanation of a signal; for name matches built only when a finding needs it."""
+    if s.why or s.target is None:
+        return s.why
+    return f"{s.field} names '{s.evidence}': {describe(gaz.divisions, s.target)}"
+
+
+class TextScan(NamedTuple):
     """What a free-text field yielded: place signals, country names, street-only names."""
 
     signals: tuple[Signal, ...]
@@ -109,46 +117,51 @@ def _street_after(gaz: Gazetteer, norm: str, end: int, latin: bool) -> bool:
     return len(words) > 1 and f"{words[0]} {words[1]}" in gaz.street_latin
 
 
-def _describe(gaz: Gazetteer, t: Target) -> str:
-    name = gaz.divisions.get(t.code, t.code)
-    level = t.kind.split("_")[0]
-    return f"{level} {name} (GB/T 2260 {t.code}, {t.kind}, source {t.source})"
+def _first(m: tuple[int, int, Pattern]) -> int:
+    return m[0]
 
 
 def scan_text(gaz: Gazetteer, text: str, field: str) -> TextScan:
     """Find gazetteer names, XPCC regiments and country names in one free-text value."""
     norm = normalise(text)
-    found: list[tuple[int, int, Pattern]] = []
+    patterns = gaz.patterns
+    # (start - end, start, end, pattern index): sorting puts the longest match first.
+    found: list[tuple[int, int, int, int]] = []
     if HAN_RE.search(norm):
         for end_idx, idx in gaz.automaton.iter(norm):
-            pat = gaz.patterns[idx]
-            found.append((end_idx + 1 - len(pat.text), end_idx + 1, pat))
-    tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(norm)]
-    starts = gaz.token_starts
-    index = gaz.token_index
-    for i, (tok, start, _end) in enumerate(tokens):
-        most = starts.get(tok)
-        if most is None:
-            continue
-        key = tok
-        for j in range(i, min(len(tokens), i + most)):
-            if j > i:
-                key = f"{key} {tokens[j][0]}"
-            idx = index.get(key)
-            if idx is not None:
-                found.append((start, tokens[j][2], gaz.patterns[idx]))
+            start = end_idx + 1 - len(patterns[idx].text)
+            found.append((start - end_idx - 1, start, end_idx + 1, idx))
+    # Alphabetic names: whole tokens only. The tokens are joined by single spaces and the
+    # space-wrapped names are found with a second automaton, so "xinjiang" never matches inside
+    # "xinjiangroad" and any punctuation or spacing between the words of a name is tolerated.
+    matches = list(TOKEN_RE.finditer(norm)) if _ANY_TOKEN_CHAR.search(norm) else []
+    if matches:
+        joined = " " + " ".join([m.group() for m in matches]) + " "
+        for end_idx, (idx, ntok) in gaz.latin_automaton.iter(joined):
+            # " name " ends at end_idx; its first token starts at end_idx - len(name), and the
+            # token's index is the number of spaces before that position, minus one
+            first = joined.count(" ", 0, end_idx - len(patterns[idx].text)) - 1
+            start = matches[first].start()
+            end = matches[first + ntok - 1].end()
+            found.append((start - end, start, end, idx))
     # Longest match wins; contained or overlapping shorter matches are dropped.
-    found.sort(key=lambda m: (m[0] - m[1], m[0]))
-    taken: list[tuple[int, int]] = []
     kept: list[tuple[int, int, Pattern]] = []
-    for start, end, pat in found:
-        if any(start < e and s < end for s, e in taken):
-            continue
-        taken.append((start, end))
-        kept.append((start, end, pat))
-    kept.sort(key=lambda m: m[0])
+    if found:
+        found.sort()
+        if len(found) == 1:
+            _neg, start, end, idx = found[0]
+            kept.append((start, end, patterns[idx]))
+        else:
+            taken = bytearray(len(norm))  # 1 where a longer match already sits
+            for _neg, start, end, idx in found:
+                if taken.find(1, start, end) >= 0:
+                    continue
+                taken[start:end] = b"\x01" * (end - start)
+                kept.append((start, end, patterns[idx]))
+            kept.sort(key=_first)
 
     factor = NAME_FIELD_FACTOR if field == "name" else 1.0
+    in_name = field == "name"
     signals: list[Signal] = []
     countries: list[tuple[str, str]] = []
     streets: list[str] = []
@@ -157,39 +170,32 @@ def scan_text(gaz: Gazetteer, text: str, field: str) -> TextScan:
         if _street_after(gaz, norm, end, pat.latin):
             streets.append(evidence)
             continue
-        places = [t for t in pat.targets if t.kind != "country"]
-        for t in pat.targets:
-            if t.kind == "country" and t.country:
-                countries.append((t.country, evidence))
-        if not places:
-            continue
-        provs = sorted(pat.provinces)
-        for t in places:
-            prov = t.code[:2]
-            weight = KIND_WEIGHT.get(t.kind, 0.6)
-            if t.source in SECONDARY_SOURCES:
-                weight *= SECONDARY_SOURCE_FACTOR
-            weak = pat.weak or t.kind == "xpcc_division_latin"
-            if t.kind == "county_short" and len(pat.text) <= 2:
-                weak = True
-            if field == "name" and t.kind in ("county_latin", "county_short"):
-                # company names reuse county words ("Fukang", "Tianshan"): support needed
-                weak = True
-            if weak:
-                weight = min(weight, WEAK_WEIGHT)
-            others = tuple(p for p in provs if p != prov)
+        for iso in pat.countries:
+            countries.append((iso, evidence))
+        # Weights and weakness are precomputed per pattern for the address field
+        # (gazetteer.Place); a party's name weighs less and needs support for county names.
+        for pl in pat.places:
+            weight = pl.weight
+            weak = pl.weak
+            if in_name:
+                if pl.target.kind in ("county_latin", "county_short"):
+                    # company names reuse county words ("Fukang", "Tianshan"): support needed
+                    weak = True
+                    weight = min(weight, WEAK_WEIGHT)
+                weight *= factor
             signals.append(
                 Signal(
-                    province=prov,
-                    code=t.code,
-                    weight=weight * factor,
-                    feature="name_match",
-                    field=field,
-                    evidence=evidence,
-                    why=f"{field} names '{evidence}': {_describe(gaz, t)}",
-                    weak=weak,
-                    ambiguous=others,
-                    start=start,
+                    pl.province,
+                    pl.code,
+                    weight,
+                    "name_match",
+                    field,
+                    evidence,
+                    "",
+                    weak,
+                    pl.others,
+                    start,
+                    pl.target,
                 )
             )
     signals.extend(_regiments(norm, text, field, factor))
@@ -310,11 +316,14 @@ def phone(gaz: Gazetteer, value: str) -> tuple[list[Signal], str | None]:
         national = national[1:]
     if _MOBILE.match(national):
         return [], country or ("CN" if international else None)
-    for n in (3, 2):
+    # Area codes are prefix-free (2 digits for the metropolitan codes, 3 elsewhere); the table
+    # also holds a few longer prefixes of the same codes, so the longest key wins.
+    for n in (6, 5, 4, 3, 2):
         code = gaz.phone_area_codes.get(national[:n])
         if code is None:
             continue
         prov = code[:2]
+        area = national[:2] if national[0] in "12" else national[:3]
         name = gaz.divisions.get(code, code)
         w = 0.75 if international or country == "CN" else 0.6
         sig = Signal(
@@ -324,8 +333,8 @@ def phone(gaz: Gazetteer, value: str) -> tuple[list[Signal], str | None]:
             "phone_area_code",
             "phone",
             raw,
-            f"phone {raw} has area code 0{national[:n]} ({name}; source "
-            f"{gaz.sources.get('phone_cn', 'phone_cn')})",
+            f"phone {raw} has area code 0{area} ({name}; source "
+            f"{gaz.sources.get('libphonenumber', 'libphonenumber')})",
         )
         return [sig], country or "CN"
     return [], country
@@ -347,10 +356,8 @@ def uscc(gaz: Gazetteer, value: str) -> tuple[list[Signal], list[RowError], bool
         return [], [err], False
     div = compact[2:8]
     prov = div[:2]
-    if prov == "66":
-        # GB/T 2260 assigns no province 66; read as the XPCC (兵团), which registers under its
-        # own codes. An assumption (docs/geo.md), chosen so that no Xinjiang entity is missed.
-        prov = "65"
+    # Only GB/T 2260 province prefixes are read. (geo-v1 also read an unassigned "66" prefix as
+    # the XPCC; no public source confirms that, so it was removed: docs/geo.md.)
     if prov not in gaz.provinces:
         return [], [], True
     name = gaz.divisions.get(div) or gaz.divisions.get(div[:4] + "00") or gaz.provinces[prov].label
