@@ -210,8 +210,8 @@ def main() -> None:
         if not 2 <= len(es) <= 30:
             continue
         for _ in range(2):
-            a, b = rnd.sample(es, 2)
-            na, nb = str(a["name"]), str(b["name"])
+            ea, eb = rnd.sample(es, 2)
+            na, nb = str(ea["name"]), str(eb["name"])
             if (
                 distinctive(na) == distinctive(nb)
                 or set(words(na)) <= set(words(nb))
@@ -224,10 +224,10 @@ def main() -> None:
             if key in seen:
                 continue
             seen.add(key)  # type: ignore[arg-type]
-            negs.append((na, nb, a, w))
+            negs.append((na, nb, ea, w))
     rnd.shuffle(negs)
-    for na, nb, a, w in negs[:90]:
-        add("hard_negative", na, nb, 0, a, f"different entries sharing the word '{w}'")
+    for na, nb, ent, w in negs[:90]:
+        add("hard_negative", na, nb, 0, ent, f"different entries sharing the word '{w}'")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         wr = csv.DictWriter(fh, ["category", "query", "reference", "label", "source", "note"])

@@ -18,6 +18,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -74,8 +75,9 @@ def main() -> int:
         " built by scripts/build_names_lexicon.py)\n" + "\n".join(sorted(syllables)) + "\n",
         encoding="utf-8",
     )
-    manifest = {
-        "built_by": "scripts/build_names_lexicon.py",
+    previous = json.loads(MANIFEST.read_text("utf-8")) if MANIFEST.exists() else {}
+    manifest: dict[str, Any] = {
+        "built_by": "scripts/build_names_lexicon.py, scripts/build_names_background.py",
         "files": {
             path.name: {
                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -96,6 +98,9 @@ def main() -> int:
             )
         },
     }
+    # entries written by other build scripts (common_words.txt) are kept
+    for name, facts in previous.get("files", {}).items():
+        manifest["files"].setdefault(name, facts)
     MANIFEST.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"lexicon rows: {len(out)}; syllables: {len(syllables)}")
     return 0

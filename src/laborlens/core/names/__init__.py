@@ -11,7 +11,7 @@ See docs/names.md for the algorithm, the bands and the thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -25,13 +25,13 @@ from laborlens.core.names.analysis import (
     analyse,
     load_lexicon,
 )
-from laborlens.core.names.compare import Comparison, Part, compare
+from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY, Comparison, Part, compare
 from laborlens.core.names.index import (
     NameIndex,
     RefName,
     build_name_index,
     normalize_registration,
-    query_keys,
+    token_keys,
 )
 
 ALGORITHM = "names-v1"
@@ -47,6 +47,7 @@ __all__ = [
     "Token",
     "analyse",
     "build_name_index",
+    "clear_caches",
     "compare_names",
     "load_lexicon",
     "match_names",
@@ -110,6 +111,61 @@ def band(score: float, config: MatchConfig = DEFAULT_CONFIG) -> MatchBand | None
     return None
 
 
+#: Best similarity a blocking key hit can stand for (see :func:`candidates`).
+_KEY_CREDIT = {"D:": 0.88, "O:": 0.88, "P:": 0.8, "I:": 1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """What one query token finds in the index: reference name -> best similarity a key hit
+    stands for (capped at 1), the names holding the very word, the smallest posting too
+    large to generate candidates, and names found by an abbreviation key."""
+
+    hit: Mapping[int, float]
+    same: frozenset[int]
+    fallback: tuple[int, ...] | None
+    forced: tuple[int, ...]
+
+
+@lru_cache(maxsize=8192)
+def _token_hits(index: NameIndex, tok: Token, limit: int, base: int) -> _Hits:
+    # cached by token: supplier names reuse the same words and syllables all the time
+    syllables = tok.syllables if tok.via == "pinyin" else ()
+    hit: dict[int, float] = {}
+    same: set[int] = set()
+    forced: list[int] = []
+    fallback: tuple[int, ...] | None = None
+    for key in token_keys(tok, index.postings):
+        post = index.postings.get(key)
+        if not post:
+            continue
+        # the raised limit of the query's most distinctive word is for the word itself, not
+        # for its typo variants, prefixes and syllables
+        if len(post) > (limit if key == tok.key else base):
+            if fallback is None or len(post) < len(fallback):
+                fallback = post
+            continue
+        if syllables and key in syllables and key != tok.key:
+            # one syllable of a romanised Han word: its share of the word
+            share = 1.0 / len(syllables)
+            for ri in post:
+                got = hit.get(ri, 0.0) + share
+                hit[ri] = got
+                if got >= 0.999:
+                    same.add(ri)
+            continue
+        credit = _KEY_CREDIT.get(key[:2], 1.0)
+        for ri in post:
+            if hit.get(ri, 0.0) < credit:
+                hit[ri] = credit
+        if key[:2] not in _KEY_CREDIT:
+            same.update(post)
+        elif key.startswith("I:"):
+            forced.extend(post)  # an abbreviation: its weight is only known on comparison
+    capped = {ri: min(1.0, c) for ri, c in hit.items()}
+    return _Hits(capped, frozenset(same), fallback, tuple(forced))
+
+
 def candidates(
     index: NameIndex, q: NameAnalysis, qw: list[float], config: MatchConfig
 ) -> list[int]:
@@ -122,47 +178,64 @@ def candidates(
     """
     acc: dict[int, float] = {}
     wq = sum(qw)
-    groups = query_keys(q, index.postings)
     fallback: tuple[int, ...] | None = None
     forced: set[int] = set()
-    later: list[tuple[float, set[int]]] = []
+    later: list[tuple[float, Mapping[int, float]]] = []
+    exact: dict[int, float] = {}  # weight of query words found verbatim in a reference name
     heavy: list[tuple[float, str]] = []
     # the query's most distinctive word always generates candidates (up to a hard cap), so a
     # name made only of common words ("Beirut Trade SAL") still finds its entry
     top = max(range(len(qw)), key=lambda i: (q.tokens[i].role != "legal", qw[i]), default=-1)
-    for ti, keys in groups:
+    groups: list[tuple[int, _Hits]] = []
+    prev: str | None = None
+    for ti, tok in enumerate(q.tokens):
+        if tok.role in ("legal", "generic"):
+            prev = None
+            continue
+        limit = max(config.max_posting, 5 * config.max_posting if ti == top else 0)
+        hits = _token_hits(index, tok, limit, config.max_posting)
+        if tok.role == "core":
+            if prev is not None:
+                # adjacent words written together in the reference name (zhong tai: zhongtai)
+                post = index.postings.get(prev + tok.key)
+                if post and len(post) <= limit:
+                    merged = dict(hits.hit)
+                    merged.update(dict.fromkeys(post, 1.0))
+                    hits = _Hits(merged, hits.same | frozenset(post), hits.fallback, hits.forced)
+            prev = tok.key
+        else:
+            prev = None
+        groups.append((ti, hits))
+    if len(q.initials) >= 2:
+        post = index.postings.get(q.initials)
+        if post and len(post) <= config.max_posting:
+            groups.append((-1, _Hits(dict.fromkeys(post, 1.0), frozenset(post), None, ())))
+    for ti, hits in groups:
         weight = qw[ti] if ti >= 0 else 0.5 * wq
-        hit: set[int] = set()
-        for key in keys:
-            post = index.postings.get(key)
-            if not post:
-                continue
-            limit = 5 * config.max_posting if ti == top else 0
-            if len(post) > max(config.max_posting, limit):
-                if fallback is None or len(post) < len(fallback):
-                    fallback = post
-                continue
-            hit.update(post)
-            if key.startswith("I:"):
-                forced.update(post)  # an abbreviation: its weight is only known on comparison
+        if hits.fallback is not None and (fallback is None or len(hits.fallback) < len(fallback)):
+            fallback = hits.fallback
+        forced.update(hits.forced)
+        hit = hits.hit
         if not hit:
             if ti >= 0 and weight > 0:
                 # a word too common to generate candidates still counts for the ones found
                 heavy.append((weight, q.tokens[ti].key))
             continue
+        for ri in hits.same:
+            exact[ri] = exact.get(ri, 0.0) + weight
         # light tokens generate candidates only when that is cheap (few reference names share
         # them): "Western Gold" is found by its two lexicon words
         if weight >= config.generate_share * wq or len(hit) <= 16:
-            for ri in hit:
-                acc[ri] = acc.get(ri, 0.0) + weight
+            for ri, credit in hit.items():
+                acc[ri] = acc.get(ri, 0.0) + weight * credit
         else:
             later.append((weight, hit))
     if not acc and fallback is not None:
         acc = dict.fromkeys(fallback, 0.0)
     for weight, hit in later:
-        for ri in hit:
+        for ri, credit in hit.items():
             if ri in acc:
-                acc[ri] += weight
+                acc[ri] += weight * credit
     if heavy:
         for ri in acc:
             ref_keys = index.refs[ri].keys
@@ -177,6 +250,8 @@ def candidates(
         for w, t in zip(qw, q.tokens, strict=True)
         if t.role in ("core", "number", "industry", "region")
     ) or float("inf")
+    if q.specificity < MIN_CONTAINED_SPECIFICITY:
+        contained_q = float("inf")  # too unspecific to count as contained (compare.py)
     refs = index.refs
     for ri, got in acc.items():
         ref = refs[ri]
@@ -190,7 +265,11 @@ def candidates(
         if (
             bound >= possible
             or got >= contained_q  # the query may be wholly inside the reference name
-            or (ref.core_total > 0 and got >= 0.8 * ref.core_total)  # or the reverse
+            or (  # or the reverse: the query holds the reference's core verbatim
+                ref.core_total > 0
+                and ref.containable
+                and exact.get(ri, 0.0) >= 0.8 * ref.core_total
+            )
         ):
             scored.append((bound, ri))
     scored.sort(key=lambda s: (-s[0], s[1]))
@@ -268,6 +347,36 @@ def _analyse_cached(text: str, lexicon: Lexicon, max_chars: int) -> NameAnalysis
     return analyse(text, lexicon, max_chars)
 
 
+@lru_cache(maxsize=16384)
+def _scored(
+    index: NameIndex, text: str, config: MatchConfig
+) -> tuple[NameAnalysis, tuple[tuple[int, Comparison], ...]]:
+    """The analysis of a query name and its comparison with every candidate that may match.
+
+    Depends on the name, the index and the configuration only (not on the record or the
+    date), so a name repeated in a supplier master is analysed and scored once.
+    """
+    q = _analyse_cached(text, index.lexicon, config.max_name_chars)
+    if not q.distinctive:
+        return q, ()
+    qw = index.query_weights(q)
+    skip_persons = q.looks_like_org and not config.persons_vs_orgs
+    out: list[tuple[int, Comparison]] = []
+    for ri in candidates(index, q, qw, config):
+        ref = index.refs[ri]
+        if skip_persons and _is_person_entry(index.entries[ref.entry]):
+            continue
+        out.append((ri, compare(q, qw, ref.analysis, list(ref.weights))))
+    return q, tuple(out)
+
+
+def clear_caches() -> None:
+    """Forget cached analyses and scores of query names (benchmarks; a changed index)."""
+    _analyse_cached.cache_clear()
+    _scored.cache_clear()
+    _token_hits.cache_clear()
+
+
 _DISTINCT_ROLES = frozenset({"core", "number", "industry", "region"})
 
 
@@ -329,7 +438,7 @@ def match_record(
                     record.source,
                 )
             )
-        q = _analyse_cached(text, index.lexicon, cfg.max_name_chars)
+        q, scored = _scored(index, text, cfg)
         if not q.distinctive:
             errors.append(
                 RowError(
@@ -341,16 +450,11 @@ def match_record(
                 )
             )
             continue
-        qw = index.query_weights(q)
-        is_org = q.looks_like_org
-        for ri in candidates(index, q, qw, cfg):
+        for ri, cmp in scored:
             ref: RefName = index.refs[ri]
             entry = index.entries[ref.entry]
-            if _is_person_entry(entry) and is_org and not cfg.persons_vs_orgs:
-                continue
             if not entry.in_force(as_of):
                 continue
-            cmp = compare(q, qw, ref.analysis, list(ref.weights))
             level = band(cmp.score, cfg)
             # the whole listed name inside the record's name, plus distinctive words of its own:
             # a subsidiary, branch or project of the listed entity rather than the entity

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from laborlens.core import resources
@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover
 
 LEXICON_RESOURCE = "names/lexicon.tsv"
 SYLLABLES_RESOURCE = "names/pinyin_syllables.txt"
+COMMON_WORDS_RESOURCE = "names/common_words.txt"
 
 #: Roles of tokens, from most to least distinctive.
 ROLES = ("core", "number", "industry", "region", "generic", "legal")
@@ -80,6 +81,14 @@ class Lexicon:
     prefixes: frozenset[str]
     concepts: tuple[Concept, ...]
     syllables: frozenset[str] = frozenset()
+    #: common words of general English (background frequencies, ``common_words.txt``)
+    common: frozenset[str] = frozenset()
+    #: one-deletion variants of single-word Latin renderings of 6+ letters -> their concepts
+    #: (a misspelt lexicon word: ``HOIDING`` for ``holding``, ``EXP0RT`` for ``export``)
+    typos: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: every prefix / suffix of every Han word (maximum matching stops early)
+    han_prefixes: frozenset[str] = frozenset()
+    han_suffixes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,8 @@ class Token:
         text: the part of the original name it came from.
         via: ``literal`` (Latin text), ``pinyin`` (romanised Han) or ``lexicon`` (a concept).
         syllables: the pinyin syllables of a romanised Han core part.
+        common: a Latin core word that is common in general English (``Ocean``, ``Royal``),
+            so unspecific as a company name on its own.
     """
 
     key: str
@@ -100,6 +111,7 @@ class Token:
     via: str
     syllables: tuple[str, ...] = ()
     senses: frozenset[str] = frozenset()
+    common: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +122,8 @@ class NameAnalysis:
     scripts: tuple[str, ...]
     tokens: tuple[Token, ...]
     initials: str
+    #: how much the distinctive part says on its own (:func:`name_specificity`)
+    specificity: float = 0.0
 
     @property
     def looks_like_org(self) -> bool:
@@ -139,12 +153,19 @@ def _pinyin_syllables(han: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def load_lexicon(text: str | None = None, syllables: str | None = None) -> Lexicon:
-    """Parse the lexicon TSV and pinyin syllable table (the bundled resources by default)."""
+def load_lexicon(
+    text: str | None = None, syllables: str | None = None, common: str | None = None
+) -> Lexicon:
+    """Parse the lexicon TSV, pinyin syllable table and common-word list (bundled by default)."""
     if text is None:
         text = resources.read_text(LEXICON_RESOURCE)
     if syllables is None:
         syllables = resources.read_text(SYLLABLES_RESOURCE)
+    if common is None:
+        common = resources.read_text(COMMON_WORDS_RESOURCE)
+    common_words = frozenset(
+        w.strip() for w in common.splitlines() if w.strip() and not w.startswith("#")
+    )
     # syllables without a vowel (m, ng, hm) are interjections, never parts of names
     syl = frozenset(
         s.strip()
@@ -192,8 +213,26 @@ def load_lexicon(text: str | None = None, syllables: str | None = None) -> Lexic
         for joined in joined_all:
             latin.setdefault(joined, concept)
     prefixes = frozenset(k[:i] for k in latin for i in range(1, len(k) + 1))
+    typos: dict[str, set[str]] = {}
+    for c in concepts:
+        if c.kind == "stop":
+            continue
+        for rendering in c.latin:
+            for w in latin_words(rendering):
+                if len(w) >= 6 and w.isalpha():
+                    for variant in {w} | {w[:k] + w[k + 1 :] for k in range(len(w))}:
+                        typos.setdefault(variant, set()).add(w)
     return Lexicon(
-        han, max((len(k) for k in han), default=1), latin, prefixes, tuple(concepts), syl
+        han,
+        max((len(k) for k in han), default=1),
+        latin,
+        prefixes,
+        tuple(concepts),
+        syl,
+        common_words,
+        {k: tuple(sorted(v)) for k, v in typos.items()},
+        frozenset(k[:i] for k in han for i in range(1, len(k) + 1)),
+        frozenset(k[-i:] for k in han for i in range(1, len(k) + 1)),
     )
 
 
@@ -220,6 +259,38 @@ def pinyin_parse(word: str, syllables: frozenset[str]) -> tuple[str, ...]:
                 if old is None or len(cand) < len(old):
                     best[j] = cand
     return best[n] or ()
+
+
+@lru_cache(maxsize=65536)
+def misspelt_lexicon_word(word: str, lex: Lexicon) -> str | None:
+    """The lexicon word that a word of 6+ characters misspells by one edit (``hoiding`` →
+    ``holding``, ``technoiogy`` → ``technology``, ``exp0rt`` → ``export``), or ``None``.
+
+    One substitution, insertion, deletion or adjacent transposition, keeping the first letter
+    and one candidate only; words of the lexicon, words common in English (``grading``) and
+    pinyin words are never taken for typos.
+    """
+    if (
+        len(word) < 6
+        or word in lex.typos.get(word, ())  # a lexicon word itself
+        or word in lex.common
+        or word.isdigit()
+        or pinyin_parse(word, lex.syllables)
+    ):
+        return None
+    from rapidfuzz.distance import OSA
+
+    found: set[str] = set()
+    for k in range(len(word) + 1):
+        variant = word if k == len(word) else word[:k] + word[k + 1 :]
+        for target in lex.typos.get(variant, ()):
+            if (
+                target != word
+                and target[0] == word[0]
+                and OSA.distance(word, target, score_cutoff=1) <= 1
+            ):
+                found.add(target)
+    return found.pop() if len(found) == 1 else None
 
 
 def _join(text: str) -> str:
@@ -331,7 +402,10 @@ def _latin_tokens(words: list[str], lex: Lexicon, out: list[Token]) -> None:
         i += 1
 
 
-def _latin_pass(words: list[str], lex: Lexicon, out: list[Token]) -> None:
+def _latin_pass(original: list[str], lex: Lexicon, out: list[Token]) -> None:
+    # misspelt lexicon words are read as the word they misspell (OCR: TECHNOIOGY, EXP0RT);
+    # the token keeps the text as written
+    words = [misspelt_lexicon_word(w, lex) or w for w in original]
     i, n = 0, len(words)
     while i < n:
         hit: Concept | None = None
@@ -346,7 +420,7 @@ def _latin_pass(words: list[str], lex: Lexicon, out: list[Token]) -> None:
                 hit, length = c, size
         if hit is not None:
             if hit.kind != "stop":
-                text = " ".join(words[i : i + length])
+                text = " ".join(original[i : i + length])
                 out.append(Token(hit.key, hit.kind, text, "lexicon", (), hit.senses))
             i += length
             continue
@@ -354,7 +428,9 @@ def _latin_pass(words: list[str], lex: Lexicon, out: list[Token]) -> None:
         if w.isdigit():
             out.append(Token(w.lstrip("0") or "0", "number", w, "literal"))
         else:
-            out.append(Token(w, "core", w, "literal", pinyin_parse(w, lex.syllables)))
+            w = original[i]
+            syl = pinyin_parse(w, lex.syllables)
+            out.append(Token(w, "core", w, "literal", syl, frozenset(), w in lex.common))
         i += 1
 
 
@@ -362,30 +438,41 @@ def _segment(simp: str, lex: Lexicon, backward: bool) -> list[tuple[int, int, Co
     """Maximum matching over the lexicon: (start, end, concept or None for a core char)."""
     n = len(simp)
     segs: list[tuple[int, int, Concept | None]] = []
+    han, prefixes, suffixes = lex.han, lex.han_prefixes, lex.han_suffixes
     if not backward:
         i = 0
         while i < n:
-            for size in range(min(lex.han_max, n - i), 0, -1):
-                c = lex.han.get(simp[i : i + size])
-                if c is not None:
-                    segs.append((i, i + size, c))
-                    i += size
+            best: tuple[int, Concept] | None = None
+            for end in range(i + 1, min(n, i + lex.han_max) + 1):
+                piece = simp[i:end]
+                if piece not in prefixes:
                     break
-            else:
+                c = han.get(piece)
+                if c is not None:
+                    best = (end, c)
+            if best is None:
                 segs.append((i, i + 1, None))
                 i += 1
+            else:
+                segs.append((i, best[0], best[1]))
+                i = best[0]
         return segs
     j = n
     while j > 0:
-        for size in range(min(lex.han_max, j), 0, -1):
-            c = lex.han.get(simp[j - size : j])
-            if c is not None:
-                segs.append((j - size, j, c))
-                j -= size
+        found: tuple[int, Concept] | None = None
+        for start in range(j - 1, max(0, j - lex.han_max) - 1, -1):
+            piece = simp[start:j]
+            if piece not in suffixes:
                 break
-        else:
+            c = han.get(piece)
+            if c is not None:
+                found = (start, c)
+        if found is None:
             segs.append((j - 1, j, None))
             j -= 1
+        else:
+            segs.append((found[0], j, found[1]))
+            j = found[0]
     segs.reverse()
     return segs
 
@@ -431,8 +518,14 @@ def _segmentation_cost(segs: list[tuple[int, int, Concept | None]]) -> tuple[int
 _SENTINEL = Concept("", "stop", "", (), "")
 
 
+@lru_cache(maxsize=65536)
+def _is_simplified_char(ch: str) -> bool:
+    return _t2s(ch) == ch
+
+
 def _han_tokens(run: str, lex: Lexicon, out: list[Token]) -> None:
-    simp = _t2s(run)
+    # most names are written in simplified characters: convert only runs that need it
+    simp = run if all(_is_simplified_char(c) for c in run) else _t2s(run)
     fwd = _glue_single(_segment(simp, lex, backward=False))
     bwd = _glue_single(_segment(simp, lex, backward=True))
     segs = bwd if _segmentation_cost(bwd) < _segmentation_cost(fwd) else fwd
@@ -480,15 +573,47 @@ def analyse(text: str, lex: Lexicon, max_chars: int = 512) -> NameAnalysis:
         for t in tokens
         if t.role not in ("legal", "number")
     )
-    return NameAnalysis(cleaned, scripts, tuple(tokens), initials)
+    frozen = tuple(tokens)
+    return NameAnalysis(cleaned, scripts, frozen, initials, name_specificity(frozen))
+
+
+def name_specificity(tokens: tuple[Token, ...]) -> float:
+    """How much a name's distinctive part says on its own, in "uncommon words".
+
+    An uncommon Latin word counts 1 (``Hizballah``, ``Daqo``); a word common in general English
+    0.5 (``Ocean``, ``Royal``: background list ``common_words.txt``); a number, an industry or a
+    region word 0.5; romanised Chinese counts by syllables over all its core words, 0.5 per
+    syllable after the first (``Hua Fu`` = ``Huafu`` 0.5, ``Zhongtai`` 0.5, a three-syllable
+    name 1.0), since a two-syllable Chinese name is shared by many companies.
+    """
+    spec = 0.0
+    syllables = 0
+    for t in tokens:
+        if t.role == "core":
+            # an English word may parse as pinyin (ocean = o-ce-an): a common word of more than
+            # one syllable is read as English, a single syllable (jin, tai) as pinyin
+            if t.syllables and (not t.common or len(t.syllables) == 1):
+                syllables += len(t.syllables)
+            elif t.common:
+                spec += 0.5
+            else:
+                spec += 1.0
+        elif t.role in ("number", "industry", "region"):
+            spec += 0.5
+    return spec + 0.5 * max(0, syllables - 1)
 
 
 def _first_letter(token: Token, lex: Lexicon) -> str:
+    return _first_letters(token.text, lex)
+
+
+@lru_cache(maxsize=8192)
+def _first_letters(text: str, lex: Lexicon) -> str:
     # A concept's initials are those of its surface words when Latin (New Energy -> ne), of
     # its first rendering when Han.
-    if token.text and token.text[0].isascii():
-        return "".join(w[0] for w in token.text.split())
-    c = lex.han.get(token.text) or lex.han.get(_t2s(token.text))  # text may be traditional
+    if text and text[0].isascii():
+        return "".join(w[0] for w in text.split())
+    c = lex.han.get(text) or lex.han.get(_t2s(text))  # text may be traditional
     if c is not None and c.latin:
         return "".join(w[0] for w in latin_words(c.latin[0]))
     return ""

@@ -51,6 +51,19 @@ ONE_SIDED_REGION = 0.9
 ONE_SIDED_INDUSTRY = 0.95
 #: Score of a name wholly contained in the other (plus up to 0.1 by coverage of the other).
 CONTAINMENT_BASE = 0.72
+#: Weight factor of a core word common in general English (background frequency).
+COMMON_WORD_FACTOR = 0.5
+#: Score multiplier when one name is unspecific (see :func:`specificity`: one common word, one
+#: two-syllable Chinese name) and does not cover the other's distinctive part near-exactly.
+UNSPECIFIC_PARTIAL = 0.85
+#: Score multiplier when both names are unspecific and a generic word differs.
+UNSPECIFIC_GENERIC = 0.9
+#: A one-word name of at most this many letters matched only by a typo is lowered once more.
+SHORT_WORD = 6
+SHORT_WORD_TYPO = 0.8
+#: How specific the contained name must be (see :func:`specificity`) for containment to count:
+#: one uncommon word, two common words, three pinyin syllables, a common word and an industry.
+MIN_CONTAINED_SPECIFICITY = 1.0
 #: Score multiplier when every distinctive part matched only approximately (typo, brand pinyin).
 APPROXIMATE_ONLY = 0.9
 #: Score caps when the only distinctive link is an abbreviation (4+ letters / 2-3 letters).
@@ -108,8 +121,19 @@ class Comparison:
 
 
 def weights(tokens: tuple[Token, ...], idf: Mapping[str, float], max_idf: float) -> list[float]:
-    """The weight of each token: IDF of its key (unknown keys: the maximum) × role factor."""
+    """The weight of each token: IDF of its key (unknown keys: the maximum) × role factor.
+
+    :func:`compare` further multiplies a word common in English by ``COMMON_WORD_FACTOR`` (the
+    lists' IDF alone would call ``Ocean`` rare: few listed names hold it, but many companies
+    do); candidate generation uses these plain weights.
+    """
     return [idf.get(t.key, max_idf) * ROLE_FACTOR[t.role] for t in tokens]
+
+
+def _background(a: NameAnalysis, w: list[float]) -> list[float]:
+    if not any(t.common for t in a.tokens):
+        return w
+    return [x * COMMON_WORD_FACTOR if t.common else x for t, x in zip(a.tokens, w, strict=True)]
 
 
 def _how_exact(q: Token, r: Token) -> str:
@@ -404,6 +428,7 @@ def compare(
     rw: list[float],
 ) -> Comparison:
     """Compare two analysed names with their token weights (see the module docstring)."""
+    qw, rw = _background(q, qw), _background(r, rw)
     qfree = [i for i, w in enumerate(qw) if w > 0]
     rfree = [j for j, w in enumerate(rw) if w > 0]
     parts = exact_parts(q, r, qfree, rfree)
@@ -412,7 +437,9 @@ def compare(
     if qfree and rfree:
         parts += initialism_parts(q, r, qfree, rfree)
     if qfree and rfree:
-        parts += fuzzy_parts(q, r, qfree, rfree)
+        fuzzy = fuzzy_parts(q, r, qfree, rfree)
+        parts += fuzzy
+        qw, rw = _misspelt_lexicon_weights(q, qw, r, rw, fuzzy)
     wq = sum(qw)
     wr = sum(rw)
     if wq <= 0 or wr <= 0:
@@ -464,6 +491,23 @@ def compare(
     elif distinctive and all(p.sim < 1.0 for p in distinctive):
         score *= APPROXIMATE_ONLY
         penalties.append("approximate_only")
+        if (_short_single_word(q) or _short_single_word(r)) and not all(
+            _look_alike(q.tokens[p.query[0]].key, r.tokens[p.reference[0]].key) for p in distinctive
+        ):
+            # one edit in a one-word name of up to 6 letters (MIDEA / MIDSEA) is another name
+            # as often as a typo
+            score *= SHORT_WORD_TYPO
+            penalties.append("short_word_typo")
+    if _unspecific_partial(q, qw, r, rw, parts):
+        score *= UNSPECIFIC_PARTIAL
+        penalties.append("short_name_partial")
+    elif max(q.specificity, r.specificity) < MIN_CONTAINED_SPECIFICITY and _unmatched_generic(
+        q, parts, True
+    ) | _unmatched_generic(r, parts, False):
+        # both names unspecific (CRYSTAL / Crystal International Group): the few words that
+        # differ are all the evidence there is
+        score *= UNSPECIFIC_GENERIC
+        penalties.append("short_name_generic_differs")
     if not penalties or all(p.endswith("_on_one_side") for p in penalties):
         contained = _containment(q, qw, r, rw, parts)
         if contained > score:
@@ -489,6 +533,23 @@ def compare(
 _DISTINCT = ("core", "number", "industry", "region")
 
 
+def _misspelt_lexicon_weights(
+    q: NameAnalysis, qw: list[float], r: NameAnalysis, rw: list[float], fuzzy: list[Part]
+) -> tuple[list[float], list[float]]:
+    """A core word that is a misspelt lexicon word (``HOIDING`` for ``holding``) weighs what the
+    lexicon word weighs: a typo in ``Company`` must not make a name look more distinctive."""
+    for p in fuzzy:
+        i, j = p.query[0], p.reference[0]
+        qt, rt = q.tokens[i], r.tokens[j]
+        if qt.role == "core" and rt.role != "core" and qw[i] > rw[j]:
+            qw = list(qw)
+            qw[i] = rw[j]
+        elif rt.role == "core" and qt.role != "core" and rw[j] > qw[i]:
+            rw = list(rw)
+            rw[j] = qw[i]
+    return qw, rw
+
+
 def _containment(
     q: NameAnalysis, qw: list[float], r: NameAnalysis, rw: list[float], parts: list[Part]
 ) -> float:
@@ -502,6 +563,10 @@ def _containment(
     rd = [j for j, t in enumerate(r.tokens) if t.role in _DISTINCT]
     if not qd or not rd:
         return 0.0
+    q_specific = specificity(q) >= MIN_CONTAINED_SPECIFICITY
+    r_specific = specificity(r) >= MIN_CONTAINED_SPECIFICITY
+    if not (q_specific or r_specific):
+        return 0.0
     hit_q = {i: p.sim for p in parts for i in p.query}
     hit_r = {j: p.sim for p in parts for j in p.reference}
     core_hit = any(
@@ -514,11 +579,69 @@ def _containment(
     wr = sum(rw[j] for j in rd)
     cov_q = sum(qw[i] * hit_q.get(i, 0.0) for i in qd) / wq if wq else 0.0
     cov_r = sum(rw[j] * hit_r.get(j, 0.0) for j in rd) / wr if wr else 0.0
-    if cov_q >= 0.95:
+    # the contained side must say enough on its own: "Ocean" (a common word) or "Hua Fu" (one
+    # Chinese given name) inside a longer name is a namesake more often than the same party
+    if cov_q >= 0.95 and q_specific:
         return CONTAINMENT_BASE + 0.1 * cov_r
-    if cov_r >= 0.95:
+    if cov_r >= 0.95 and r_specific:
         return CONTAINMENT_BASE + 0.1 * cov_q
     return 0.0
+
+
+_LOOK_ALIKE = frozenset(
+    {("i", "l"), ("l", "i"), ("i", "1"), ("1", "i"), ("l", "1"), ("1", "l"), ("o", "0")}
+    | {("0", "o"), ("s", "5"), ("5", "s"), ("b", "8"), ("8", "b")}
+)
+
+
+def _look_alike(a: str, b: str) -> bool:
+    """True when two words differ only by OCR look-alikes (UNLDAS / UNIDAS, rn / m)."""
+    if ocr_skeleton(a) == ocr_skeleton(b):
+        return True
+    if len(a) != len(b):
+        return False
+    return all(x == y or (x, y) in _LOOK_ALIKE for x, y in zip(a, b, strict=True))
+
+
+def _unmatched_generic(a: NameAnalysis, parts: list[Part], query: bool) -> bool:
+    hit = {i for p in parts for i in (p.query if query else p.reference)}
+    return any(t.role == "generic" and i not in hit for i, t in enumerate(a.tokens))
+
+
+def _short_single_word(a: NameAnalysis) -> bool:
+    core = [t for t in a.tokens if t.role in ("core", "number")]
+    return len(core) == 1 and len(core[0].key) <= SHORT_WORD
+
+
+def _unspecific_partial(
+    q: NameAnalysis, qw: list[float], r: NameAnalysis, rw: list[float], parts: list[Part]
+) -> bool:
+    """True when one name is unspecific and the other's distinctive part is not all matched.
+
+    ``ATLANTIC`` (one common word) against ``Atlantic Foods``, ``HUA FU`` against ``Xinjiang
+    Huafu Textile``: a short name needs near-exact coverage of the other name's distinctive
+    part (core, number, industry, region words; 95 % of their weight).
+    """
+    q_spec, r_spec = specificity(q), specificity(r)
+    if min(q_spec, r_spec) >= MIN_CONTAINED_SPECIFICITY:
+        return False
+    for spec, other_spec, side in ((q_spec, r_spec, 0), (r_spec, q_spec, 1)):
+        if spec >= MIN_CONTAINED_SPECIFICITY or spec > other_spec:
+            continue  # not the short side (the other side is shorter still)
+        # this side is short: the other side must be covered near-exactly
+        o, ow = (r, rw) if side == 0 else (q, qw)
+        hit = {j: p.sim for p in parts for j in (p.reference if side == 0 else p.query)}
+        idx = [j for j, t in enumerate(o.tokens) if t.role in _DISTINCT]
+        total = sum(ow[j] for j in idx)
+        if total > 0 and sum(ow[j] * hit.get(j, 0.0) for j in idx) < 0.95 * total:
+            return True
+    return False
+
+
+def specificity(a: NameAnalysis) -> float:
+    """How much a name's distinctive part says on its own (see :func:`name_specificity`);
+    computed once per analysed name."""
+    return a.specificity
 
 
 def _lexicon_word_similarity(phrase: str, word: str) -> float:

@@ -24,12 +24,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from laborlens.core.model import ListEntry, ListInfo
-from laborlens.core.names.analysis import Lexicon, NameAnalysis, analyse, load_lexicon
-from laborlens.core.names.compare import distinctive_core, ocr_skeleton, weights
+from laborlens.core.names.analysis import Lexicon, NameAnalysis, Token, analyse, load_lexicon
+from laborlens.core.names.compare import (
+    MIN_CONTAINED_SPECIFICITY,
+    distinctive_core,
+    ocr_skeleton,
+    weights,
+)
 
 #: Entry schemas that are not party names.
 SKIPPED_SCHEMAS = frozenset({"Order", "Good"})
 
+_DISTINCT_ROLES = frozenset({"core", "number", "industry", "region"})
 _PARENS = re.compile(r"\s*[\(（\[][^\)）\]]*[\)）\]]\s*")
 
 
@@ -45,6 +51,10 @@ class RefName:
     total: float
     core_total: float
     keys: frozenset[str]  # token keys, for blocking with words too common to generate
+    #: the name may be found inside a longer query (containment or a listed parent /
+    #: "and subsidiaries" entry): specific enough, listed with subsidiaries, or 2+ distinctive
+    #: words; candidate generation keeps such names when the query holds their core
+    containable: bool = True
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -103,11 +113,9 @@ def reference_keys(a: NameAnalysis) -> set[str]:
                 keys.add(prev_core + t.key)
             prev_core = t.key
         else:
+            # (a misspelt lexicon word, INTERNATLONAL, is corrected by the analysis: no typo
+            # keys for lexicon words)
             prev_core = None
-            if t.via == "lexicon" and t.text.isascii() and " " not in t.text and len(t.text) >= 6:
-                # a misspelt lexicon word arrives as a core word (INTERNATLONAL)
-                keys.update("D:" + d for d in deletions(t.text))
-                keys.add("O:" + ocr_skeleton(t.text))
     # initials of the whole name and of each leading run of words (BAT = British American
     # Tobacco in "British American Tobacco Malawi")
     letters = ""
@@ -119,6 +127,25 @@ def reference_keys(a: NameAnalysis) -> set[str]:
         count += 1
         if count >= 2 and len(letters) >= 2:
             keys.add("I:" + letters.lower())
+    return keys
+
+
+def token_keys(t: Token, known: Mapping[str, object] | None = None) -> set[str]:
+    """Blocking keys of one query token (the key, typo variants of a word the index does not
+    hold, its initials key, pinyin prefixes and syllables); see :func:`query_keys`."""
+    keys = {t.key}
+    if t.role == "core":
+        if 4 <= len(t.key) <= 20 and (known is None or t.key not in known):
+            keys.update("D:" + d for d in deletions(t.key))
+            keys.add("O:" + ocr_skeleton(t.key))
+        if 3 <= len(t.key) <= 8 and t.via == "literal" and not t.syllables:
+            keys.add("I:" + t.key)
+        if t.syllables and (t.via == "pinyin" or len(t.syllables) >= 2):
+            keys.add("P:" + t.key[:3])
+            if len(t.syllables) >= 2:
+                keys.add("P:" + (t.syllables[0] + t.syllables[1])[:3])
+            # a Han core may be written as separate syllables on the Latin side
+            keys.update(t.syllables)
     return keys
 
 
@@ -136,19 +163,8 @@ def query_keys(
         if t.role in ("legal", "generic"):
             prev = None
             continue
-        keys = {t.key}
+        keys = token_keys(t, known)
         if t.role == "core":
-            if 4 <= len(t.key) <= 20 and (known is None or t.key not in known):
-                keys.update("D:" + d for d in deletions(t.key))
-                keys.add("O:" + ocr_skeleton(t.key))
-            if 3 <= len(t.key) <= 8 and t.via == "literal" and not t.syllables:
-                keys.add("I:" + t.key)
-            if t.syllables and (t.via == "pinyin" or len(t.syllables) >= 2):
-                keys.add("P:" + t.key[:3])
-                if len(t.syllables) >= 2:
-                    keys.add("P:" + (t.syllables[0] + t.syllables[1])[:3])
-                # a Han core may be written as separate syllables on the Latin side
-                keys.update(t.syllables)
             if prev is not None:
                 keys.add(prev[1] + t.key)
             prev = (i, t.key)
@@ -212,8 +228,23 @@ def build_name_index(
     for ri, (ei, raw, fld, a) in enumerate(analysed):
         w = tuple(weights(a.tokens, idf, max_idf))
         core_total = sum(w[i] for i in distinctive_core(a))
+        containable = (
+            a.specificity >= MIN_CONTAINED_SPECIFICITY
+            or kept[ei].subsidiaries
+            or sum(1 for t in a.tokens if t.role in _DISTINCT_ROLES) >= 2
+        )
         refs.append(
-            RefName(ei, raw, fld, a, w, sum(w), core_total, frozenset(t.key for t in a.tokens))
+            RefName(
+                ei,
+                raw,
+                fld,
+                a,
+                w,
+                sum(w),
+                core_total,
+                frozenset(t.key for t in a.tokens),
+                containable,
+            )
         )
         for key in reference_keys(a):
             postings.setdefault(key, []).append(ri)
