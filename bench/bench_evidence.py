@@ -214,9 +214,9 @@ def main() -> None:
     cmd = "`.venv/bin/python bench/bench_evidence.py " + " ".join(sys.argv[1:]) + "`"
     text = (
         "## evidence (evidence-gaps-v1, audit-chain-v1)\n\n"
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on a shared machine, under load from "
-        "other engineers' jobs (wall-clock figures are upper bounds; CPU seconds are closer to "
-        "one free core). One process.\n\n| figure | value |\n|---|---|\n"
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; 1-minute load average at the end "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall-clock figures grow with load; "
+        "CPU seconds are closer to one free core). One process.\n\n| figure | value |\n|---|---|\n"
         + "".join(f"| {k} | {v} |\n" for k, v in rows)
         + f"\nCommand: {cmd.replace(' `', '`')}\n\nMachine: {machine()}\n"
     )

@@ -206,9 +206,9 @@ def main() -> None:
     table = "\n".join(f"| {k} | {v} |" for k, v in figures)
     text = f"""## geo ({ALGORITHM})
 
-Measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())} on a shared machine, under load
-from other engineers' jobs (wall-clock figures are lower bounds; CPU-second figures are closer
-to one free core). One process.
+Measured {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}; 1-minute load average at the end
+{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall-clock figures drop under load; CPU-second
+figures are closer to one free core). One process.
 
 | figure | value |
 |---|---|

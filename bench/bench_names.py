@@ -266,8 +266,8 @@ def machine() -> str:
         f"memory: {mem[1].split()[1] if len(mem) > 1 else '?'} GB (free -g)\n"
         f"- Python {platform.python_version()} on {platform.system()} {platform.release()}\n"
         f"- load average at the end of the run: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-        "(the machine was shared with other engineers' jobs: wall-clock figures are "
-        "pessimistic; CPU time is the better single-core figure)"
+        "(wall-clock figures suffer when the load exceeds the cores; CPU time is the better "
+        "single-core figure)"
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import shutil
 import subprocess
@@ -62,7 +63,8 @@ def _machine() -> str:
     mem = run(["free", "-g"]).splitlines()
     return (
         f"{run(['nproc'])} cores, {mem[1].split()[1] if len(mem) > 1 else '?'} GB RAM, "
-        f"Python {platform.python_version()} ({platform.machine()}); shared machine, under load"
+        f"Python {platform.python_version()} ({platform.machine()}); "
+        f"1-minute load average {os.getloadavg()[0]:.1f}"
     )
 
 

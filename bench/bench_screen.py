@@ -373,8 +373,8 @@ def main() -> None:
         "",
         machine(),
         "",
-        "Figures were taken on a shared machine under load from other jobs; treat them as a lower "
-        "bound." + (f" {args.note}" if args.note else ""),
+        f"1-minute load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(rows/s drop when other jobs share the cores)." + (f" {args.note}" if args.note else ""),
         "",
     ]
     text = "\n".join(lines)

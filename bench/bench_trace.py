@@ -187,9 +187,9 @@ def main() -> None:
     lines = [
         "## laborlens trace: propagation + mass balance at scale",
         "",
-        f"Command: `{command.strip()}`. Figures were taken while the machine was shared with six "
-        "other engineers' jobs (load average around 10 on 2 cores), so wall times are "
-        "pessimistic; CPU seconds (time.process_time) show the work itself.",
+        f"Command: `{command.strip()}`. 1-minute load average at the end: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; wall times grow with load, CPU "
+        "seconds (time.process_time) show the work itself.",
         "",
         _machine(),
         f"Synthetic chain: {int(r['nodes']):,} nodes, {int(r['edges']):,} edges (cotton, solar, "
