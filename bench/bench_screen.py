@@ -373,8 +373,8 @@ def main() -> None:
         "",
         machine(),
         "",
-        f"1-minute load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
-        "(rows/s drop when other jobs share the cores)." + (f" {args.note}" if args.note else ""),
+        "Rows/s drop when other jobs share the cores (see the load average above)."
+        + (f" {args.note}" if args.note else ""),
         "",
     ]
     text = "\n".join(lines)

@@ -8,6 +8,7 @@ rebuild it.
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -149,6 +150,10 @@ def index_for(lists: ListSet) -> ScreeningIndex:
         if hit is not None and hit[0] is lists:
             return hit[1]
     index = ScreeningIndex.build(lists)
+    # the index is large, immutable and kept: take it (and the lists) out of the collector's
+    # scans, which otherwise revisit millions of objects during screening
+    gc.collect()
+    gc.freeze()
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))

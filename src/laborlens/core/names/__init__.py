@@ -221,13 +221,15 @@ def candidates(
                 # a word too common to generate candidates still counts for the ones found
                 heavy.append((weight, q.tokens[ti].key))
             continue
+        exact_get = exact.get  # local names: this loop is the matcher's hottest
         for ri in hits.same:
-            exact[ri] = exact.get(ri, 0.0) + weight
+            exact[ri] = exact_get(ri, 0.0) + weight
         # light tokens generate candidates only when that is cheap (few reference names share
         # them): "Western Gold" is found by its two lexicon words
         if weight >= config.generate_share * wq or len(hit) <= 16:
+            acc_get = acc.get
             for ri, credit in hit.items():
-                acc[ri] = acc.get(ri, 0.0) + weight * credit
+                acc[ri] = acc_get(ri, 0.0) + weight * credit
         else:
             later.append((weight, hit))
     if not acc and fallback is not None:
@@ -236,9 +238,10 @@ def candidates(
         for ri, credit in hit.items():
             if ri in acc:
                 acc[ri] += weight * credit
+    refs = index.refs
     if heavy:
         for ri in acc:
-            ref_keys = index.refs[ri].keys
+            ref_keys = refs[ri].keys
             for weight, key in heavy:
                 if key in ref_keys:
                     acc[ri] += weight
@@ -252,13 +255,12 @@ def candidates(
     ) or float("inf")
     if q.specificity < MIN_CONTAINED_SPECIFICITY:
         contained_q = float("inf")  # too unspecific to count as contained (compare.py)
-    refs = index.refs
     for ri, got in acc.items():
         ref = refs[ri]
         total = wq + ref.total
         # Dice bound when every shared key matches exactly (a fuzzy part scores less)
         bound = 2.0 * got / total if total > 0 else 0.0
-        if ri in forced:
+        if forced and ri in forced:
             # an abbreviation's weight is only known on comparison; rank it after candidates
             # whose shared words already promise a match
             bound = max(bound, possible)
@@ -266,9 +268,10 @@ def candidates(
             bound >= possible
             or got >= contained_q  # the query may be wholly inside the reference name
             or (  # or the reverse: the query holds the reference's core verbatim
-                ref.core_total > 0
+                ri in exact
                 and ref.containable
-                and exact.get(ri, 0.0) >= 0.8 * ref.core_total
+                and ref.core_total > 0
+                and exact[ri] >= 0.8 * ref.core_total
             )
         ):
             scored.append((bound, ri))
