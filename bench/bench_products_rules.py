@@ -22,10 +22,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import platform
-import shutil
-import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -36,6 +32,9 @@ from laborlens.core import rules
 from laborlens.core.lists import load_bundled
 from laborlens.core.model import Finding, Record
 from laborlens.core.products import build_product_index, classify
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from products_lexicon import _machine  # one machine description for both product benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Products and rules: throughput"
@@ -52,20 +51,6 @@ ENTITY = Finding(
     effective_date=date(2023, 6, 9),
     why="bench",
 )
-
-
-def _machine() -> str:
-    def run(cmd: list[str]) -> str:
-        if not shutil.which(cmd[0]):
-            return "n/a"
-        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
-
-    mem = run(["free", "-g"]).splitlines()
-    return (
-        f"{run(['nproc'])} cores, {mem[1].split()[1] if len(mem) > 1 else '?'} GB RAM, "
-        f"Python {platform.python_version()} ({platform.machine()}); "
-        f"1-minute load average {os.getloadavg()[0]:.1f}"
-    )
 
 
 def _records(rows: list[dict[str, str]], n: int, unique: bool) -> list[tuple[Record, str | None]]:

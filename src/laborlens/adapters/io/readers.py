@@ -276,26 +276,26 @@ def _text_stream(raw: IO[bytes], encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
 
 
+# the single-text record fields (aliases and coordinates are handled on their own)
+_TEXT_FIELDS = (
+    "id",
+    "name",
+    "address",
+    "country",
+    "registration_id",
+    "phone",
+    "hs_code",
+    "product",
+)
+
+
 def _blank(cells: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 def _flag_replaced(record: Record, encoding: str) -> Record:
     """Add an error for each field that holds U+FFFD from undecodable bytes."""
-    bad = [
-        f
-        for f in (
-            "id",
-            "name",
-            "address",
-            "country",
-            "registration_id",
-            "phone",
-            "hs_code",
-            "product",
-        )
-        if "\ufffd" in (getattr(record, f) or "")
-    ]
+    bad = [f for f in _TEXT_FIELDS if "\ufffd" in (getattr(record, f) or "")]
     if any("\ufffd" in x for x in record.aliases):
         bad.append("aliases")
     bad += [h for h, v in record.extra if "\ufffd" in v]
@@ -625,16 +625,7 @@ def read_rows(path: str | Path, encoding: str | None = None) -> Iterator[dict[st
 def _record_as_row(record: Record, has_id: bool) -> dict[str, str | None]:
     """Undo the field mapping so list rows keep their own column names (list, effective_date…)."""
     out: dict[str, str | None] = {}
-    for fld in (
-        "id",
-        "name",
-        "address",
-        "country",
-        "registration_id",
-        "phone",
-        "hs_code",
-        "product",
-    ):
+    for fld in _TEXT_FIELDS:
         value = getattr(record, fld)
         if fld == "id" and not has_id:
             value = None

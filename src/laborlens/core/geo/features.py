@@ -206,6 +206,47 @@ def _regiments(norm: str, text: str, field: str, factor: float) -> list[Signal]:
     out: list[Signal] = []
     if "团" not in norm and "regiment" not in norm and "tuan" not in norm:
         return out
+    # (pattern, weight, weak, explanation after the quoted span)
+    forms = (
+        (
+            _RE_REGIMENT_HAN,
+            0.9,
+            False,
+            " (digit-by-digit Chinese numeral + 团, the Corps' regiment naming)",
+        ),
+        (
+            _RE_REGIMENT_NUM,
+            WEAK_WEIGHT,
+            True,
+            ", the form of an XPCC regiment (团/团场); counts only with other Xinjiang support",
+        ),
+        (
+            _RE_REGIMENT_LATIN,
+            WEAK_WEIGHT,
+            True,
+            ", the form of an XPCC regiment; counts only with other Xinjiang support",
+        ),
+    )
+    for pattern, weight, weak, tail in forms:
+        for m in pattern.finditer(norm):
+            span = text[m.start() : m.end()]
+            lead = (
+                f"{field} names XPCC regiment '{span}'" if not weak else f"{field} names '{span}'"
+            )
+            out.append(
+                Signal(
+                    "65",
+                    "650000",
+                    weight * factor,
+                    "xpcc_regiment",
+                    field,
+                    span,
+                    lead + tail,
+                    weak=weak,
+                    start=m.start(),
+                )
+            )
+    return out
     for m in _RE_REGIMENT_HAN.finditer(norm):
         out.append(
             Signal(
