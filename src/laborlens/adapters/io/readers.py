@@ -23,6 +23,7 @@ import csv
 import gzip
 import io
 import json
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -84,6 +85,7 @@ class RecordStream:
     batch_size: int
     _rows: Iterator[Record] = field(repr=False)
     estimated_rows: int | None = None
+    _closer: Callable[[], None] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -92,6 +94,20 @@ class RecordStream:
 
     def __post_init__(self) -> None:
         self._rows = _guarded(self._rows, self.path)
+        if self._closer is not None:
+            # a stream dropped before it was read to the end still closes its file
+            weakref.finalize(self, self._closer)
+
+    def close(self) -> None:
+        """Close the file (reading the rest of the stream is then an error)."""
+        if self._closer is not None:
+            self._closer()
+
+    def __enter__(self) -> RecordStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def records(self) -> Iterator[Record]:
         """The records one by one."""
@@ -313,14 +329,27 @@ def _flag_replaced(record: Record, encoding: str) -> Record:
     return replace(record, errors=errors)
 
 
-def _csv_rows(
-    path: Path, gz: bool, fmt: str, encoding: str | None
-) -> tuple[str, ColumnMap, Iterator[Record]]:
+_Opened = tuple[str, ColumnMap, Iterator[Record], Callable[[], None]]
+
+
+def _closing_on_error(path: Path, gz: bool, read: Callable[[IO[bytes]], _Opened]) -> _Opened:
+    """Open the file and hand it to ``read``; a file-level error closes it again."""
     raw = _open_binary(path, gz)
+    try:
+        return read(raw)
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _csv_rows(path: Path, gz: bool, fmt: str, encoding: str | None) -> _Opened:
+    return _closing_on_error(path, gz, lambda raw: _csv_opened(raw, path, fmt, encoding))
+
+
+def _csv_opened(raw: IO[bytes], path: Path, fmt: str, encoding: str | None) -> _Opened:
     sample = _read_sample(raw, path)
     complete = len(sample) < _SAMPLE_BYTES
     if not sample.strip():
-        raw.close()
         raise InputError(f"{path}: the file is empty")
     enc = _choose_encoding(path, sample, complete, encoding)
     text = _text_stream(raw, enc)
@@ -341,15 +370,12 @@ def _csv_rows(
 
     header, pending = _find_header(next_row)
     if header is None:
-        text.close()
         raise InputError(f"{path}: the file has no rows")
     columns = ColumnMap.from_headers(header)
     first = pending.pop(0) if pending else next_row()
     if first is None:
-        text.close()
         raise InputError(f"{path}: the file has a header row but no data rows")
     if not columns.has_screenable_column():
-        text.close()
         raise _no_columns(path, columns)
 
     def rows() -> Iterator[Record]:
@@ -366,7 +392,7 @@ def _csv_rows(
         finally:
             text.close()
 
-    return enc, columns, rows()
+    return enc, columns, rows(), text.close
 
 
 _HEADER_SCAN = 10
@@ -405,7 +431,7 @@ def _no_columns(path: Path, columns: ColumnMap) -> InputError:
     )
 
 
-def _xlsx_rows(path: Path) -> tuple[ColumnMap, Iterator[Record]]:
+def _xlsx_rows(path: Path) -> tuple[ColumnMap, Iterator[Record], Callable[[], None]]:
     if not path.exists():
         raise InputError(f"{path}: file not found")
     try:
@@ -455,7 +481,7 @@ def _xlsx_rows(path: Path) -> tuple[ColumnMap, Iterator[Record]]:
         finally:
             book.close()
 
-    return columns, rows()
+    return columns, rows(), book.close
 
 
 def _parquet_rows(path: Path, batch_size: int) -> tuple[ColumnMap, Iterator[Record]]:
@@ -487,13 +513,13 @@ def _parquet_rows(path: Path, batch_size: int) -> tuple[ColumnMap, Iterator[Reco
     return columns, rows()
 
 
-def _jsonl_rows(
-    path: Path, gz: bool, encoding: str | None
-) -> tuple[str, ColumnMap, Iterator[Record]]:
-    raw = _open_binary(path, gz)
+def _jsonl_rows(path: Path, gz: bool, encoding: str | None) -> _Opened:
+    return _closing_on_error(path, gz, lambda raw: _jsonl_opened(raw, path, encoding))
+
+
+def _jsonl_opened(raw: IO[bytes], path: Path, encoding: str | None) -> _Opened:
     sample = _read_sample(raw, path)
     if not sample.strip():
-        raw.close()
         raise InputError(f"{path}: the file is empty")
     enc = _choose_encoding(path, sample, len(sample) < _SAMPLE_BYTES, encoding)
     text = _text_stream(raw, enc)
@@ -513,7 +539,6 @@ def _jsonl_rows(
 
     peeked = next(lines, None)
     if peeked is None:
-        text.close()
         raise InputError(f"{path}: the file has no rows")
     first_obj, _ = parse(peeked[1].lstrip("\ufeff"))
     columns = ColumnMap.from_headers(list(first_obj or {}))
@@ -545,7 +570,7 @@ def _jsonl_rows(
         finally:
             text.close()
 
-    return enc, columns, rows()
+    return enc, columns, rows(), text.close
 
 
 def open_records(
@@ -572,14 +597,14 @@ def open_records(
     fmt, gz = detect_format(p)
     size = max(1, int(batch_size))
     if fmt in ("csv", "tsv"):
-        enc, columns, rows = _csv_rows(p, gz, fmt, encoding)
-        stream = RecordStream(p, fmt, enc, columns, size, rows)
+        enc, columns, rows, close = _csv_rows(p, gz, fmt, encoding)
+        stream = RecordStream(p, fmt, enc, columns, size, rows, _closer=close)
     elif fmt == "jsonl":
-        enc, columns, rows = _jsonl_rows(p, gz, encoding)
-        stream = RecordStream(p, fmt, enc, columns, size, rows)
+        enc, columns, rows, close = _jsonl_rows(p, gz, encoding)
+        stream = RecordStream(p, fmt, enc, columns, size, rows, _closer=close)
     elif fmt == "xlsx":
-        columns, rows = _xlsx_rows(p)
-        stream = RecordStream(p, fmt, None, columns, size, rows)
+        columns, rows, close = _xlsx_rows(p)
+        stream = RecordStream(p, fmt, None, columns, size, rows, _closer=close)
     else:
         columns, rows = _parquet_rows(p, size)
         stream = RecordStream(p, fmt, None, columns, size, rows)

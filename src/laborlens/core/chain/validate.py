@@ -105,7 +105,7 @@ _SPLIT = re.compile(r"\s*;\s*")
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
 
 
-def _norm_row(raw: Mapping[str, Any], synonyms: Mapping[str, str]) -> dict[str, Any]:
+def _norm_row(raw: Mapping[Any, Any], synonyms: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in raw.items():
         if k is None:
