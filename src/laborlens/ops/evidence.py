@@ -22,13 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from laborlens.adapters.io import dossier
-from laborlens.adapters.io.dossier import DossierResult, ScreeningRow, ScreeningSection
+from laborlens.adapters.io.dossier import (
+    DossierError,
+    DossierResult,
+    ScreeningRow,
+    ScreeningSection,
+    verify_dossier,
+)
 from laborlens.adapters.store import Store, StoreError, open_store, sha256_file
 from laborlens.core.evidence import audit as audit_chain
 from laborlens.core.evidence.gaps import ALGORITHM as GAPS_ALGORITHM
 from laborlens.core.evidence.gaps import GapReport, analyse
 from laborlens.core.evidence.model import (
     CASE_STATUSES,
+    RESPONSE_PATHS,
     Case,
     Chain,
     Coverage,
@@ -39,15 +46,23 @@ from laborlens.core.evidence.model import (
     StatusChange,
 )
 from laborlens.core.evidence.vocabulary import Vocabulary, load_vocabulary
+from laborlens.core.resources import ResourceError
 from laborlens.settings import Settings
 
 __all__ = [
+    "CASE_STATUSES",
     "DEFAULT_RESPONSE_DAYS",
+    "RESPONSE_PATHS",
+    "Document",
+    "DossierError",
     "EvidenceError",
     "EvidenceService",
     "IntegrityProblem",
+    "ResourceError",
     "StoreError",
+    "load_vocabulary",
     "read_chain",
+    "verify_dossier",
 ]
 
 #: Default days from a detention notice to the response deadline. No UFLPA-specific window was

@@ -7,14 +7,15 @@ re-exported here and are a stable contract (the evidence layer consumes them).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from laborlens.adapters.engine.local import screen_stream
 from laborlens.adapters.io.chain import ChainInputError, read_chain, read_list_files
+from laborlens.adapters.io.chain_views import render_html, render_svg
 from laborlens.core.chain import (
     PATH_BUDGET,
     BalanceRow,
@@ -28,24 +29,15 @@ from laborlens.core.chain import (
     build_chain,
     trace_chain,
 )
-from laborlens.core.lists import ListSet, load_bundled
+from laborlens.core.lists import ListError, ListSet, load_bundled
 from laborlens.core.model import RowError
+from laborlens.core.resources import ResourceError
 from laborlens.core.screen import ScreeningIndex
+from laborlens.ops.screening import engine_for, index_for
 
 ChainArg = Chain | str | Path | Mapping[str, Any]
-
-_INDEXES: dict[int, tuple[ListSet, ScreeningIndex]] = {}
-
-
-def _index_for(lists: ListSet) -> ScreeningIndex:
-    """The compiled index of a list set, kept for the bundled set (built once per process)."""
-    hit = _INDEXES.get(id(lists))
-    if hit is not None and hit[0] is lists:
-        return hit[1]
-    index = ScreeningIndex.build(lists)
-    if lists is load_bundled():
-        _INDEXES[id(lists)] = (lists, index)
-    return index
+#: Output formats of :func:`render`.
+FORMATS: tuple[str, ...] = ("jsonl", "html", "svg")
 
 
 def load_chain(chain: ChainArg) -> Chain:
@@ -74,6 +66,7 @@ def trace(
     index: ScreeningIndex | None = None,
     workers: int = 1,
     path_budget: int = PATH_BUDGET,
+    engine: str = "local",
 ) -> TraceResult:
     """Screen every node of a chain and trace taint, mass balance, exposure and routing.
 
@@ -84,6 +77,7 @@ def trace(
         list_files: user list CSVs added to ``lists``.
         index: a compiled screening index (overrides ``lists``/``list_files``).
         workers: screening processes (1 = in-process).
+        engine: where the nodes are screened (``local`` or ``spark``).
         path_budget: above (sources x nodes) per channel, only the nearest source is kept.
 
     Returns:
@@ -104,10 +98,10 @@ def trace(
             user, errs = read_list_files(list_files)
             extra_errors.extend(errs)
             base = base.plus(user)
-        index = _index_for(base)
+        index = index_for(base)
     records = [nd.record for nd in built.nodes]
     batches = [records[i : i + 2000] for i in range(0, len(records), 2000)]
-    screened = list(screen_stream(batches, index, day, workers))
+    screened = list(engine_for(engine, workers).screen(batches, index, day))
     result = trace_chain(
         built,
         screened,
@@ -122,15 +116,29 @@ def trace(
     return result
 
 
+def render(result: TraceResult, fmt: str) -> str:
+    """The trace in one of :data:`FORMATS`: JSON Lines (one node a line), HTML or SVG."""
+    if fmt == "svg":
+        return render_svg(result)
+    if fmt == "html":
+        return render_html(result)
+    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.iter_dicts())
+
+
 __all__ = [
+    "FORMATS",
     "BalanceRow",
     "ChainInputError",
     "EdgeTrace",
     "Hop",
     "Inherited",
+    "ListError",
     "NodeExposure",
     "NodeTrace",
+    "ResourceError",
+    "RowError",
     "TraceResult",
     "load_chain",
+    "render",
     "trace",
 ]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from laborlens.adapters.io.readers import InputError, RecordStream
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.screen import ScreeningIndex, screen_batch
@@ -176,3 +178,75 @@ def screen_pairs_spark(
     out = df.mapInArrow(screen_partition, PAIR_SCHEMA).orderBy("row")
     for row in out.toLocalIterator():
         yield pickle.loads(row["payload"])
+
+
+def _delimiter(stream: RecordStream) -> str:
+    """The delimiter that splits the header line into the columns the reader found."""
+    if stream.format == "tsv":
+        return "\t"
+    with stream.path.open(encoding=stream.encoding or "utf-8", errors="replace") as fh:
+        first = fh.readline()
+    width = len(stream.columns.headers)
+    for sep in (",", ";", "\t", "|"):
+        if len(first.split(sep)) == width:
+            return sep
+    return ","
+
+
+@dataclass(slots=True)
+class SparkEngine:
+    """The :class:`~laborlens.adapters.engine.base.Engine` on Spark (a local session unless one
+    is given): inputs are read by Spark itself, in-memory records are parallelised."""
+
+    cores: int = 2
+    session: Any = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return "spark"
+
+    def _session(self) -> Any:
+        if self.session is None:
+            self.session = local_session(cores=max(1, self.cores))
+        return self.session
+
+    def screen(
+        self, batches: Iterable[list[Record]], index: ScreeningIndex, as_of: date
+    ) -> Iterator[ScreenResult]:
+        context = self._session().sparkContext
+        records = [r for batch in batches for r in batch]
+        if not records:
+            return iter(())
+        broadcast = context.broadcast(index)
+
+        def screen_partition(part: Iterator[Record]) -> Iterator[ScreenResult]:
+            return iter(screen_batch(list(part), broadcast.value, as_of))
+
+        slices = max(1, min(len(records) // 500 + 1, self.cores * 4))
+        # an RDD made from a list keeps its order through mapPartitions and collect
+        rdd = context.parallelize(records, slices).mapPartitions(screen_partition)
+        return iter(rdd.collect())
+
+    def screen_inputs(
+        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date
+    ) -> Iterator[tuple[Record, ScreenResult]]:
+        session = self._session()  # fails here, before any output
+
+        def pairs() -> Iterator[tuple[Record, ScreenResult]]:
+            for stream in streams:
+                try:
+                    df = read_input(
+                        session,
+                        str(stream.path),
+                        stream.format,
+                        encoding=stream.encoding,
+                        delimiter=_delimiter(stream),
+                    )
+                    stream.close()  # Spark reads the file itself
+                    yield from screen_pairs_spark(df, index, as_of, source=stream.name)
+                except (ValueError, InputError):
+                    raise
+                except Exception as exc:  # a Spark/Java failure: report it, never a traceback
+                    raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
+
+        return pairs()

@@ -20,11 +20,18 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from laborlens.adapters.io.dossier import DossierError, verify_dossier
-from laborlens.adapters.store import StoreError
-from laborlens.core.evidence.model import CASE_STATUSES, RESPONSE_PATHS, Document, EvidenceError
-from laborlens.core.resources import ResourceError
-from laborlens.ops.evidence import EvidenceService
+from laborlens.ops.evidence import (
+    CASE_STATUSES,
+    RESPONSE_PATHS,
+    Document,
+    DossierError,
+    EvidenceError,
+    EvidenceService,
+    ResourceError,
+    StoreError,
+    load_vocabulary,
+    verify_dossier,
+)
 from laborlens.settings import Settings
 
 case_app = typer.Typer(name="case", help="Cases: a chain, its shipments, detentions and status.")
@@ -383,8 +390,6 @@ _DOC_HEADER = ["doc", "type", "case", "date", "covers", "title", ""]
 def evidence_types(fmt: Fmt = "table") -> None:
     """The document-type vocabulary (with evidence categories and sources)."""
     _fmt("evidence types", fmt)
-    from laborlens.core.evidence.vocabulary import load_vocabulary
-
     try:
         vocab = load_vocabulary()
     except ResourceError as exc:

@@ -1,7 +1,7 @@
 """``laborlens screen``: screen supplier / party files against the forced-labour lists.
 
-Thin: parse arguments, call :mod:`laborlens.ops.screening`, render with
-:mod:`laborlens.adapters.io.writers`. Unusable input or arguments exit with code 2 and one
+Thin: parse arguments, then :mod:`laborlens.ops.screening` opens the inputs, runs the chosen
+engine and writes the report. Unusable input or arguments exit with code 2 and one
 message naming the file, row and column; screening that ran exits 0 whatever it found.
 """
 
@@ -10,32 +10,25 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from laborlens.adapters.io.readers import InputError, RecordStream
-from laborlens.adapters.io.writers import (
-    FORMATS,
-    OutputError,
-    Pair,
-    ReportMeta,
-    Summary,
-    choose_format,
-    write_results,
-)
-from laborlens.core.lists import ListError, ListSet
-from laborlens.core.model import Record, ScreenResult
-from laborlens.core.resources import ResourceError
-from laborlens.core.screen import ScreeningIndex
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.screening import index_for, load_lists_checked, open_inputs, screen_pairs
+from laborlens.ops.errors import USER_ERRORS
+from laborlens.ops.screening import (
+    FORMATS,
+    ListSet,
+    Record,
+    ScreeningIndex,
+    ScreenResult,
+    choose_format,
+    index_for,
+    open_job,
+    write_report,
+)
 from laborlens.settings import Settings
-
-#: Inputs smaller than this are screened in-process (starting workers would cost more).
-_SMALL_INPUT_BYTES = 2 * 1024 * 1024
 
 
 def _fail(message: str) -> typer.Exit:
@@ -83,69 +76,11 @@ def _progress(
         bar.update(task, total=n, completed=n)
 
 
-def _build_index(lists: ListSet, spinner: bool) -> ScreeningIndex:
-    if not spinner:
-        return index_for(lists)
+def _with_spinner(lists: ListSet) -> ScreeningIndex:
     from rich.console import Console
 
     with Console(stderr=True).status("compiling the reference lists…"):
         return index_for(lists)
-
-
-def _workers(requested: int | None, streams: list[RecordStream], settings: Settings) -> int:
-    if requested is not None:
-        return requested
-    size = 0
-    for stream in streams:
-        try:
-            size += stream.path.stat().st_size
-        except OSError:
-            size += _SMALL_INPUT_BYTES
-    return 1 if size < _SMALL_INPUT_BYTES else settings.workers
-
-
-def _delimiter(stream: RecordStream) -> str:
-    """The delimiter that splits the header line into the columns the reader found."""
-    if stream.format == "tsv":
-        return "\t"
-    with stream.path.open(encoding=stream.encoding or "utf-8", errors="replace") as fh:
-        first = fh.readline()
-    width = len(stream.columns.headers)
-    for sep in (",", ";", "\t", "|"):
-        if len(first.split(sep)) == width:
-            return sep
-    return ","
-
-
-def _spark_pairs(
-    streams: list[RecordStream], index: ScreeningIndex, day: date, workers: int
-) -> Iterator[tuple[Record, ScreenResult]]:
-    from laborlens.adapters.engine import spark
-
-    session = spark.local_session(cores=max(1, workers))  # fails here, before any output
-
-    def pairs() -> Iterator[tuple[Record, ScreenResult]]:
-        for stream in streams:
-            try:
-                df = spark.read_input(
-                    session,
-                    str(stream.path),
-                    stream.format,
-                    encoding=stream.encoding,
-                    delimiter=_delimiter(stream),
-                )
-                yield from spark.screen_pairs_spark(df, index, day, source=stream.name)
-            except (ValueError, InputError):
-                raise
-            except Exception as exc:  # a Spark/Java failure: report it, never a traceback
-                raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
-
-    return pairs()
-
-
-def _results(pairs: Iterator[tuple[Record, ScreenResult]]) -> Iterator[Pair]:
-    for record, result in pairs:
-        yield result, record
 
 
 def screen_command(  # noqa: PLR0917 - one parameter per CLI option
@@ -251,82 +186,46 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     settings = Settings.from_env()
     if output is not None and str(output) == "-":
         output = None  # '-' means standard output, as in most Unix tools
+    spinner = not quiet and sys.stderr.isatty()
     try:
         day = parse_as_of(as_of)
-        if workers is not None and workers < 1:
-            raise ValueError(f"--workers: must be 1 or more, got {workers}")
         if limit < 1:
             raise ValueError(f"--limit: must be 1 or more, got {limit}")
-        if engine not in ("local", "spark"):
-            raise ValueError(f"--engine: unknown engine '{engine}'; use local or spark")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
-        loaded = load_lists_checked(list_file or (), lists, encoding, data_dir=settings.data_dir)
-        streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
-        index = _build_index(loaded.lists, not quiet and sys.stderr.isatty())
-    except (ValueError, OSError) as exc:  # InputError, ListError, OutputError, ResourceError
+        job = open_job(
+            inputs,
+            as_of=day,
+            settings=settings,
+            list_files=list_file or (),
+            lists=lists,
+            encoding=encoding,
+            engine=engine,
+            workers=workers,
+            build_index=_with_spinner if spinner else index_for,
+        )
+        source_pairs = job.pairs()
+    except (ValueError, OSError, RuntimeError) as exc:  # user errors; RuntimeError: no Spark
         raise _fail(str(exc)) from None
-    for problem in loaded.errors:
+    for problem in job.loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
-
-    extras: dict[str, None] = {}
-    for stream in streams:
-        extras.update(dict.fromkeys(stream.columns.extra_headers()))
-    meta = ReportMeta(
-        as_of=day,
-        lists=tuple(rl.info for rl in loaded.lists.lists),
-        inputs=tuple(s.name for s in streams),
-        algorithms=index.algorithms(),
-        extra_columns=tuple(extras),
-    )
-    n_workers = _workers(workers, streams, settings)
-    show_progress = not quiet and sys.stderr.isatty()
-    estimates = [s.estimated_rows for s in streams]
-    total = sum(e for e in estimates if e is not None) if None not in estimates else None
-    if engine == "spark":
-        try:
-            source_pairs = _spark_pairs(streams, index, day, n_workers)
-        except (ValueError, RuntimeError) as exc:
-            raise _fail(str(exc)) from None
-    else:
-        source_pairs = screen_pairs(streams, index, day, n_workers)
-    pairs = _results(_progress(source_pairs, show_progress, total))
+    pairs = _progress(source_pairs, spinner, job.total_rows())
     options: dict[str, object] = {}
     if out_fmt in ("table", "html"):
         options["limit"] = limit
     if out_fmt == "table" and not to_terminal:
         options.update(color=False, width=160)
     try:
-        summary = _write(pairs, out_fmt, output, meta, options)
+        summary = write_report(pairs, out_fmt, output, job.meta(), options)
     except BrokenPipeError:
         # the reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
-    except (InputError, ListError, OutputError, ResourceError, OSError) as exc:
+    except USER_ERRORS as exc:
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
         typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
-
-
-def _write(
-    pairs: Iterator[Pair],
-    fmt: str,
-    output: Path | None,
-    meta: ReportMeta,
-    options: dict[str, object],
-) -> Summary:
-    if output is None:
-        return write_results(pairs, fmt, sys.stdout, meta, **options)
-    # write next to the target and rename at the end: a failed run leaves no half report
-    partial = output.with_name(f".{output.name}.partial")
-    try:
-        summary = write_results(pairs, fmt, partial, meta, **options)
-        os.replace(partial, output)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return summary
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""``laborlens trace``: trace a supply chain to its origins (DESIGN.md §3.3).
+"""``laborlens trace``: trace a supply chain to its origins (chain format: docs/contracts.md).
 
 Thin: read the chain, call :func:`laborlens.ops.tracing.trace`, render JSON Lines, SVG or HTML.
 Exit 0 when the trace ran (whatever it found), 2 for unusable input or arguments with one message
@@ -8,7 +8,6 @@ naming the file, row and column. Row-level problems are reported in the output (
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,16 +15,17 @@ from typing import Annotated
 
 import typer
 
-from laborlens.adapters.io.chain import ChainInputError
-from laborlens.adapters.io.chain_views import render_html, render_svg
-from laborlens.core.chain import TraceResult
-from laborlens.core.lists import ListError
-from laborlens.core.model import RowError
-from laborlens.core.resources import ResourceError
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.tracing import load_chain, trace
-
-_FORMATS = ("jsonl", "html", "svg")
+from laborlens.ops.tracing import (
+    FORMATS,
+    ChainInputError,
+    ListError,
+    ResourceError,
+    RowError,
+    load_chain,
+    render,
+    trace,
+)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -38,15 +38,6 @@ def _report(errors: Sequence[RowError]) -> None:
         typer.echo(f"  {err}", err=True)
     if len(errors) > 20:
         typer.echo(f"  … {len(errors) - 20} more (see each node's errors)", err=True)
-
-
-def render(result: TraceResult, fmt: str) -> str:
-    """The trace in one of ``jsonl``, ``html``, ``svg``."""
-    if fmt == "svg":
-        return render_svg(result)
-    if fmt == "html":
-        return render_html(result)
-    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.iter_dicts())
 
 
 def trace_command(  # noqa: PLR0917 - one parameter per CLI option
@@ -96,8 +87,8 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
 ) -> None:
     """Trace every input of a supply chain to its origin and decide per regime for each node."""
     fmt = fmt.strip().lower()
-    if fmt not in _FORMATS:
-        raise _fail(f"--format: '{fmt}' is not one of {', '.join(_FORMATS)}")
+    if fmt not in FORMATS:
+        raise _fail(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
     try:
         day = parse_as_of(as_of)
     except ValueError as exc:
