@@ -35,6 +35,17 @@ SCREENABLE_FIELDS: tuple[str, ...] = ("name", "address", "registration_id", "hs_
 RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
 
+def in_force(as_of: date, start: date | None, end: date | None = None) -> bool:
+    """Whether something dated ``start`` .. ``end`` applies on ``as_of``: the one as-of test of
+    the package (list entries, regimes, rules, sector designations, shipments).
+
+    ``start`` is inclusive (``None``: always started), ``end`` exclusive (``None``: open).
+    """
+    if start is not None and as_of < start:
+        return False
+    return end is None or as_of < end
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """A problem with one input row (or the whole file when ``row`` is 0).
@@ -306,9 +317,7 @@ class ListEntry:
 
     def in_force(self, as_of: date) -> bool:
         """Whether the entry applies on ``as_of`` (unknown start dates count as in force)."""
-        if self.effective_date and as_of < self.effective_date:
-            return False
-        return not (self.end_date and as_of >= self.end_date)
+        return in_force(as_of, self.effective_date, self.end_date)
 
     def prop(self, key: str) -> str | None:
         for k, v in self.properties:

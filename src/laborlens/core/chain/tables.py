@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -18,7 +17,6 @@ _YIELDS = "chain/yields.yaml"
 _DIGITS = re.compile(r"\D+")
 _WORD = re.compile(r"\w+")
 _ROLES = "chain/roles.yaml"
-_SECTORS = "chain/priority_sectors.yaml"
 _TAINT = "chain/taint.yaml"
 
 
@@ -62,8 +60,6 @@ class Tables:
     materials: tuple[Material, ...]
     yields: tuple[Yield, ...]
     non_producer_roles: tuple[str, ...] = ()
-    priority_sectors: tuple[tuple[str, date, str], ...] = ()
-    taint_regions: tuple[str, ...] = ("CN-XJ",)
     propagating_kinds: tuple[str, ...] = ("listed_entity", "region", "goods_list", "routing")
     # lookup built once from ``units``; never mutated (kept out of eq/hash)
     unit_index: dict[str, Unit] = field(default_factory=dict, compare=False, hash=False)
@@ -106,10 +102,6 @@ class Tables:
             return True
         words = set(_WORD.findall(role.casefold()))
         return not words & set(self.non_producer_roles)
-
-    def priority_sector(self, sector: str | None, as_of: date) -> bool:
-        """Whether ``sector`` is a UFLPA high-priority sector designated on or before ``as_of``."""
-        return any(s == sector and d <= as_of for s, d, _ in self.priority_sectors)
 
     def yield_for(self, src: str, dst: str, to_dim: str | None = None) -> Yield | None:
         """The yield from material ``src`` to ``dst`` (optionally into dimension ``to_dim``)."""
@@ -191,22 +183,7 @@ def load_tables() -> Tables:
         str(r).casefold()
         for r in _require(resources.read_yaml(_ROLES), "non_producer_roles", _ROLES)
     )
-    sectors = []
-    for n, spec in enumerate(_require(resources.read_yaml(_SECTORS), "sectors", _SECTORS)):
-        where = f"{_SECTORS} entry {n + 1}"
-        d = _require(spec, "designated_on", where)
-        sectors.append(
-            (
-                str(_require(spec, "id", where)),
-                d if isinstance(d, date) else date.fromisoformat(str(d)),
-                str(_require(spec, "source", where)),
-            )
-        )
     taint = resources.read_yaml(_TAINT)
-    regions = tuple(
-        str(_require(r, "code", f"{_TAINT} taint_regions")).upper()
-        for r in _require(taint, "taint_regions", _TAINT)
-    )
     kinds = tuple(str(k) for k in _require(taint, "propagating_kinds", _TAINT))
     return Tables(
         tuple(units),
@@ -214,7 +191,5 @@ def load_tables() -> Tables:
         tuple(materials),
         tuple(yields),
         roles,
-        tuple(sectors),
-        regions,
         kinds,
     )

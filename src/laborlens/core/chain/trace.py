@@ -19,7 +19,7 @@ The order of work (all linear in nodes + edges per channel):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -39,7 +39,7 @@ from laborlens.core.chain.result import (
     TraceResult,
 )
 from laborlens.core.chain.tables import Tables, load_tables
-from laborlens.core.model import Finding, RowError, ScreenResult
+from laborlens.core.model import Finding, RowError, ScreenResult, in_force
 
 ALGORITHM = "chain-v1"
 #: Kinds that can make a node's output tainted for mass balance and exposure (see _is_taint).
@@ -50,11 +50,13 @@ PATH_BUDGET = 2_000_000
 MAX_SOURCES = 3
 
 
-def channel_of(f: Finding, tables: Tables | None = None) -> str | None:
+def channel_of(
+    f: Finding, taint_regions: Collection[str], tables: Tables | None = None
+) -> str | None:
     """The taint channel a finding propagates in, or ``None`` when it does not propagate.
 
-    Propagating kinds and taint regions come from ``resources/chain/taint.yaml``: a region
-    finding propagates only for a taint region (``CN-XJ``); elsewhere it is a location fact.
+    Propagating kinds come from ``resources/chain/taint.yaml``; a region finding propagates only
+    for a taint region of the regimes (``CN-XJ``); elsewhere it is a location fact.
     """
     tables = tables or load_tables()
     if f.kind not in tables.propagating_kinds:
@@ -66,7 +68,7 @@ def channel_of(f: Finding, tables: Tables | None = None) -> str | None:
         return f"listed_entity:{f.list or '?'}{band}"
     if f.kind == "region":
         code = (f.region or "").upper()
-        return f"region:{code}" if code in tables.taint_regions else None
+        return f"region:{code}" if code in taint_regions else None
     if f.kind == "goods_list":
         return f"goods_list:{f.list or '?'}:{f.good or '?'}:{f.country or '?'}"
     if f.kind == "sector":
@@ -74,12 +76,12 @@ def channel_of(f: Finding, tables: Tables | None = None) -> str | None:
     return f.kind
 
 
-def _is_taint(f: Finding, tables: Tables) -> bool:
+def _is_taint(f: Finding, taint_regions: Collection[str]) -> bool:
     """Whether a finding makes the node's own output tainted (confirmed listing, taint region)."""
     if f.kind == "listed_entity":
         return f.match != "possible"
     if f.kind == "region":
-        return (f.region or "").upper() in tables.taint_regions
+        return (f.region or "").upper() in taint_regions
     return False
 
 
@@ -92,7 +94,7 @@ def _country(res: ScreenResult) -> str | None:
 
 
 def _related_party(
-    chain: Chain, own: Sequence[Sequence[Finding]], tables: Tables
+    chain: Chain, own: Sequence[Sequence[Finding]], taint_regions: Collection[str]
 ) -> list[list[Finding]]:
     """Related-party findings from ownership/control edges (direct links, both directions)."""
     out: list[list[Finding]] = [[] for _ in chain.nodes]
@@ -104,7 +106,7 @@ def _related_party(
             if e.type != "ownership":
                 rel = "controller" if rel == "parent" else "controlled entity"
             for f in own[there.index]:
-                if not _is_taint(f, tables):
+                if not _is_taint(f, taint_regions):
                     continue
                 what = (
                     f"listed on {f.list} as {f.entry_name!r}"
@@ -143,14 +145,16 @@ def _related_party(
 class _Ctx:
     """Arrays and lookups shared by the steps of one trace."""
 
-    def __init__(self, chain: Chain, as_of: date, tables: Tables) -> None:
+    def __init__(self, chain: Chain, as_of: date, tables: Tables, regimes: rules.RegimeSet) -> None:
         self.chain = chain
         self.tables = tables
+        self.taint_regions = regimes.taint_regions
+        # UFLPA high-priority sectors in force (third-country routing looks for them)
+        self.priority = frozenset(s for r, s in regimes.designated(as_of) if r == "us_uflpa")
         self.n = len(chain.nodes)
         mat = [e for e in chain.edges if e.type == MATERIAL]
-        self.edges: list[ChainEdge] = [
-            e for e in mat if e.ship_date is None or e.ship_date <= as_of
-        ]
+        # an edge dated after the as-of date has not happened yet
+        self.edges: list[ChainEdge] = [e for e in mat if in_force(as_of, e.ship_date)]
         self.graph = g.Graph.build(self.n, [e.src for e in self.edges], [e.dst for e in self.edges])
         self.mats = [tables.material(e.hs_code, e.product) for e in self.edges]
         self.ids = [nd.id for nd in chain.nodes]
@@ -271,7 +275,7 @@ def _propagate(
     return inherited, carries
 
 
-def _routing(ctx: _Ctx, countries: Sequence[str | None], as_of: date) -> list[list[Finding]]:
+def _routing(ctx: _Ctx, countries: Sequence[str | None]) -> list[list[Finding]]:
     """``routing`` findings: a producer outside China fed (any tier up) by a Chinese shipment
     of a UFLPA high-priority-sector material."""
     n, graph, tables = ctx.n, ctx.graph, ctx.tables
@@ -279,9 +283,7 @@ def _routing(ctx: _Ctx, countries: Sequence[str | None], as_of: date) -> list[li
     if not graph.m:
         return out
     cn = np.array([c == "CN" for c in countries], dtype=bool)
-    hp = np.array(
-        [m is not None and tables.priority_sector(m.sector, as_of) for m in ctx.mats], dtype=bool
-    )
+    hp = np.array([m is not None and m.sector in ctx.priority for m in ctx.mats], dtype=bool)
     if not (cn & (np.bincount(graph.src, weights=hp.astype(np.float64), minlength=n) > 0)).any():
         return out
     r = g.reach(graph, cn, seed_edge_ok=hp)
@@ -472,22 +474,22 @@ def trace_chain(
     if len(screened) != len(chain.nodes):
         raise ValueError("one screening result per node is required")
     tables = tables or load_tables()
-    ctx = _Ctx(chain, as_of, tables)
+    ctx = _Ctx(chain, as_of, tables, regimes)
     n = ctx.n
     own: list[list[Finding]] = [list(r.findings) for r in screened]
-    for v, extra in enumerate(_related_party(chain, own, tables)):
+    for v, extra in enumerate(_related_party(chain, own, ctx.taint_regions)):
         own[v].extend(extra)
     countries = [_country(r) for r in screened]
 
     sources: dict[str, dict[int, list[Finding]]] = {}
     for v, fs in enumerate(own):
         for f in fs:
-            c = channel_of(f, tables)
+            c = channel_of(f, ctx.taint_regions, tables)
             if c is not None:
                 sources.setdefault(c, {}).setdefault(v, []).append(f)
     inherited, carries = _propagate(ctx, sources, path_budget, max_sources)
 
-    routing = _routing(ctx, countries, as_of)
+    routing = _routing(ctx, countries)
     route_src: dict[str, dict[int, list[Finding]]] = {}
     for v, fs in enumerate(routing):
         if fs:
@@ -499,7 +501,9 @@ def trace_chain(
             inherited[v].extend(more[v])
         carries.update(more_carries)
 
-    own_taint = np.array([any(_is_taint(f, tables) for f in fs) for fs in own], dtype=bool)
+    own_taint = np.array(
+        [any(_is_taint(f, ctx.taint_regions) for f in fs) for fs in own], dtype=bool
+    )
     tainted = g.reach(ctx.graph, own_taint).reached if n else own_taint
     balance, exposures = _balance(ctx, own_taint, tainted)
 

@@ -8,8 +8,9 @@ Public entry points (stable):
 Resources (``resources/products/``): ``hs_sectors.yaml`` (HS prefix -> sector, each mapping
 ``proposed`` with its heading text), ``dol_goods.yaml`` (DOL good -> HS headings),
 ``wro_goods.yaml`` (country-wide CBP WROs -> good) and ``lexicon.yaml`` (EN+ZH terms ->
-concepts -> sectors and goods). Sector designation dates come from the regimes
-(``resources/regimes/us_uflpa.yaml``). Method and figures: docs/products.md.
+concepts -> sectors and goods). The sectors and their designation dates are data from the
+regimes (``resources/regimes/us_uflpa.yaml``), handed in by the caller
+(``RegimeSet.designations()``). Method and figures: docs/products.md.
 
 Speed: the index memoises (bounded; pickles empty) each ``hs_code`` cell's parse and mappings,
 each ``product`` text's lexicon matches, and the findings of each (hs_code, matched-term
@@ -25,31 +26,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from laborlens.core import resources, rules
+from laborlens.core import resources
 from laborlens.core.lists import ListSet
-from laborlens.core.model import Finding, ListEntry, Record, RowError
+from laborlens.core.memo import Memo
+from laborlens.core.model import Finding, ListEntry, Record, RowError, in_force
 from laborlens.core.products.hs import HsCode, parse_hs
 from laborlens.core.products.lexicon import Lexicon, TermMatch, compile_lexicon
 from laborlens.core.resources import ResourceError
-from laborlens.core.rules.schema import Memo
 
 ALGORITHM = "products-v2"
 
-#: The plain sector names of DESIGN.md §3.2.
-SECTORS: tuple[str, ...] = (
-    "cotton",
-    "apparel",
-    "polysilicon",
-    "tomatoes",
-    "aluminum",
-    "pvc",
-    "seafood",
-    "steel",
-    "copper",
-    "lithium",
-    "caustic soda",
-    "red dates",
-)
+#: Sector -> ``(regime id, designated on)`` of each regime designating it, in the public sector
+#: order (``RegimeSet.designations()``).
+Designations = Mapping[str, tuple[tuple[str, date], ...]]
 
 _SCORE = {"high": 0.95, "medium": 0.8, "low": 0.5}
 _TEXT_SCORE = {True: 0.85, False: 0.5}
@@ -58,8 +47,8 @@ _WRO = "us_cbp_wro_findings"
 
 __all__ = [
     "ALGORITHM",
-    "SECTORS",
     "Classification",
+    "Designations",
     "HsCode",
     "ProductIndex",
     "ProductResult",
@@ -122,7 +111,7 @@ class ProductIndex:
     lexicon: Lexicon
     dol: Mapping[tuple[str, str], tuple[ListEntry, ...]]  # (good, country) -> entries
     wro_orders: Mapping[tuple[str, str], tuple[tuple[ListEntry, str], ...]]  # -> (entry, match)
-    designations: Mapping[str, tuple[tuple[str, date], ...]]  # sector -> ((regime, on), ...)
+    designations: Designations
     versions: Mapping[str, str] = field(default_factory=dict)
     #: memo of per-cell results (a pure function of the tables above; pickles empty)
     memo: Memo = field(default_factory=lambda: Memo(65_536), compare=False, repr=False)
@@ -130,6 +119,11 @@ class ProductIndex:
     @property
     def goods(self) -> int:
         return sum(len(v) for v in self.dol.values())
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """The sector ids, in the public order."""
+        return tuple(self.designations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +152,16 @@ def _hs_prefix(file: str, where: str, value: Any) -> str:
     return value
 
 
-def load_hs_sectors(data: Any, file: str = "hs_sectors.yaml") -> dict[str, tuple[HsMapping, ...]]:
+def load_hs_sectors(
+    data: Any, sectors_known: Sequence[str], file: str = "hs_sectors.yaml"
+) -> dict[str, tuple[HsMapping, ...]]:
     """Validate hs_sectors.yaml into ``prefix -> mappings``."""
     out: dict[str, list[HsMapping]] = {}
     sectors = data.get("sectors") if isinstance(data, Mapping) else None
     if not isinstance(sectors, Mapping):
         raise ResourceError(f"{file}: field 'sectors': expected a mapping")
     for sector, rows in sectors.items():
-        if sector not in SECTORS:
+        if sector not in sectors_known:
             raise ResourceError(f"{file}: field 'sectors.{sector}': unknown sector")
         if not isinstance(rows, list) or not rows:
             raise ResourceError(f"{file}: field 'sectors.{sector}': expected a list of mappings")
@@ -191,17 +187,11 @@ def load_hs_sectors(data: Any, file: str = "hs_sectors.yaml") -> dict[str, tuple
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _designations(regimes: rules.RegimeSet) -> dict[str, tuple[tuple[str, date], ...]]:
-    out: dict[str, list[tuple[str, date]]] = {}
-    for regime in regimes.regimes:
-        for s in regime.sectors:
-            out.setdefault(s.sector, []).append((regime.id, s.designated_on))
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def build_product_index(lists: ListSet, regimes: rules.RegimeSet | None = None) -> ProductIndex:
-    """Compile the product tables against the given lists (DOL goods, country-wide WROs)."""
-    hs_map = load_hs_sectors(_doc("hs_sectors.yaml"))
+def build_product_index(lists: ListSet, designations: Designations) -> ProductIndex:
+    """Compile the product tables against the given lists (DOL goods, country-wide WROs) and
+    the sector designations of the regimes (``RegimeSet.designations()``)."""
+    sectors = tuple(designations)
+    hs_map = load_hs_sectors(_doc("hs_sectors.yaml"), sectors)
     goods_doc = _doc("dol_goods.yaml")
     goods_hs: dict[str, list[str]] = {}
     goods_sectors: dict[str, list[str]] = {}
@@ -216,7 +206,7 @@ def build_product_index(lists: ListSet, regimes: rules.RegimeSet | None = None) 
         for code in spec.get("hs") or ():
             goods_hs.setdefault(_hs_prefix("dol_goods.yaml", f"{where}.hs", code), []).append(good)
         for s in spec.get("sectors") or ():
-            if s not in SECTORS:
+            if s not in sectors:
                 raise ResourceError(
                     f"products/dol_goods.yaml: field '{where}.sectors': unknown '{s}'"
                 )
@@ -224,7 +214,7 @@ def build_product_index(lists: ListSet, regimes: rules.RegimeSet | None = None) 
     lexicon = compile_lexicon(
         "products/lexicon.yaml",
         _doc("lexicon.yaml"),
-        sectors=frozenset(SECTORS),
+        sectors=frozenset(sectors),
         goods=frozenset(str(g) for g in goods),
     )
     dol: dict[tuple[str, str], list[ListEntry]] = {}
@@ -249,7 +239,6 @@ def build_product_index(lists: ListSet, regimes: rules.RegimeSet | None = None) 
             wro.setdefault((str(order["good"]), str(order["country"])), []).append(
                 (entry, str(order["match"]))
             )
-    regime_set = regimes or rules.load_regimes()
     return ProductIndex(
         hs_map=hs_map,
         goods_hs={k: tuple(v) for k, v in goods_hs.items()},
@@ -257,7 +246,7 @@ def build_product_index(lists: ListSet, regimes: rules.RegimeSet | None = None) 
         lexicon=lexicon,
         dol={k: tuple(v) for k, v in dol.items()},
         wro_orders={k: tuple(v) for k, v in wro.items()},
-        designations=_designations(regime_set),
+        designations=dict(designations),
         versions=versions,
     )
 
@@ -404,7 +393,7 @@ def _combine(index: ProductIndex, hp: _HsPart, tp: _TextPart) -> Classification:
     for good, strong, via in t_goods:
         add_good(good, strong, via, None)
     hits = []
-    for sector in SECTORS:
+    for sector in index.designations:
         s = by_sector.get(sector)
         if s is None:
             continue
@@ -483,7 +472,9 @@ def _findings(
 ) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     for hit in cls.sectors:
-        designated = [(r, on) for r, on in index.designations.get(hit.sector, ()) if on <= as_of]
+        designated = [
+            (r, on) for r, on in index.designations.get(hit.sector, ()) if in_force(as_of, on)
+        ]
         if not designated:
             continue
         regime, on = designated[0]
