@@ -40,9 +40,11 @@ ChainArg = Chain | str | Path | Mapping[str, Any]
 FORMATS: tuple[str, ...] = ("jsonl", "html", "svg")
 
 
-def load_chain(chain: ChainArg) -> Chain:
+def load_chain(chain: ChainArg, *, require_ids: bool = False) -> Chain:
     """A :class:`Chain` from a path (JSON, folder, FtM JSON Lines), a ``{"nodes", "edges"}``
-    mapping, or a chain already built.
+    mapping, or a chain already built: the one way a chain comes in.
+
+    ``require_ids``: a node without an ``id`` is a row error (cases need named nodes).
 
     Raises:
         ChainInputError: the input cannot be used at all.
@@ -53,8 +55,10 @@ def load_chain(chain: ChainArg) -> Chain:
         nodes, edges = chain.get("nodes"), chain.get("edges") or []
         if not isinstance(nodes, list) or not isinstance(edges, list):
             raise ChainInputError('a chain mapping needs "nodes" and "edges" lists')
-        return build_chain(nodes, edges, nodes_source="nodes", edges_source="edges")
-    return read_chain(chain)
+        return build_chain(
+            nodes, edges, nodes_source="nodes", edges_source="edges", require_ids=require_ids
+        )
+    return read_chain(chain, require_ids=require_ids)
 
 
 def trace(

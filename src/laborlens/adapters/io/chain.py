@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from laborlens.core import columns
 from laborlens.core.chain import Chain, build_chain
 from laborlens.core.lists import ReferenceList, user_list
 from laborlens.core.model import RowError
@@ -79,9 +80,9 @@ def _csv_rows(path: Path, required: Sequence[str] = ()) -> list[dict[str, Any]]:
     return [dict(r) for r in reader]
 
 
+#: the names an edge's two required columns may have (resources/columns.yaml)
 _REQUIRED_ALTS: dict[str, tuple[str, ...]] = {
-    "from": ("from", "source", "src", "from_id", "supplier", "seller"),
-    "to": ("to", "target", "dst", "to_id", "buyer", "customer"),
+    col: (col, *columns.synonyms("chain_edge").get(col, ())) for col in ("from", "to")
 }
 
 
@@ -96,7 +97,7 @@ def _check_edge_keys(rows: Sequence[Mapping[str, Any]], where: str) -> None:
                 raise ChainInputError(f"{where}: no edge has a '{col}' field")
 
 
-def read_chain_json(path: Path) -> Chain:
+def read_chain_json(path: Path, *, require_ids: bool = False) -> Chain:
     """A chain from a JSON file ``{"nodes": [...], "edges": [...]}`` (or an FtM array)."""
     text = _read_text(path)
     try:
@@ -116,10 +117,16 @@ def read_chain_json(path: Path) -> Chain:
         if not isinstance(row, Mapping):
             raise ChainInputError(f"{path}: node {n} is not an object")
     _check_edge_keys(edges, str(path))
-    return build_chain(nodes, edges, nodes_source=f"{path} nodes", edges_source=f"{path} edges")
+    return build_chain(
+        nodes,
+        edges,
+        nodes_source=f"{path} nodes",
+        edges_source=f"{path} edges",
+        require_ids=require_ids,
+    )
 
 
-def read_chain_folder(folder: Path) -> Chain:
+def read_chain_folder(folder: Path, *, require_ids: bool = False) -> Chain:
     """A chain from a folder with ``nodes.csv`` and ``edges.csv``."""
     nodes_p, edges_p = folder / "nodes.csv", folder / "edges.csv"
     for p in (nodes_p, edges_p):
@@ -129,7 +136,9 @@ def read_chain_folder(folder: Path) -> Chain:
             )
     nodes = _csv_rows(nodes_p)
     edges = _csv_rows(edges_p, ("from", "to"))
-    return build_chain(nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p))
+    return build_chain(
+        nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p), require_ids=require_ids
+    )
 
 
 def _iter_ftm_lines(path: Path) -> Iterator[dict[str, Any]]:
@@ -282,22 +291,24 @@ def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Cha
     )
 
 
-def read_chain(path: str | Path) -> Chain:
+def read_chain(path: str | Path, *, require_ids: bool = False) -> Chain:
     """Read a chain from a JSON file, a folder (nodes.csv + edges.csv) or FtM JSON Lines.
+
+    ``require_ids``: a node without an ``id`` is a row error (FtM entities always have one).
 
     Raises:
         ChainInputError: the input cannot be used at all (the message names the file).
     """
     p = Path(path)
     if p.is_dir():
-        return read_chain_folder(p)
+        return read_chain_folder(p, require_ids=require_ids)
     if not p.exists():
         raise ChainInputError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".ftm"):
         return chain_from_ftm(_iter_ftm_lines(p), source=str(p))
     if suffix == ".json":
-        return read_chain_json(p)
+        return read_chain_json(p, require_ids=require_ids)
     raise ChainInputError(
         f"{p}: unknown chain format '{suffix or p.name}' (expected .json, .jsonl/.ftm FtM entities,"
         " or a folder with nodes.csv and edges.csv)"

@@ -22,16 +22,16 @@ from typing import Any
 import duckdb
 
 from laborlens.adapters.store.base import FileStore, StoreError
+from laborlens.core.canonical import canonical_json
+from laborlens.core.chain import Chain, build_chain
 from laborlens.core.evidence.audit import GENESIS, AuditRecord, make_record
 from laborlens.core.evidence.model import (
     Case,
-    Chain,
     Coverage,
     Detention,
     Document,
     Shipment,
     StatusChange,
-    canonical_json,
 )
 
 DB_FILE = "laborlens.duckdb"
@@ -103,7 +103,7 @@ class DuckDBStore:
             [
                 case.case_id,
                 case.title,
-                canonical_json(case.chain.data()),
+                canonical_json(case.chain.to_mapping()),
                 case.chain_source,
                 case.created_at.isoformat() if case.created_at else None,
                 case.created_by,
@@ -158,7 +158,7 @@ class DuckDBStore:
         return Case(
             case_id=case_id,
             title=row[1],
-            chain=Chain.from_mapping(json.loads(row[2])),
+            chain=_chain(json.loads(row[2])),
             chain_source=row[3],
             created_at=_dt(row[4]),
             created_by=row[5],
@@ -360,6 +360,11 @@ class DuckDBStore:
     def execute_raw(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run raw SQL (tests use it to simulate tampering; not part of the Store protocol)."""
         self._con.execute(sql, list(params))
+
+
+def _chain(data: Mapping[str, Any]) -> Chain:
+    """A case's chain as kept (``Chain.to_mapping``, or the chain file as given)."""
+    return build_chain(data.get("nodes") or [], data.get("edges") or [])
 
 
 def _shipment(d: Mapping[str, Any]) -> Shipment:

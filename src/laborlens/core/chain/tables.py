@@ -1,9 +1,9 @@
-"""Units, materials and conversion yields, loaded from ``resources/chain`` (data, not code)."""
+"""Units, materials, conversion yields and roles, from ``resources/chain`` (data, not code)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -60,6 +60,7 @@ class Tables:
     materials: tuple[Material, ...]
     yields: tuple[Yield, ...]
     non_producer_roles: tuple[str, ...] = ()
+    importer_roles: tuple[str, ...] = ("importer",)
     propagating_kinds: tuple[str, ...] = ("listed_entity", "region", "goods_list", "routing")
     # lookup built once from ``units``; never mutated (kept out of eq/hash)
     unit_index: dict[str, Unit] = field(default_factory=dict, compare=False, hash=False)
@@ -98,10 +99,19 @@ class Tables:
 
     def is_producer(self, role: str | None) -> bool:
         """Whether a node with this role makes or transforms goods (unknown roles count)."""
-        if not role:
-            return True
-        words = set(_WORD.findall(role.casefold()))
-        return not words & set(self.non_producer_roles)
+        return not role_in(role, self.non_producer_roles)
+
+    def is_importer(self, role: str | None) -> bool:
+        """Whether a node with this role is the importer (tier 0)."""
+        return role_in(role, self.importer_roles)
+
+    def comparable(self, quantity: float, unit: str | None) -> tuple[float, str | None]:
+        """A quantity in its dimension's base unit (``10.2 t`` -> ``10200 kg``); a unit that is
+        not in the table is kept as written (lower-cased), so equal units still compare."""
+        u = self.unit(unit)
+        if u is None:
+            return quantity, (unit.strip().casefold().rstrip(".") or None) if unit else None
+        return quantity * u.factor, dict(self.base)[u.dimension]
 
     def yield_for(self, src: str, dst: str, to_dim: str | None = None) -> Yield | None:
         """The yield from material ``src`` to ``dst`` (optionally into dimension ``to_dim``)."""
@@ -109,6 +119,16 @@ class Tables:
             if y.src == src and y.dst == dst and (to_dim is None or y.to_dim == to_dim):
                 return y
         return None
+
+
+def role_in(role: str | None, words: Iterable[str]) -> bool:
+    """Whether a free-text role (``cotton merchant``, ``Importer of record``) names one of
+    ``words``, compared word by word (case-insensitive)."""
+    if not role:
+        return False
+    wanted = {w.casefold() for w in words}
+    text = role.casefold().strip()
+    return text in wanted or bool(set(_WORD.findall(text)) & wanted)
 
 
 def _require(obj: Mapping[str, Any], key: str, where: str) -> Any:
@@ -179,10 +199,9 @@ def load_tables() -> Tables:
                 str(_require(spec, "source", where)),
             )
         )
-    roles = tuple(
-        str(r).casefold()
-        for r in _require(resources.read_yaml(_ROLES), "non_producer_roles", _ROLES)
-    )
+    role_doc = resources.read_yaml(_ROLES)
+    roles = tuple(str(r).casefold() for r in _require(role_doc, "non_producer_roles", _ROLES))
+    importers = tuple(str(r).casefold() for r in _require(role_doc, "importer_roles", _ROLES))
     taint = resources.read_yaml(_TAINT)
     kinds = tuple(str(k) for k in _require(taint, "propagating_kinds", _TAINT))
     return Tables(
@@ -191,5 +210,6 @@ def load_tables() -> Tables:
         tuple(materials),
         tuple(yields),
         roles,
+        importers,
         kinds,
     )

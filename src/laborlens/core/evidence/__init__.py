@@ -2,21 +2,19 @@
 
 Pure logic only: the store adapter (``laborlens.adapters.store``) persists documents, cases and
 the audit log; ``laborlens.adapters.io.dossier`` writes the submission package; the Python API is
-``laborlens.ops.evidence``.
+``laborlens.ops.evidence``. A case holds the package's one chain model,
+:class:`laborlens.core.chain.Chain`.
 """
 
 from __future__ import annotations
 
 from laborlens.core.evidence.audit import AuditRecord, AuditVerification, make_record, verify
-from laborlens.core.evidence.gaps import ALGORITHM, Gap, GapReport, analyse, names_match
+from laborlens.core.evidence.gaps import analyse
 from laborlens.core.evidence.manifest import build_manifest, manifest_hash, verify_manifest
 from laborlens.core.evidence.model import (
     CASE_STATUSES,
     RESPONSE_PATHS,
     Case,
-    Chain,
-    ChainEdge,
-    ChainNode,
     Coverage,
     Detention,
     Document,
@@ -24,6 +22,9 @@ from laborlens.core.evidence.model import (
     Shipment,
     StatusChange,
 )
+from laborlens.core.evidence.report import ALGORITHM, BalanceEntry, Gap, GapReport
+from laborlens.core.evidence.requirements import names_match
+from laborlens.core.evidence.screening import CaseScreening, ScreeningRow, summarise
 from laborlens.core.evidence.vocabulary import (
     DocumentType,
     UnknownDocumentTypeError,
@@ -37,10 +38,9 @@ __all__ = [
     "RESPONSE_PATHS",
     "AuditRecord",
     "AuditVerification",
+    "BalanceEntry",
     "Case",
-    "Chain",
-    "ChainEdge",
-    "ChainNode",
+    "CaseScreening",
     "Coverage",
     "Detention",
     "Document",
@@ -48,6 +48,7 @@ __all__ = [
     "EvidenceError",
     "Gap",
     "GapReport",
+    "ScreeningRow",
     "Shipment",
     "StatusChange",
     "UnknownDocumentTypeError",
@@ -58,6 +59,7 @@ __all__ = [
     "make_record",
     "manifest_hash",
     "names_match",
+    "summarise",
     "verify",
     "verify_manifest",
 ]

@@ -139,7 +139,8 @@ def case_create(
     with _service("case create", data_dir) as svc:
         case = svc.create_case(case_id, chain, title=title)
         typer.echo(
-            f"case {case.case_id}: {len(case.chain.nodes)} parties, {len(case.chain.edges)} flows "
+            f"case {case.case_id}: {len(case.chain.nodes)} parties, "
+            f"{len(case.chain.material_edges())} flows "
             f"(chain sha256 {case.chain.sha256()[:12]}…)"
         )
 
@@ -182,7 +183,7 @@ def case_show(
             _json(case.to_dict())
             return
         typer.echo(f"case {case.case_id}: {case.title or ''}  [status: {case.status}]")
-        tiers = case.chain.tiers(svc.vocabulary.importer_roles)
+        tiers = svc.tiers(case)
         _table(
             ["tier", "node", "name", "role", "country"],
             [
@@ -193,7 +194,10 @@ def case_show(
         typer.echo("")
         _table(
             ["edge", "product", "quantity"],
-            [(e.id, e.product, f"{e.quantity or ''} {e.unit or ''}") for e in case.chain.edges],
+            [
+                (e.id, e.product, f"{e.quantity or ''} {e.unit or ''}")
+                for e in case.chain.material_edges()
+            ],
         )
         for s in case.shipments:
             typer.echo(f"\nshipment {s.shipment_id}: {json.dumps(s.to_dict(), ensure_ascii=False)}")
