@@ -2,7 +2,7 @@
 
 These are frozen, slotted dataclasses: cheap to create in the hot screening loop, hashable,
 picklable for worker processes, and impossible to mutate by accident once a finding has been
-explained. ``to_dict`` gives the public JSON shape of DESIGN.md §3.2 (``None`` fields dropped).
+explained. ``to_dict`` gives the public JSON shape of docs/contracts.md (``None`` fields dropped).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Literal
 Risk = Literal["high", "medium", "low", "none"]
 MatchBand = Literal["strong", "possible"]
 
-#: The input columns of DESIGN.md §3.1, in output order.
+#: The input columns of docs/contracts.md, in output order.
 RECORD_FIELDS: tuple[str, ...] = (
     "id",
     "name",
@@ -76,7 +76,7 @@ class RowError:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One party / place / product row to screen (DESIGN.md §3.1).
+    """One party / place / product row to screen (docs/contracts.md).
 
     Text fields are stripped; empty strings become ``None``. ``extra`` carries every other input
     column through untouched, in input order. ``errors`` holds problems the reader found in this
@@ -238,7 +238,7 @@ class RegimeOutcome:
 
 @dataclass(frozen=True, slots=True)
 class ScreenResult:
-    """The screening output for one input row (DESIGN.md §3.2)."""
+    """The screening output for one input row (docs/contracts.md)."""
 
     row: int
     id: str

@@ -490,7 +490,7 @@ def open_records(
     encoding: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RecordStream:
-    """Open a file of records to screen (DESIGN.md §3.1) and stream it in batches.
+    """Open a file of records to screen (docs/contracts.md) and stream it in batches.
 
     Args:
         path: a ``.csv``/``.tsv``/``.txt`` (optionally ``.gz``), ``.xlsx``, ``.parquet`` or

@@ -16,7 +16,7 @@ from laborlens.core.memo import Memo
 from laborlens.core.model import in_force
 from laborlens.core.resources import ResourceError
 
-#: The public regime ids, in output order (DESIGN.md §3.2).
+#: The public regime ids, in output order (docs/contracts.md).
 REGIME_IDS: tuple[str, ...] = (
     "us_uflpa",
     "us_307",
