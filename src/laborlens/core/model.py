@@ -7,6 +7,7 @@ explained. ``to_dict`` gives the public JSON shape of docs/contracts.md (``None`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -183,6 +184,24 @@ _FINDING_ORDER: tuple[str, ...] = (
     "algorithm",
     "details",
 )
+
+
+def json_fields(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """``obj``'s fields ``names`` as public JSON: dates as ISO text, tuples as lists, objects with
+    ``to_mapping`` as mappings; ``None`` and empty tuples left out."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if value is None or value == ():
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif hasattr(value, "to_mapping"):
+            value = value.to_mapping()
+        out[name] = value
+    return out
 
 
 def _jsonable(value: Any) -> Any:
