@@ -32,6 +32,7 @@ from xml.sax.saxutils import escape
 import jinja2
 
 from laborlens.adapters.store.base import sha256_file
+from laborlens.core.cells import xlsx_row
 from laborlens.core.evidence.gaps import GapReport
 from laborlens.core.evidence.manifest import ManifestFile, build_manifest, verify_manifest
 from laborlens.core.evidence.model import Case, Document
@@ -595,21 +596,23 @@ def _xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     for g in ctx["exhibit_groups"]:
         for x in g["exhibits"]:
             ws.append(
-                [
-                    x["exhibit"],
-                    g["title"],
-                    x["doc_id"],
-                    x["type"],
-                    x["type_label"],
-                    x["title"],
-                    x["date"],
-                    x["parties"],
-                    x["covers"],
-                    x["quantity"],
-                    x["language"],
-                    x["path"],
-                    x["sha256"],
-                ]
+                xlsx_row(
+                    [
+                        x["exhibit"],
+                        g["title"],
+                        x["doc_id"],
+                        x["type"],
+                        x["type_label"],
+                        x["title"],
+                        x["date"],
+                        x["parties"],
+                        x["covers"],
+                        x["quantity"],
+                        x["language"],
+                        x["path"],
+                        x["sha256"],
+                    ]
+                )
             )
     for col, width in zip(
         "ABCDEFGHIJKLM", (9, 22, 11, 22, 40, 36, 11, 30, 30, 14, 9, 50, 66), strict=True
@@ -621,7 +624,7 @@ def _xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     for cell in gs[1]:
         cell.font = Font(bold=True)
     for i, g in enumerate(ctx["gaps"], start=1):
-        gs.append([i, g["severity"], g["kind"], g["subject"], g["message"]])
+        gs.append(xlsx_row([i, g["severity"], g["kind"], g["subject"], g["message"]]))
     if when is not None:
         naive = when.replace(tzinfo=None)
         wb.properties.created = naive
