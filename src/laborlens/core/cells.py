@@ -9,9 +9,9 @@ spreadsheet shows it as text. Leading spaces or line breaks before such a charac
 attacker either, and the full-width forms (``＝`` …) that some East-Asian spreadsheet locales
 convert are treated the same way.
 
-Numbers stay numbers: a real ``int``/``float`` is returned as it is (the XLSX writers store it as a
-number cell), and a text cell that is just a number (``-12.5``, ``+3``, ``-1e5``) is left alone, since
-a spreadsheet reads it as that number and nothing else. Pure (no I/O).
+Numbers stay numbers: a real ``int``/``float`` is returned as it is (the XLSX writers store it as
+a number cell), and a text cell that is just a number (``-12.5``, ``+3``, ``-1e5``) is left alone,
+since a spreadsheet reads it as that number and nothing else. Pure (no I/O).
 """
 
 from __future__ import annotations
