@@ -84,6 +84,7 @@ class RecordStream:
     batch_size: int
     _rows: Iterator[Record] = field(repr=False)
     estimated_rows: int | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

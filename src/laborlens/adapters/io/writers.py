@@ -112,11 +112,12 @@ class Summary:
 
     def line(self) -> str:
         """``120 rows: 3 high, 5 medium, 0 low, 112 none; 2 rows with errors``."""
+        return f"{self.rows} row{'s' if self.rows != 1 else ''}: {self.counts()}"
+
+    def counts(self) -> str:
+        """``3 high, 5 medium, 0 low, 112 none; 2 rows with errors``."""
         counts = ", ".join(f"{self.by_risk.get(r, 0)} {r}" for r in _RISKS)
-        return (
-            f"{self.rows} row{'s' if self.rows != 1 else ''}: {counts}; "
-            f"{self.with_errors} row{'s' if self.with_errors != 1 else ''} with errors"
-        )
+        return f"{counts}; {self.with_errors} row{'s' if self.with_errors != 1 else ''} with errors"
 
 
 def choose_format(requested: str | None, output: str | Path | None, to_terminal: bool) -> str:

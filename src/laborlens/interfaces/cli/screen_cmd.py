@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
 from laborlens.adapters.io.readers import InputError, RecordStream
 from laborlens.adapters.io.writers import (
     FORMATS,
@@ -268,6 +269,12 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
         raise _fail(str(exc)) from None
     for problem in loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    for stream in streams:
+        for note in stream.warnings:
+            typer.echo(f"laborlens screen: warning: {note}", err=True)
+    if output is not None:
+        for note in sweep_leftovers(output):
+            typer.echo(f"laborlens screen: note: {note}", err=True)
 
     extras: dict[str, None] = {}
     for stream in streams:
@@ -306,7 +313,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     except (InputError, ListError, OutputError, ResourceError, OSError) as exc:
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
-        typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
+        rows = f"{summary.rows} row{'s' if summary.rows != 1 else ''}"
+        typer.echo(
+            f"laborlens screen: wrote {rows} to {output} ({out_fmt}): {summary.counts()}",
+            err=True,
+        )
 
 
 def _write(
@@ -318,15 +329,10 @@ def _write(
 ) -> Summary:
     if output is None:
         return write_results(pairs, fmt, sys.stdout, meta, **options)
-    # write next to the target and rename at the end: a failed run leaves no half report
-    partial = output.with_name(f".{output.name}.partial")
-    try:
-        summary = write_results(pairs, fmt, partial, meta, **options)
-        os.replace(partial, output)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return summary
+    # written next to the target and renamed at the end: a failed or killed run leaves no
+    # half report under the target name
+    with atomic_output(output) as partial:
+        return write_results(pairs, fmt, partial, meta, **options)
 
 
 def register(app: typer.Typer) -> None:
