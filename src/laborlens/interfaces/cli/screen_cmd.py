@@ -214,6 +214,15 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             show_default=False,
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="XLSX inputs: the worksheet to read, by name or 1-based number (default: the "
+            "first sheet with a column to screen; the one read is named on stderr).",
+            show_default=False,
+        ),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -263,7 +272,9 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
         loaded = load_lists_checked(list_file or (), lists, encoding, data_dir=settings.data_dir)
-        streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
+        streams = open_inputs(
+            inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet
+        )
         index = _build_index(loaded.lists, not quiet and sys.stderr.isatty())
     except (ValueError, OSError) as exc:  # InputError, ListError, OutputError, ResourceError
         raise _fail(str(exc)) from None
@@ -291,6 +302,9 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     estimates = [s.estimated_rows for s in streams]
     total = sum(e for e in estimates if e is not None) if None not in estimates else None
     if engine == "spark":
+        packed = [s.name for s in streams if s.path.suffix.lower() in (".zip", ".xz")]
+        if packed:
+            raise _fail(f"{packed[0]}: the Spark engine cannot read .zip or .xz; unpack it first")
         try:
             source_pairs = _spark_pairs(streams, index, day, n_workers)
         except (ValueError, RuntimeError) as exc:
