@@ -316,7 +316,9 @@ ARCHIVE_CASES = [
 
 
 def _book(
-    sheets: dict[str, list[list[object]]], fix: Callable[[bytes], bytes] | None = None
+    sheets: dict[str, list[list[object]]],
+    fix: Callable[[bytes], bytes] | None = None,
+    part: str = "xl/worksheets/sheet",
 ) -> Callable[[Path], None]:
     def build(path: Path) -> None:
         from openpyxl import Workbook
@@ -329,17 +331,17 @@ def _book(
                 sheet.append(row)
         book.save(path)
         if fix is not None:
-            _rewrite_sheets(path, fix)
+            _rewrite_parts(path, fix, part)
 
     return build
 
 
-def _rewrite_sheets(path: Path, fix: Callable[[bytes], bytes]) -> None:
+def _rewrite_parts(path: Path, fix: Callable[[bytes], bytes], part: str) -> None:
     with zipfile.ZipFile(path) as src:
         parts = {i.filename: src.read(i.filename) for i in src.infolist()}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in parts.items():
-            dst.writestr(name, fix(data) if name.startswith("xl/worksheets/sheet") else data)
+            dst.writestr(name, fix(data) if name.startswith(part) else data)
 
 
 def _merged(path: Path) -> None:
@@ -353,6 +355,18 @@ def _merged(path: Path) -> None:
         sheet.append(row[:3])
     sheet.merge_cells("B3:C3")  # a merged data cell
     book.save(path)
+
+
+_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+)
+
+
+def _entity_bomb(xml: bytes) -> bytes:
+    """A sheet with an entity-expansion ("billion laughs") header in front of its XML."""
+    body = re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+    return _BOMB + body.replace(b"<t>", b"<t>&c;", 1)
 
 
 TABLE: list[list[object]] = [list(r) for r in _table(5)]
@@ -415,6 +429,12 @@ SHEET_CASES = [
         2,
     ),
     Case("fake.xlsx", _text("name\nFoo\n"), None, "not a readable .xlsx"),
+    Case(
+        "xml_bomb.xlsx",
+        _book({"S": TABLE}, _entity_bomb),
+        None,
+        r"xml_bomb.xlsx: not a readable .xlsx",
+    ),
     Case("injection.xlsx", _book({"S": [["name", "notes"], *([p, p] for p in PAYLOADS)]}), 5),
 ]
 

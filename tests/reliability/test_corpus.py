@@ -99,7 +99,8 @@ def test_corpus_case(tmp_path: Path, case: corpus.Case) -> None:
 
 def _assert_refused(result: Any, case: corpus.Case, source: Path) -> None:
     assert result.exit_code == 2, result.output
-    errors = [line for line in result.stderr.splitlines() if " error: " in line]
+    notes = ("laborlens screen: warning: ", "laborlens screen: note: ")
+    errors = [line for line in result.stderr.splitlines() if not line.startswith(notes)]
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith("laborlens screen: error: ")
     assert source.name in errors[0]

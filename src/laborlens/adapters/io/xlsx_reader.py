@@ -34,7 +34,19 @@ def _open(path: Path, data_only: bool) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many types for a broken or non-xlsx file
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
+        raise InputError(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from exc
+
+
+def _why(exc: BaseException) -> str:
+    """One line: the error and, when it wraps another, the root cause (e.g. an XML entity
+    declaration refused by defusedxml, the sign of an entity-expansion bomb)."""
+    root: BaseException = exc
+    while (root.__cause__ or root.__context__) is not None:
+        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    text = " ".join(str(exc).split())[:200]
+    if root is not exc:
+        text += f"; cause: {type(root).__name__}: {' '.join(str(root).split())[:120]}"
+    return text
 
 
 def _rows(sheet: Any) -> Iterator[tuple[Any, ...]]:

@@ -40,7 +40,7 @@ _SMALL_INPUT_BYTES = 2 * 1024 * 1024
 
 
 def _fail(message: str) -> typer.Exit:
-    return fail("screen", message)
+    return fail("screen", " ".join(message.split()))  # one line, whatever a library said
 
 
 def _progress(
