@@ -397,8 +397,8 @@ def open_records(
         enc, columns, rows, warnings = _json_rows(src, encoding)
         stream = RecordStream(p, src.format, enc, columns, size, rows, warnings=warnings)
     elif src.format == "xlsx":
-        columns, rows, notes = xlsx_rows(p, sheet)
-        stream = RecordStream(p, src.format, None, columns, size, rows, warnings=notes)
+        columns, rows, notes, title = xlsx_rows(p, sheet)
+        stream = RecordStream(p, src.format, None, columns, size, rows, warnings=notes, sheet=title)
     else:
         columns, rows = _parquet_rows(p, size)
         stream = RecordStream(p, src.format, None, columns, size, rows)

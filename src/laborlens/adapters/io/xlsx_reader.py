@@ -123,8 +123,8 @@ def _unsaved(values: tuple[Any, ...], formulas: tuple[Any, ...] | None) -> list[
 
 def xlsx_rows(
     path: Path, sheet: str | None = None
-) -> tuple[ColumnMap, Iterator[Record], list[str]]:
-    """The column map, the records and notes (which sheet was read) of a workbook."""
+) -> tuple[ColumnMap, Iterator[Record], list[str], str]:
+    """The column map, the records, notes (which sheet was read) and the sheet's title."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
     book = _open(path, data_only=True)
@@ -168,11 +168,8 @@ def xlsx_rows(
     if not columns.has_screenable_column():
         close()
         raise no_columns(path, columns, f"sheet '{ws.title}', header row")
-    return (
-        columns,
-        _records(path, columns, width, first, pending, source_rows, close),
-        ([f"{path}: {note}"] if note else []),
-    )
+    records = _records(path, columns, width, first, pending, source_rows, close)
+    return columns, records, ([f"{path}: {note}"] if note else []), ws.title
 
 
 def _records(  # noqa: PLR0917 - the parts of one opened sheet
