@@ -75,3 +75,30 @@ def test_own_temporary_is_never_swept(tmp_path: Path) -> None:
         tmp.write_text("x")
         assert sweep_leftovers(target) == []
         assert tmp == partial_path(target)
+
+
+def test_folder_is_swapped_in_only_when_complete(tmp_path: Path) -> None:
+    from laborlens.adapters.io.atomic import atomic_folder
+
+    target = tmp_path / "dossier"
+    target.mkdir()
+    (target / "manifest.json").write_text("old")
+    with pytest.raises(RuntimeError), atomic_folder(target) as stage:
+        (stage / "manifest.json").write_text("half")
+        raise RuntimeError("boom")
+    assert (target / "manifest.json").read_text() == "old"
+    with atomic_folder(target) as stage:
+        (stage / "manifest.json").write_text("new")
+        assert (target / "manifest.json").read_text() == "old"
+    assert (target / "manifest.json").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dossier"]
+    assert sorted(p.name for p in target.iterdir()) == ["manifest.json"]
+
+
+def test_sweep_removes_a_dead_staging_folder(tmp_path: Path) -> None:
+    stage = tmp_path / f".dossier.999999{PARTIAL_SUFFIX}"
+    (stage / "exhibits").mkdir(parents=True)
+    (stage / ".laborlens-lock").write_text("")
+    notes = sweep_leftovers(tmp_path / "dossier")
+    assert notes == [f"removed folder {stage}, left by an interrupted run"]
+    assert not stage.exists()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,10 +25,11 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["PARTIAL_SUFFIX", "atomic_output", "partial_path", "sweep_leftovers"]
+__all__ = ["PARTIAL_SUFFIX", "atomic_folder", "atomic_output", "partial_path", "sweep_leftovers"]
 
-#: The suffix of every temporary output file laborlens writes.
+#: The suffix of every temporary output file or folder laborlens writes.
 PARTIAL_SUFFIX = ".laborlens-partial"
+_LOCK = ".laborlens-lock"  # inside a staging folder: held while the folder is being written
 _LEFTOVER = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)" + re.escape(PARTIAL_SUFFIX) + "$")
 
 
@@ -87,7 +89,45 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def atomic_folder(target: str | Path) -> Iterator[Path]:
+    """Yield an empty staging folder next to ``target``; on success it becomes ``target``.
+
+    An existing ``target`` (the caller has checked it may be replaced) is swapped out and
+    removed only after the new folder is in place. If the block raises, the staging folder is
+    removed and ``target`` is left as it was.
+    """
+    target = Path(target)
+    stage = partial_path(target)
+    stage.mkdir()
+    lock = stage / _LOCK
+    fd = os.open(lock, os.O_CREAT | os.O_WRONLY, 0o666)
+    try:
+        _lock(fd, blocking=True)
+        yield stage
+        for path in stage.rglob("*"):
+            if path.is_file() and path != lock:
+                _fsync_path(path)
+        os.close(fd)
+        fd = -1
+        lock.unlink()
+        old = target.with_name(f".{target.name}.{os.getpid()}.laborlens-old")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(stage, target)
+        _fsync_path(target.parent, directory=True)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 def _describe(path: Path) -> str:
+    if path.is_dir():
+        return f"folder {path}"
     try:
         size = path.stat().st_size
     except OSError:
@@ -115,7 +155,7 @@ def sweep_leftovers(target: str | Path) -> list[str]:
     for path in entries:
         match = _LEFTOVER.match(path.name)
         legacy = path.name == f".{target.name}.partial"
-        if not (match or legacy) or not path.is_file():
+        if not (match or legacy) or not (path.is_file() or path.is_dir()):
             continue
         if match and int(match["pid"]) == os.getpid():
             continue
@@ -129,7 +169,10 @@ def sweep_leftovers(target: str | Path) -> list[str]:
             continue
         described = _describe(path)
         try:
-            path.unlink()
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
         except OSError as exc:
             notes.append(
                 f"{described} is left from an interrupted run and cannot be removed: {exc}"
@@ -140,6 +183,10 @@ def sweep_leftovers(target: str | Path) -> list[str]:
 
 
 def _held_by_live_run(path: Path) -> bool:
+    if path.is_dir():
+        path = path / _LOCK
+        if not path.exists():
+            return False
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:

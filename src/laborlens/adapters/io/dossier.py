@@ -23,7 +23,7 @@ import shutil
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
+from laborlens.adapters.io.atomic import atomic_folder, sweep_leftovers
 from laborlens.adapters.store.base import sha256_file
 from laborlens.core.cells import xlsx_row
 from laborlens.core.evidence.gaps import GapReport
@@ -696,7 +697,19 @@ def write_dossier(
                 raise DossierError(
                     f"{output}: a dossier is already there (use --force to replace it)"
                 )
-            shutil.rmtree(output)
+    # written in a staging folder next to the target and swapped in when complete: a failed or
+    # killed build never leaves half a dossier, and a replaced one stays until then; what a
+    # killed build left next to it is removed first
+    output.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(output)
+    with atomic_folder(output) as stage:
+        result = _write_into(stage, data, object_path)
+    return replace(result, output=output)
+
+
+def _write_into(
+    output: Path, data: DossierInput, object_path: Callable[[str], Path]
+) -> DossierResult:
     exhibits = _exhibits(data)
     for x in exhibits:
         src = object_path(x.doc.sha256)
