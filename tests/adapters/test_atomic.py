@@ -37,9 +37,11 @@ def test_failure_keeps_the_old_target_and_removes_the_temporary(tmp_path: Path) 
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
-def test_missing_folder_is_an_oserror(tmp_path: Path) -> None:
-    with pytest.raises(OSError), atomic_output(tmp_path / "no" / "out.csv"):
+def test_missing_folder_is_an_oserror_naming_the_target(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "out.csv"
+    with pytest.raises(OSError, match="No such file or directory") as info, atomic_output(target):
         pass
+    assert info.value.filename == str(target)
 
 
 def test_sweep_removes_dead_leftovers_and_reports_live_ones(tmp_path: Path) -> None:

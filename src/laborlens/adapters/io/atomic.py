@@ -74,7 +74,10 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     tmp = partial_path(target)
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    except OSError as exc:  # name the target, not the temporary file
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
     try:
         _lock(fd, blocking=True)
         yield tmp

@@ -271,6 +271,8 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             raise ValueError(f"--engine: unknown engine '{engine}'; use local or spark")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
+        if output is not None and not output.absolute().parent.is_dir():
+            raise ValueError(f"--output {output}: the folder {output.parent} does not exist")
         loaded = load_lists_checked(list_file or (), lists, encoding, data_dir=settings.data_dir)
         streams = open_inputs(
             inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet
