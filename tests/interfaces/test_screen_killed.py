@@ -18,7 +18,7 @@ from laborlens.adapters.io.atomic import PARTIAL_SUFFIX
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and flock are POSIX")
 
 CLI = [sys.executable, "-c", "from laborlens.interfaces.cli.main import run; run()", "screen"]
-ROWS = 6000
+ROWS = 20_000  # enough that a quiet machine is still writing when the kill comes
 
 
 def _input(folder: Path) -> Path:
