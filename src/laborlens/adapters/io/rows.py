@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, TypeVar, cast
 
 from laborlens.adapters.io.encoding import InputError
-from laborlens.core.model import Record, RowError
+from laborlens.core.model import RECORD_FIELDS, Record, RowError
 from laborlens.core.records import ColumnMap
 
 __all__ = [
@@ -34,16 +34,7 @@ SAMPLE_BYTES = 1 << 20  # bytes used to detect the encoding and check it decodes
 #: Rows searched for the header (title lines of ERP exports come first).
 HEADER_SCAN = 10
 #: The single-text record fields (aliases and coordinates are handled on their own).
-TEXT_FIELDS = (
-    "id",
-    "name",
-    "address",
-    "country",
-    "registration_id",
-    "phone",
-    "hs_code",
-    "product",
-)
+TEXT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("aliases", "lat", "lon"))
 _Row = TypeVar("_Row")
 
 
