@@ -289,6 +289,16 @@ ARCHIVE_CASES = [
         None,
         "cut.csv.gz: (cannot read|unreadable)",
     ),
+    Case(
+        "cut_big.json.gz",
+        lambda p: p.write_bytes(
+            gzip.compress(
+                json.dumps([{"name": f"S {i}", "n": "x" * 200} for i in range(20000)]).encode()
+            )[:40_000]
+        ),
+        None,
+        "cut_big.json.gz: cannot read: Compressed file ended",
+    ),
     Case("packed.csv.bz2", _packed(bz2.compress, PLAIN), 5, error_rows=0),
     Case("packed.csv.xz", _packed(lzma.compress, PLAIN), 5, error_rows=0),
     Case(
@@ -429,6 +439,18 @@ SHEET_CASES = [
         2,
     ),
     Case("fake.xlsx", _text("name\nFoo\n"), None, "not a readable .xlsx"),
+    Case(
+        "cut_sheet.xlsx",
+        _book({"S": TABLE * 3}, lambda b: b[: len(b) // 2]),
+        None,
+        r"cut_sheet.xlsx: (not a readable .xlsx|unreadable after row \d+)",
+    ),
+    Case(
+        "garbled_sheet.xlsx",
+        _book({"S": TABLE}, lambda b: b.replace(b'<row r="2"', b'<row r="2"<<')),
+        None,
+        r"garbled_sheet.xlsx: (not a readable .xlsx|unreadable after row \d+)",
+    ),
     Case(
         "xml_bomb.xlsx",
         _book({"S": TABLE}, _entity_bomb),

@@ -21,7 +21,9 @@ is read from the archive.
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -124,6 +126,21 @@ class RecordStream:
         return f"{self.name} ({self.format}{enc}{sheet}): {cols or 'no recognised column'}"
 
 
+#: What a truncated or corrupt file raises in the middle of reading (xml.etree's ParseError is a
+#: SyntaxError; zlib and lzma raise their own errors).
+_BROKEN_FILE = (
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    SyntaxError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+)
+
+
 def _guarded(rows: Iterator[Record], path: Path) -> Iterator[Record]:
     """Re-raise a failure in the middle of a file (truncated .gz, corrupt sheet or row group)
     as an :class:`InputError` naming the file and the last row read."""
@@ -134,7 +151,7 @@ def _guarded(rows: Iterator[Record], path: Path) -> Iterator[Record]:
             yield record
     except InputError:
         raise
-    except (OSError, EOFError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as exc:
+    except _BROKEN_FILE as exc:
         raise InputError(f"{path}: unreadable after row {last}: {exc}") from exc
 
 
@@ -390,6 +407,19 @@ def open_records(
     size = max(1, int(batch_size))
     if sheet is not None and src.format != "xlsx":
         raise InputError(f"{p}: --sheet applies to .xlsx workbooks only")
+    try:
+        stream = _open_stream(p, src, encoding, size, sheet)
+    except InputError:
+        raise
+    except _BROKEN_FILE as exc:  # a truncated or corrupt file found while checking its start
+        raise InputError(f"{p}: cannot read: {' '.join(str(exc).split())}") from exc
+    stream.estimated_rows = _estimate_rows(p, src.format, src.compression is not None)
+    return stream
+
+
+def _open_stream(
+    p: Path, src: _Source, encoding: str | None, size: int, sheet: str | None
+) -> RecordStream:
     if src.format in ("csv", "tsv"):
         enc, columns, rows, warnings = _csv_rows(src, encoding)
         stream = RecordStream(p, src.format, enc, columns, size, rows, warnings=warnings)
@@ -402,7 +432,6 @@ def open_records(
     else:
         columns, rows = _parquet_rows(p, size)
         stream = RecordStream(p, src.format, None, columns, size, rows)
-    stream.estimated_rows = _estimate_rows(p, src.format, src.compression is not None)
     return stream
 
 

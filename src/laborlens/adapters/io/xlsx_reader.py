@@ -133,6 +133,9 @@ def xlsx_rows(
     except InputError:
         book.close()
         raise
+    except Exception as exc:  # a corrupt sheet part (XML ParseError, zlib error …)
+        book.close()
+        raise InputError(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from exc
     formulas_book = _open(path, data_only=False) if _formula_sheets(path) else None
     formula_rows: Iterator[tuple[Any, ...]] | None = (
         _rows(formulas_book[ws.title]) if formulas_book is not None else None
@@ -151,8 +154,15 @@ def xlsx_rows(
                 yield values, unsaved
 
     source_rows = cells()
-    found = find_header(lambda: next(source_rows, None), lambda item: item[0])
-    header_row, pending = found
+
+    def next_row() -> tuple[tuple[Any, ...], list[int]] | None:
+        try:
+            return next(source_rows, None)
+        except Exception as exc:  # a corrupt sheet part (XML ParseError, zlib error …)
+            close()
+            raise InputError(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from exc
+
+    header_row, pending = find_header(next_row, lambda item: item[0])
     if header_row is None:
         close()
         raise InputError(f"{path}: sheet '{ws.title}' is empty")
@@ -161,7 +171,7 @@ def xlsx_rows(
     while width and (header[width - 1] is None or not str(header[width - 1]).strip()):
         width -= 1  # trailing empty header cells (formatting) are not columns
     columns = ColumnMap.from_headers(list(header[:width]))
-    first = pending.pop(0) if pending else next(source_rows, None)
+    first = pending.pop(0) if pending else next_row()
     if first is None:
         close()
         raise InputError(f"{path}: sheet '{ws.title}' has a header row but no data rows")
