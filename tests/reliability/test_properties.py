@@ -8,9 +8,11 @@ given to screening gives exactly one result, in order.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import json
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -28,6 +30,7 @@ from laborlens.core.screen import ScreeningIndex, screen_batch
 
 PROFILE = settings.get_profile("reliability")
 _FOLDER = Path(tempfile.mkdtemp(prefix="laborlens-properties-"))
+atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)
 AS_OF = date(2026, 6, 30)
 
 # printable text of the kinds supplier files hold, plus quotes and delimiters
