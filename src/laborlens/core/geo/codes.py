@@ -42,7 +42,7 @@ def postal_codes(
     out: list[Signal] = []
     for m in _RE_POSTAL.finditer(norm):
         raw = m.group(1)
-        if sum(c.isdigit() for c in raw) < 4 or not raw[0].isdigit():
+        if not raw.isdigit() and (sum(c.isdigit() for c in raw) < 4 or not raw[0].isdigit()):
             continue
         code = raw.translate(_OCR)
         prov = gaz.postal_prefixes.get(code[:2])

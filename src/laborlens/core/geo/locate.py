@@ -19,6 +19,7 @@ __all__ = ["DECISION_THRESHOLD", "GeoResult", "locate", "normalise_country"]
 #: A province is reported when its combined score reaches this.
 DECISION_THRESHOLD = 0.5
 _SPECIAL = frozenset({"71", "81", "82"})  # Taiwan, Hong Kong, Macao: reported as countries
+_SPECIAL_ISO = frozenset({"TW", "HK", "MO"})
 _MAX_TEXT = 20_000  # longer free text is cut (no real address is this long)
 
 
@@ -92,20 +93,21 @@ def _gather(gaz: Gazetteer, record: Record, given: str | None) -> _Gathered:
     return g
 
 
-def _foreign(g: _Gathered, given: str | None, cn_named: bool) -> bool:
-    foreign = (given is not None and given != "CN") or (
-        given is None and not cn_named and any(c != "CN" for c, _ in g.countries)
-    )
+def _context(g: _Gathered, given: str | None) -> tuple[bool, bool]:
+    """(China named, foreign context) from the country column and the text."""
+    named = {c for c, _ in g.countries}
+    cn_named = given == "CN" or (given is None and "CN" in named)
+    if given is not None and given != "CN":
+        return cn_named, True
+    if (given is None and not cn_named and named) or not named.isdisjoint(_SPECIAL_ISO):
+        return cn_named, True
     # Hong Kong, Macao and Taiwan addresses are full of romanisations that collide with
     # mainland pinyin ("Kwai Chung", "Sha Tin"): treat them like a foreign context.
-    special = any(
-        s.province in _SPECIAL
-        and s.feature == "name_match"
-        and not s.weak
-        and s.code.endswith("0000")
-        for s in g.signals
-    )
-    return foreign or special or any(c in ("HK", "MO", "TW") for c, _ in g.countries)
+    for s in g.signals:
+        special = s.province in _SPECIAL and s.feature == "name_match" and not s.weak
+        if special and s.code.endswith("0000"):
+            return cn_named, True
+    return cn_named, False
 
 
 def locate(gazetteer: Gazetteer, record: Record) -> GeoResult:
@@ -123,8 +125,8 @@ def locate(gazetteer: Gazetteer, record: Record) -> GeoResult:
             errors.append(RowError(msg, "country"))
     g = _gather(gaz, record, given)
     errors.extend(g.errors)
-    cn_named = given == "CN" or (given is None and any(c == "CN" for c, _ in g.countries))
-    counted, aside = weigh(g.signals, cn_named=cn_named, foreign=_foreign(g, given, cn_named))
+    cn_named, foreign = _context(g, given)
+    counted, aside = weigh(g.signals, cn_named=cn_named, foreign=foreign)
     findings, special = _findings(gaz, counted, aside, g)
     country, inferred = given, False
     if country is None:

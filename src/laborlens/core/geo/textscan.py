@@ -50,7 +50,9 @@ _RE_REGIMENT_LATIN = re.compile(
     r"(?<![a-z0-9])(?:regiment|tuan|tuanchang)\s?(?:no\s?)?([0-9]{1,3})(?![0-9])"
     r"|(?<![a-z0-9])([0-9]{1,3})(?:st|nd|rd|th)?\s(?:regiment|tuan|tuanchang)(?![a-z])"
 )
-_ANY_TOKEN_CHAR = re.compile("[a-z0-9\u0400-\u04ff\u0600-\u06ff]")
+_TONE_DIGIT = re.compile("[a-z][1-5]")
+#: Every alphabetic name has a letter: text without one skips the alphabetic automaton.
+_ANY_LETTER = re.compile("[a-z\u0400-\u04ff\u0600-\u06ff]")
 
 
 def _next_words(text: str, norm: str, end: int) -> list[str]:
@@ -125,16 +127,21 @@ def _find(gaz: Gazetteer, norm: str) -> list[tuple[int, int, Pattern]]:
     # space-wrapped names are found with a second automaton, so "xinjiang" never matches inside
     # "xinjiangroad" and any punctuation or spacing between the words of a name is tolerated.
     # Tone numbers are dropped from pinyin tokens ("wu1lu3mu4qi2").
-    matches = list(TOKEN_RE.finditer(norm)) if _ANY_TOKEN_CHAR.search(norm) else []
+    matches = list(TOKEN_RE.finditer(norm)) if _ANY_LETTER.search(norm) else []
     if matches:
         tokens = [m.group() for m in matches]
-        if any(c in "12345" for c in norm):
+        if _TONE_DIGIT.search(norm):
             tokens = [detone(t) for t in tokens]
         joined = " " + " ".join(tokens) + " "
+        # offset in ``joined`` of each token's first character -> the token's index
+        first_at: dict[int, int] = {}
+        offset = 1
+        for i, t in enumerate(tokens):
+            first_at[offset] = i
+            offset += len(t) + 1
         for end_idx, (idx, ntok) in gaz.latin_automaton.iter(joined):
-            # " name " ends at end_idx; its first token starts at end_idx - len(name), and the
-            # token's index is the number of spaces before that position, minus one
-            first = joined.count(" ", 0, end_idx - len(patterns[idx].text)) - 1
+            # " name " ends at end_idx; its first token starts len(name) - 1 characters earlier
+            first = first_at[end_idx - len(patterns[idx].text)]
             start = matches[first].start()
             end = matches[first + ntok - 1].end()
             found.append((start - end, start, end, idx))

@@ -87,6 +87,16 @@ def _context_filter(
     return usable, aside
 
 
+def _unsupported(s: Signal) -> SetAside:
+    if s.place is not None and s.place.weak_why:
+        why = s.place.weak_why
+    elif s.feature == "postal_code":
+        why = "a postal code alone, in a record not known to be in China"
+    else:
+        why = s.note or s.feature.replace("_", " ")
+    return SetAside(s.province, s.evidence, f"weak ({why}), nothing else supports it")
+
+
 def _choose_ambiguous(usable: list[Signal], anchors: dict[str, set[Span]]) -> set[int]:
     """Meanings of ambiguous names that count (ids): those whose province has support; with
     none, the province both of two ambiguous names can mean ("Xiangcheng District, Suzhou");
@@ -139,8 +149,7 @@ def _support(usable: list[Signal], cn_named: bool) -> Weighed:
             # Han name inside a longer word (资源 in 矿产资源) nor for a romanised town name.
             vouched = cn_named and s.place is not None and s.place.vouchable
             if not (supported or vouched):
-                why = s.place.weak_why if s.place is not None and s.place.weak_why else s.note
-                aside.append(SetAside(s.province, s.evidence, f"weak ({why}), no support"))
+                aside.append(_unsupported(s))
                 continue
         out[s.province].append(s)
     return {p: _dedupe(v) for p, v in out.items()}, aside
@@ -150,14 +159,13 @@ def weigh(signals: list[Signal], *, cn_named: bool, foreign: bool) -> Weighed:
     """The signals that count per province, and those set aside with the reason."""
     if not signals:
         return {}, []
-    if foreign or cn_named:
+    if foreign or cn_named or any(s.town for s in signals):
         usable, aside = _context_filter(signals, cn_named=cn_named, foreign=foreign)
     else:
-        usable, aside = _context_filter(signals, cn_named=False, foreign=False)
-        if len(usable) == 1 and usable[0].weak:  # one weak signal, nothing to vouch for it
-            s = usable[0]
-            why = s.place.weak_why if s.place is not None and s.place.weak_why else s.note
-            return {}, [*aside, SetAside(s.province, s.evidence, f"weak ({why}), no support")]
+        usable, aside = signals, []
+    if not (foreign or cn_named) and len(usable) == 1 and usable[0].weak:
+        # one weak signal, nothing to vouch for it
+        return {}, [*aside, _unsupported(usable[0])]
     if not any(s.weak or s.ambiguous for s in usable):  # the common case: nothing to resolve
         fast: dict[str, list[Signal]] = defaultdict(list)
         for s in usable:
