@@ -42,6 +42,7 @@ ADMIN_LATIN = frozenset(
     ]
 )
 _TOWN_LATIN = frozenset(["town", "township", "village", "zhen", "cun", "subdistrict", "community"])
+_ORDINAL_HAN = tuple(f"第{n}" for n in "一二三四五六七八九十")
 _BREAK = frozenset(",;，、；")
 
 _RE_REGIMENT_HAN = re.compile(r"([〇零一二三四五六七八九]{3})团")
@@ -90,6 +91,8 @@ def _context(gaz: Gazetteer, text: str, norm: str, end: int, pat: Pattern) -> st
             return "admin"
         if rest.startswith(_TOWN_AFTER_HAN):
             return "town"
+        if rest.startswith(_ORDINAL_HAN):
+            rest = rest.lstrip("第").lstrip("一二三四五六七八九十")
         return "facility" if rest.startswith(w.facility_han) else ""
     words = _next_words(text, norm, end)
     if not words:
