@@ -9,7 +9,7 @@ from laborlens.core.geo.coords import coordinates
 from laborlens.core.geo.finding import make_finding, set_aside_text
 from laborlens.core.geo.gazetteer import Gazetteer
 from laborlens.core.geo.signals import SetAside, Signal
-from laborlens.core.geo.text import HAN_RE, normalise, repair_mojibake
+from laborlens.core.geo.text import normalise, repair_mojibake
 from laborlens.core.geo.textscan import scan_text
 from laborlens.core.geo.weigh import XINJIANG, score, weigh
 from laborlens.core.model import Finding, Record, RowError
@@ -51,7 +51,7 @@ def normalise_country(gazetteer: Gazetteer, value: str) -> str | None:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Gathered:
     signals: list[Signal]
     countries: list[tuple[str, str]]
@@ -74,7 +74,7 @@ def _gather(gaz: Gazetteer, record: Record, given: str | None) -> _Gathered:
         g.countries.extend(scan.countries)
         g.streets.extend(scan.streets)
         # A six-digit number in a Chinese-script address is a postal code of China.
-        han = given in (None, "CN") and HAN_RE.search(address) is not None
+        han = given in (None, "CN") and scan.han
         g.signals.extend(postal_codes(gaz, address, "address", scan.norm, strong=han))
         g.signals.extend(phones_in_text(gaz, address, "address"))
     for value in (record.name, *record.aliases):

@@ -69,3 +69,4 @@ class TextScan(NamedTuple):
     countries: tuple[tuple[str, str], ...]  # (alpha-2, evidence)
     streets: tuple[str, ...]  # place names used as street/building names (not evidence)
     norm: str = ""  # the normalised text that was scanned
+    han: bool = False  # whether the text has Han characters

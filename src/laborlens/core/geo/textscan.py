@@ -117,12 +117,12 @@ def _bare(pat: Pattern, context: str) -> bool:
     return pat.text[-1] not in ADMIN_END_HAN
 
 
-def _find(gaz: Gazetteer, norm: str) -> list[tuple[int, int, Pattern]]:
+def _find(gaz: Gazetteer, norm: str, han: bool) -> list[tuple[int, int, Pattern]]:
     """Every gazetteer name in the normalised text, longest first where they overlap."""
     patterns = gaz.patterns
     # (start - end, start, end, pattern index): sorting puts the longest match first.
     found: list[tuple[int, int, int, int]] = []
-    if HAN_RE.search(norm):
+    if han:
         for end_idx, idx in gaz.automaton.iter(norm):
             start = end_idx + 1 - len(patterns[idx].text)
             found.append((start - end_idx - 1, start, end_idx + 1, idx))
@@ -203,7 +203,8 @@ def scan_text(gaz: Gazetteer, text: str, field: str) -> TextScan:
     signals: list[Signal] = []
     countries: list[tuple[str, str]] = []
     streets: list[str] = []
-    for start, end, pat in _find(gaz, norm):
+    han = HAN_RE.search(norm) is not None
+    for start, end, pat in _find(gaz, norm, han):
         evidence = text[start:end]
         context = _context(gaz, text, norm, end, pat) if pat.places else ""
         if context == "street":
@@ -216,7 +217,7 @@ def scan_text(gaz: Gazetteer, text: str, field: str) -> TextScan:
             signals.append(_signal(pl, field, evidence, start, context=context, bare=bare))
     factor = NAME_FIELD_FACTOR if field == "name" else 1.0
     signals.extend(_regiments(norm, text, field, factor))
-    return TextScan(tuple(signals), tuple(countries), tuple(streets), norm)
+    return TextScan(tuple(signals), tuple(countries), tuple(streets), norm, han)
 
 
 _REGIMENT_FORMS = (
