@@ -260,7 +260,7 @@ def _log_test_run(path: Path, table: str, cmd: str) -> None:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     with path.open("a", encoding="utf-8") as fh:
         fh.write(
-            f"\n## {stamp}, {ALGORITHM} at {commit}{dirty}\n\nCommand: `{cmd}`; "
+            f"\n### {stamp}, {ALGORITHM} at {commit}{dirty}\n\nCommand: `{cmd}`; "
             f"load average {load}.\n\n{table}\n"
         )
 
