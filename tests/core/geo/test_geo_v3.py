@@ -242,3 +242,9 @@ def test_points_take_their_province_from_the_boundaries(gaz: Gazetteer) -> None:
     near = [p for p in gaz.points if abs(p[0] - 45.0) < 0.3 and abs(p[1] - 84.3) < 0.3]
     assert near and all(p[2] == "CN-XJ" for p in near)
     assert not any(p[2] == "CN-HL" and p[1] < 100 for p in gaz.points)
+
+
+def test_phone_number_in_another_column(gaz: Gazetteer) -> None:
+    res = _run(gaz, name="Acme Cotton", extra=(("fax", "+86-998-2345678"), ("notes", "12 bales")))
+    assert [f.region for f in res.findings] == ["CN-XJ"]
+    assert dict(res.findings[0].details)["signals"][0][1] == "fax"  # type: ignore[index]

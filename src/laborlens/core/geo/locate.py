@@ -83,6 +83,10 @@ def _gather(gaz: Gazetteer, record: Record, given: str | None) -> _Gathered:
     if record.phone:
         sigs, g.phone_country = phone(gaz, record.phone[:200])
         g.signals.extend(sigs)
+    # Telephone numbers in any other column (a fax, a second phone, a contact note).
+    for column, value in record.extra:
+        if value:
+            g.signals.extend(phones_in_text(gaz, value[:_MAX_TEXT], column))
     if record.registration_id:
         sigs, errs, g.is_uscc = uscc(gaz, record.registration_id[:200])
         g.signals.extend(sigs)
