@@ -136,15 +136,10 @@ def _find(gaz: Gazetteer, norm: str, han: bool) -> list[tuple[int, int, Pattern]
         if _TONE_DIGIT.search(norm):
             tokens = [detone(t) for t in tokens]
         joined = " " + " ".join(tokens) + " "
-        # offset in ``joined`` of each token's first character -> the token's index
-        first_at: dict[int, int] = {}
-        offset = 1
-        for i, t in enumerate(tokens):
-            first_at[offset] = i
-            offset += len(t) + 1
         for end_idx, (idx, ntok) in gaz.latin_automaton.iter(joined):
-            # " name " ends at end_idx; its first token starts len(name) - 1 characters earlier
-            first = first_at[end_idx - len(patterns[idx].text)]
+            # " name " ends at end_idx; its first token starts at end_idx - len(name), and the
+            # token's index is the number of spaces before that position, minus one
+            first = joined.count(" ", 0, end_idx - len(patterns[idx].text)) - 1
             start = matches[first].start()
             end = matches[first + ntok - 1].end()
             found.append((start - end, start, end, idx))
