@@ -14,14 +14,17 @@ from laborlens.core.model import RowError
 
 __all__ = ["phone", "phones_in_text", "postal_codes", "uscc"]
 
-_RE_POSTAL = re.compile(r"(?<![0-9a-z])([0-9oil]{6})(?![0-9a-z])")
+# No look-behind at the start, so the regex engine can skip to candidate characters; the
+# characters around a match are checked in Python.
+_RE_POSTAL = re.compile(r"[0-9oil]{6}")
+_WORD = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
 _OCR = str.maketrans({"o": "0", "i": "1", "l": "1"})
 #: "邮编 830000", "Postcode: 830000", "P.C. 830000", "Zip 830000": the number is a postal code.
 _POSTAL_LABEL = re.compile(r"(?:邮编|邮政编码|post\s?code|postal\s?code|zip(?:\s?code)?|p\s?c)\s*$")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 #: A telephone number written inside free text: +86 / 0086 / (0…) forms with an area code.
 _RE_PHONE_TEXT = re.compile(
-    r"(?<![0-9])(?:(?:\+|00)\s?86[\s-]*(?:\(0\)\s*)?\(?[1-9][0-9]{1,2}\)?|\(?0[1-9][0-9]{1,2}\)?)"
+    r"(?:(?:\+|00)\s?86[\s-]*(?:\(0\)\s*)?\(?[1-9][0-9]{1,2}\)?|\(?0[1-9][0-9]{1,2}\)?)"
     r"[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9])"
 )
 POSTAL_WEIGHT = 0.45
@@ -41,7 +44,9 @@ def postal_codes(
         norm = normalise(text)
     out: list[Signal] = []
     for m in _RE_POSTAL.finditer(norm):
-        raw = m.group(1)
+        if (m.start() and norm[m.start() - 1] in _WORD) or norm[m.end() : m.end() + 1] in _WORD:
+            continue
+        raw = m.group()
         if not raw.isdigit() and (sum(c.isdigit() for c in raw) < 4 or not raw[0].isdigit()):
             continue
         code = raw.translate(_OCR)
@@ -128,6 +133,8 @@ def phones_in_text(gaz: Gazetteer, text: str, field: str) -> list[Signal]:
     """Area codes of telephone numbers written inside free text ("电话 0991-2345678")."""
     out: list[Signal] = []
     for m in _RE_PHONE_TEXT.finditer(text):
+        if m.start() and text[m.start() - 1].isdigit():
+            continue  # inside a longer number
         sigs, _country = phone(gaz, m.group(), field)
         out.extend(s._replace(start=m.start()) for s in sigs)
     return out

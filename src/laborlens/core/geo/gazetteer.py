@@ -224,6 +224,7 @@ class Words:
     street_not: tuple[str, ...]  # "road and bridge", "building materials"
     facility_han: tuple[str, ...]
     facility_latin: frozenset[str]
+    han_first: frozenset[str]  # first characters of every Han context word (a quick test)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +288,15 @@ def build_gazetteer() -> Gazetteer:
             gc.enable()
 
 
+#: Han words after a name that make it explicit (市 …) or a town (镇 …), and the ordinal that
+#: may precede a facility word; their first characters join ``Words.han_first``.
+ADMIN_AFTER_HAN = ("市", "县", "区", "州", "地区", "盟", "旗", "省", "自治")
+TOWN_AFTER_HAN = ("镇", "乡", "村", "街道", "社区", "苏木", "嘎查")
+
+
 def _words(data: dict[str, Any]) -> Words:
     street, facility = data["street_words"], data["facility_words"]
+    han = [*street["han"], *facility["han"], *ADMIN_AFTER_HAN, *TOWN_AFTER_HAN, "第"]
     return Words(
         street_han=tuple(sorted(street["han"], key=len, reverse=True)),
         street_han_not=tuple(street.get("han_not", ())),
@@ -298,6 +306,7 @@ def _words(data: dict[str, Any]) -> Words:
         street_not=tuple(street.get("latin_not", ())),
         facility_han=tuple(sorted(facility["han"], key=len, reverse=True)),
         facility_latin=frozenset(facility["latin"]),
+        han_first=frozenset(w[0] for w in han),
     )
 
 

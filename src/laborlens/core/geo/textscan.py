@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import re
 
-from laborlens.core.geo.gazetteer import FACILITY_WEIGHT, WEAK_WEIGHT, Gazetteer, Pattern, Place
+from laborlens.core.geo.gazetteer import (
+    ADMIN_AFTER_HAN,
+    FACILITY_WEIGHT,
+    TOWN_AFTER_HAN,
+    WEAK_WEIGHT,
+    Gazetteer,
+    Pattern,
+    Place,
+)
 from laborlens.core.geo.signals import Signal, TextScan
 from laborlens.core.geo.text import HAN_RE, TOKEN_RE, detone, normalise
 
@@ -23,8 +31,6 @@ NAME_FIELD_FACTOR = 0.85  # a place in a company name is a weaker signal than in
 #: Last characters of a Han name that make it a full administrative name, and the words that
 #: make a bare name explicit when they follow it.
 ADMIN_END_HAN = frozenset("省市县区州旗盟师团")
-_ADMIN_AFTER_HAN = ("市", "县", "区", "州", "地区", "盟", "旗", "省", "自治")
-_TOWN_AFTER_HAN = ("镇", "乡", "村", "街道", "社区", "苏木", "嘎查")
 ADMIN_LATIN = frozenset(
     [
         "city",
@@ -83,13 +89,13 @@ def _context(gaz: Gazetteer, text: str, norm: str, end: int, pat: Pattern) -> st
     w = gaz.words
     if not pat.latin:
         rest = norm[end : end + 12]
-        if not rest or rest[0] in _BREAK:
+        if not rest or rest[0] not in w.han_first:
             return ""
         if rest.startswith(w.street_han) and not rest.startswith(w.street_han_not):
             return "street"
-        if rest.startswith(_ADMIN_AFTER_HAN):
+        if rest.startswith(ADMIN_AFTER_HAN):
             return "admin"
-        if rest.startswith(_TOWN_AFTER_HAN):
+        if rest.startswith(TOWN_AFTER_HAN):
             return "town"
         if rest.startswith(_ORDINAL_HAN):
             rest = rest.lstrip("第").lstrip("一二三四五六七八九十")

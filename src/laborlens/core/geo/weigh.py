@@ -159,14 +159,19 @@ def weigh(signals: list[Signal], *, cn_named: bool, foreign: bool) -> Weighed:
     """The signals that count per province, and those set aside with the reason."""
     if not signals:
         return {}, []
-    if foreign or cn_named or any(s.town for s in signals):
+    town = weak = False
+    for s in signals:
+        town = town or s.town
+        weak = weak or s.weak or bool(s.ambiguous)
+    if foreign or cn_named or town:
         usable, aside = _context_filter(signals, cn_named=cn_named, foreign=foreign)
+        weak = True  # the filter may have made signals weak: resolve below
     else:
         usable, aside = signals, []
     if not (foreign or cn_named) and len(usable) == 1 and usable[0].weak:
         # one weak signal, nothing to vouch for it
         return {}, [*aside, _unsupported(usable[0])]
-    if not any(s.weak or s.ambiguous for s in usable):  # the common case: nothing to resolve
+    if not weak:  # the common case: nothing to resolve
         fast: dict[str, list[Signal]] = defaultdict(list)
         for s in usable:
             fast[s.province].append(s)
