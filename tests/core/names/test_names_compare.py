@@ -1,4 +1,4 @@
-"""Comparison features and the combined names-v1 score."""
+"""Comparison features and the combined names-v2 score."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laborlens.core import names
-from laborlens.core.names.compare import latin_similarity, ocr_skeleton, pinyin_similarity
+from laborlens.core.names.features import latin_similarity, ocr_skeleton, pinyin_similarity
 
 
 def test_latin_similarity_allows_one_typo_from_four_letters() -> None:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from laborlens.core import names
 from laborlens.core.model import ListEntry, ListInfo, Record
 from laborlens.core.names.compare import compare
+from laborlens.core.names.lexicon import misspelt_lexicon_word
 
 TODAY = date(2026, 6, 1)
 
@@ -95,9 +96,9 @@ def test_misspelt_lexicon_words_are_read_as_the_word_they_misspell(
     b = names.analyse("SAD IMPORT EXP0RT COMPANY", lexicon)
     assert any(t.via == "lexicon" and t.role == "industry" for t in b.tokens)
     # real words and pinyin words are never corrected
-    assert names.analysis.misspelt_lexicon_word("grading", lexicon) is None
-    assert names.analysis.misspelt_lexicon_word("zhongtai", lexicon) is None
-    assert names.analysis.misspelt_lexicon_word("technoiogy", lexicon) == "technology"
+    assert misspelt_lexicon_word("grading", lexicon) is None
+    assert misspelt_lexicon_word("zhongtai", lexicon) is None
+    assert misspelt_lexicon_word("technoiogy", lexicon) == "technology"
 
 
 def test_one_edit_in_a_short_one_word_name_is_not_a_lead_unless_ocr_look_alike(

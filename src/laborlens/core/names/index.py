@@ -24,13 +24,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from laborlens.core.model import ListEntry, ListInfo
-from laborlens.core.names.analysis import Lexicon, NameAnalysis, Token, analyse, load_lexicon
-from laborlens.core.names.compare import (
-    MIN_CONTAINED_SPECIFICITY,
-    distinctive_core,
-    ocr_skeleton,
-    weights,
-)
+from laborlens.core.names.analysis import NameAnalysis, Token, analyse
+from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY, distinctive_core, weights
+from laborlens.core.names.features import ocr_skeleton
+from laborlens.core.names.lexicon import Lexicon, load_lexicon
 
 #: Entry schemas that are not party names.
 SKIPPED_SCHEMAS = frozenset({"Order", "Good"})
