@@ -14,10 +14,16 @@ from functools import lru_cache
 from laborlens.core.names.analysis import NameAnalysis, Token
 from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY
 from laborlens.core.names.config import MatchConfig
+from laborlens.core.names.crossscript import query_cross_keys
 from laborlens.core.names.index import NameIndex, token_keys
 
 #: Best similarity a blocking key hit can stand for (see :func:`candidates`).
 _KEY_CREDIT = {"D:": 0.88, "O:": 0.88, "P:": 0.8, "I:": 1.0}
+
+
+#: Rank of cross-script blocking keys (added to the key's length): a Han short-name start
+#: (``S:``) before a reading prefix (``Y:``) before a gloss (``G:``).
+_CROSS_PRIORITY = {"S:": 20, "Y:": 0, "G:": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,16 @@ def candidates(
         post = index.postings.get(q.initials)
         if post and len(post) <= config.max_posting:
             groups.append((-1, _Hits(dict.fromkeys(post, 1.0), frozenset(post), None, ())))
+    # short forms and renderings: their weight is only known on comparison; the longest
+    # shared reading prefix ranks first
+    cross: dict[int, int] = {}
+    for key in query_cross_keys(q):
+        post = index.postings.get(key)
+        if post and len(post) <= config.max_posting:
+            prio = _CROSS_PRIORITY.get(key[:2], 0) + len(key)
+            for ri in post:
+                if cross.get(ri, 0) < prio:
+                    cross[ri] = prio
     for ti, hits in groups:
         weight = qw[ti] if ti >= 0 else 0.5 * wq
         if hits.fallback is not None and (fallback is None or len(hits.fallback) < len(fallback)):
@@ -181,4 +197,9 @@ def candidates(
         ):
             scored.append((bound, ri))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return [ri for _, ri in scored[: config.max_candidates]]
+    out = [ri for _, ri in scored[: config.max_candidates]]
+    if cross:
+        seen = set(out)
+        ranked = sorted((ri for ri in cross if ri not in seen), key=lambda ri: (-cross[ri], ri))
+        out += ranked[: config.max_cross_candidates]
+    return out

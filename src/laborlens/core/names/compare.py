@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from laborlens.core.names.analysis import NameAnalysis, Token
+from laborlens.core.names.crossscript import rendered_parts, short_form
 from laborlens.core.names.features import (
     Part,
     exact_parts,
@@ -54,6 +55,10 @@ INDUSTRY_CONFLICT = 0.9
 #: ("JA Solar Technology" vs "Donghai JA Solar Technology").
 ONE_SIDED_REGION = 0.9
 ONE_SIDED_INDUSTRY = 0.95
+#: Parts rendered across scripts (crossscript.rendered_parts): renderings, not typos.
+RENDERED_HOWS = frozenset({"romanised", "translated", "rendered"})
+#: Short forms (crossscript.short_form) are looked for only below this score.
+SHORT_FORM_CEILING = 0.82
 #: Score of a name wholly contained in the other (plus up to 0.1 by coverage of the other).
 CONTAINMENT_BASE = 0.72
 #: Weight factor of a core word common in general English (background frequency).
@@ -86,6 +91,8 @@ class Comparison:
     ref_core_coverage: float
     ref_coverage: float
     query_extra_core: float
+    #: how one name is a short form of the other (crossscript.short_form), with its chain
+    short_form: str = ""
 
 
 def weights(tokens: tuple[Token, ...], idf: Mapping[str, float], max_idf: float) -> list[float]:
@@ -117,6 +124,8 @@ def compare(
     parts = exact_parts(q, r, qfree, rfree)
     if qfree and rfree:
         parts += joined_parts(q, r, qfree, rfree)
+    if qfree and rfree:
+        parts += rendered_parts(q, r, qfree, rfree)
     if qfree and rfree:
         parts += initialism_parts(q, r, qfree, rfree)
     if qfree and rfree:
@@ -171,7 +180,7 @@ def compare(
         if score > cap:
             score = cap
             penalties.append("abbreviation_only")
-    elif distinctive and all(p.sim < 1.0 for p in distinctive):
+    elif distinctive and all(p.sim < 1.0 and p.how not in RENDERED_HOWS for p in distinctive):
         score *= APPROXIMATE_ONLY
         penalties.append("approximate_only")
         if (_short_single_word(q) or _short_single_word(r)) and not all(
@@ -196,6 +205,12 @@ def compare(
         if contained > score:
             score = contained
             penalties.append("containment")
+    short = ""
+    if score < SHORT_FORM_CEILING and "number_conflict" not in penalties:
+        sf = short_form(q, r)
+        if sf is not None and sf.score > score:
+            score = sf.score
+            short = f"{sf.how}: {sf.note}"
     core_r = [j for j in distinctive_core(r) if rw[j] > 0]
     core_total = sum(rw[j] for j in core_r)
     core_hit = sum(p.sim * rw[j] for p in parts for j in p.reference if j in core_r)
@@ -210,6 +225,7 @@ def compare(
         ref_core_coverage=core_hit / core_total if core_total > 0 else 0.0,
         ref_coverage=ref_matched / wr,
         query_extra_core=extra,
+        short_form=short,
     )
 
 

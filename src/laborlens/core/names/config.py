@@ -19,6 +19,8 @@ class MatchConfig:
         related: minimum share of a listed entry's distinctive core the record must carry for a
             ``related_party`` finding.
         max_candidates: reference names fully compared per query name (after blocking).
+        max_cross_candidates: further reference names compared because a short form or a
+            cross-script rendering may link them (names-v2 keys ``S:``, ``Y:``, ``G:``).
         max_posting: blocking keys shared by more reference names than this are not used to
             generate candidates (they still count in the score), unless no other key exists.
         generate_share: only tokens carrying at least this share of the query's weight
@@ -32,6 +34,7 @@ class MatchConfig:
     possible: float = 0.70
     related: float = 0.99
     max_candidates: int = 10
+    max_cross_candidates: int = 6
     max_posting: int = 60
     generate_share: float = 0.15
     max_name_chars: int = 512

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from laborlens.core.model import ListEntry, ListInfo
 from laborlens.core.names.analysis import NameAnalysis, Token, analyse
 from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY, distinctive_core, weights
+from laborlens.core.names.crossscript import reference_cross_keys
 from laborlens.core.names.features import ocr_skeleton
 from laborlens.core.names.lexicon import Lexicon, load_lexicon
 
@@ -124,6 +125,7 @@ def reference_keys(a: NameAnalysis) -> set[str]:
         count += 1
         if count >= 2 and len(letters) >= 2:
             keys.add("I:" + letters.lower())
+    keys.update(reference_cross_keys(a))
     return keys
 
 

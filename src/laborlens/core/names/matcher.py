@@ -49,6 +49,9 @@ _HOW_WORDS = {
     "initialism": "abbreviation of",
     "fuzzy": "typo-tolerant match",
     "legal_form": "legal form",
+    "romanised": "romanised (Wade-Giles / Cantonese / variant)",
+    "translated": "translation (CC-CEDICT)",
+    "rendered": "part translated, part romanised",
 }
 
 
@@ -59,15 +62,19 @@ def explain(q: NameAnalysis, r: NameAnalysis, cmp: Comparison) -> tuple[str, lis
     for p in cmp.parts:
         qt, rt = _part_text(q, p.query), _part_text(r, p.reference)
         role = q.tokens[p.query[0]].role
-        parts.append(
-            {"query": qt, "reference": rt, "how": p.how, "role": role, "sim": round(p.sim, 3)}
-        )
+        part = {"query": qt, "reference": rt, "how": p.how, "role": role, "sim": round(p.sim, 3)}
+        if p.note:
+            part["chain"] = p.note
+        parts.append(part)
         if p.how == "legal_form":
             continue
         how = _HOW_WORDS.get(p.how, p.how)
         sim = "" if p.sim >= 1.0 else f", {p.sim:.2f}"
-        bits.append(f"'{qt}'→'{rt}' ({role}: {how}{sim})")
+        chain = f": {p.note}" if p.note else ""
+        bits.append(f"'{qt}'→'{rt}' ({role}: {how}{sim}{chain})")
     text = "; ".join(bits) if bits else "no distinctive part matched"
+    if cmp.short_form:
+        text += "; " + cmp.short_form.replace("_", " ")
     if cmp.penalties:
         text += "; lowered for " + ", ".join(x.replace("_", " ") for x in cmp.penalties)
     return text, parts
