@@ -256,6 +256,9 @@ def _han_tokens(run: str, lex: Lexicon, out: list[Token]) -> None:
 def analyse(text: str, lex: Lexicon, max_chars: int = 512) -> NameAnalysis:
     """Analyse one name (any script) into tokens; see the module docstring."""
     cleaned = clean(text)[:max_chars]
+    if "(股)" in cleaned:
+        # Taiwan writes 股份有限公司 as (股)公司
+        cleaned = cleaned.replace("(股)", "股份")
     tokens: list[Token] = []
     if cleaned.isascii():
         _latin_tokens(latin_words(cleaned), lex, tokens)

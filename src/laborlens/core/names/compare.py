@@ -205,6 +205,7 @@ def compare(
         if contained > score:
             score = contained
             penalties.append("containment")
+    score = _caps(q, r, parts, score, penalties)
     short = ""
     if score < SHORT_FORM_CEILING and "number_conflict" not in penalties:
         sf = short_form(q, r)
@@ -230,6 +231,60 @@ def compare(
 
 
 _DISTINCT = ("core", "number", "industry", "region")
+#: Cap of a match whose evidence is thin: a short acronym or one common word equal on both
+#: sides, names made only of lexicon words, or Han words only translated to English.
+THIN_EVIDENCE_CAP = 0.8
+#: Factor when a short acronym (up to 4 letters) is one name's whole distinctive part and the
+#: other name says more: ``ITE`` is not ``EP-ITE``, ``PTC`` not ``PTC Inc. Holdings``.
+SHORT_ACRONYM = 0.75
+SHORT_ACRONYM_LETTERS = 4
+#: Factor when the only linked core part is a CC-CEDICT translation.
+TRANSLATION_ONLY = 0.9
+#: Containment base (plus up to 0.1 by coverage: below ``possible``) when the contained name is
+#: one Latin word and the other has core words of its own (EVEREST in DESARROLLOS EVEREST): a
+#: namesake as often as the same party.
+NAMESAKE_CONTAINMENT = 0.58
+
+
+def _only_core(a: NameAnalysis) -> Token | None:
+    dist = [t for t in a.tokens if t.role in _DISTINCT]
+    return dist[0] if len(dist) == 1 and dist[0].role == "core" else None
+
+
+def _caps(
+    q: NameAnalysis, r: NameAnalysis, parts: list[Part], score: float, penalties: list[str]
+) -> float:
+    """Caps and factors for thin evidence (names-v2 precision rules, docs/names.md)."""
+    qs, rs = _only_core(q), _only_core(r)
+    for one, other in ((qs, rs), (rs, qs)):
+        if one is None or one.via != "literal" or len(one.key) > SHORT_ACRONYM_LETTERS:
+            continue
+        if other is not None and other.key == one.key:
+            break
+        score *= SHORT_ACRONYM
+        penalties.append("short_acronym")
+        return score
+    thin = ""
+    if (qs is not None and qs.common) or (rs is not None and rs.common):
+        thin = "one_common_word"
+    elif not any(t.role in ("core", "number") for t in (*q.tokens, *r.tokens)):
+        thin = "lexicon_words_only"
+    else:
+        linked = [p for p in parts if q.tokens[p.query[0]].role in ("core", "number")]
+        if linked and all(p.how == "translated" for p in linked):
+            thin = "translation_only"
+    if (qs is not None and len(qs.key) <= SHORT_ACRONYM_LETTERS and qs.via == "literal") or (
+        rs is not None and len(rs.key) <= SHORT_ACRONYM_LETTERS and rs.via == "literal"
+    ):
+        thin = thin or "short_name"
+    if thin == "translation_only":
+        # a dictionary sense of a Chinese word (北方 → north, 蓝天 → blue sky) starts many
+        # English names: with nothing else linked it is a lead at most
+        score *= TRANSLATION_ONLY
+    if thin and score > THIN_EVIDENCE_CAP:
+        penalties.append(thin)
+        return THIN_EVIDENCE_CAP
+    return score
 
 
 def _misspelt_lexicon_weights(
@@ -269,7 +324,12 @@ def _containment(
     hit_q = {i: p.sim for p in parts for i in p.query}
     hit_r = {j: p.sim for p in parts for j in p.reference}
     core_hit = any(
-        p.sim >= 0.85 and any(q.tokens[i].role in ("core", "number") for i in p.query)
+        p.sim >= 0.85
+        and any(
+            q.tokens[i].role == "number"
+            or (q.tokens[i].role == "core" and len(q.tokens[i].key) > 1)
+            for i in p.query
+        )
         for p in parts
     )
     if not core_hit:
@@ -281,10 +341,23 @@ def _containment(
     # the contained side must say enough on its own: "Ocean" (a common word) or "Hua Fu" (one
     # Chinese given name) inside a longer name is a namesake more often than the same party
     if cov_q >= 0.95 and q_specific:
-        return CONTAINMENT_BASE + 0.1 * cov_r
+        return _contained(q, r, hit_r) + 0.1 * cov_r
     if cov_r >= 0.95 and r_specific:
-        return CONTAINMENT_BASE + 0.1 * cov_q
+        return _contained(r, q, hit_q) + 0.1 * cov_q
     return 0.0
+
+
+def _contained(small: NameAnalysis, big: NameAnalysis, hit_big: dict[int, float]) -> float:
+    """Base score of ``small`` wholly inside ``big``: lower when ``small`` is one Latin word and
+    ``big`` has unmatched core words of its own (a namesake more often than the party)."""
+    one = _only_core(small)
+    if (
+        one is not None
+        and one.via == "literal"
+        and any(t.role == "core" and j not in hit_big for j, t in enumerate(big.tokens))
+    ):
+        return NAMESAKE_CONTAINMENT
+    return CONTAINMENT_BASE
 
 
 def _unmatched_generic(a: NameAnalysis, parts: list[Part], query: bool) -> bool:

@@ -28,6 +28,8 @@ class MatchConfig:
             query's most distinctive word up to 5 × ``max_posting``).
         max_name_chars: longer names are cut (with a row error) before analysis.
         persons_vs_orgs: also compare names that look like organisations with person entries.
+        assets_vs_orgs: also compare names that look like organisations (or are written in
+            Han script) with vessel and aircraft entries.
     """
 
     strong: float = 0.86
@@ -39,6 +41,7 @@ class MatchConfig:
     generate_share: float = 0.15
     max_name_chars: int = 512
     persons_vs_orgs: bool = False
+    assets_vs_orgs: bool = False
 
 
 DEFAULT_CONFIG = MatchConfig()

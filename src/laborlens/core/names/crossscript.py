@@ -15,13 +15,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from laborlens.core.names.analysis import NameAnalysis, Token
 from laborlens.core.names.features import Part
 from laborlens.core.names.render import (
     align,
     chain,
+    could_start,
     glosses_of,
     han_data,
     han_initials,
@@ -34,6 +35,9 @@ from laborlens.core.names.text import HAN_RUN, latin_words, t2s
 _DISTINCT = ("core", "number", "industry")
 #: Score of a short form: this plus up to 0.1 by the share of the longer name it covers.
 SHORT_FORM_BASE = 0.72
+#: A romanised short name must render at least this share of the other name's Han part
+#: (industry words not counted).
+MIN_SHORT_COVERAGE = 0.4
 #: Score of a name given only by the pinyin initials of the other (``SHHY``).
 INITIALS_SHORT_FORM = 0.72
 #: Similarity of a part rendered through Wade-Giles / Cantonese / a translation (pinyin: 1.0).
@@ -50,13 +54,17 @@ class HanProfile:
     bounds: frozenset[int]
     starts: tuple[int, ...]
     full: str
+    #: every Han word of the name but legal forms, in order, with whether it may be left out
+    #: of a short name without a trace (a region or a generic word)
+    words: tuple[tuple[str, bool], ...] = ()
+    #: characters of ``han`` in industry words (a short name often leaves them out)
+    industry_chars: int = 0
 
 
 def _han_of(t: Token) -> str:
     return "".join(HAN_RUN.findall(t.text))
 
 
-@lru_cache(maxsize=32768)
 def _profile_of(tokens: tuple[Token, ...]) -> HanProfile | None:
     han = ""
     bounds: set[int] = set()
@@ -77,12 +85,37 @@ def _profile_of(tokens: tuple[Token, ...]) -> HanProfile | None:
             bounds.add(len(han))
     if not han:
         return None
-    return HanProfile(han, frozenset(bounds), tuple(starts), full)
+    industry = sum(len(t2s(_han_of(t))) for t in tokens if t.role == "industry")
+    words: list[tuple[str, bool]] = []
+    for t in tokens:
+        text = t2s(_han_of(t))
+        if not text or t.role == "legal":
+            continue
+        optional = t.role in ("region", "generic")
+        pieces = segment(text) if t.role == "core" else (text,)
+        words.extend((p, optional) for p in pieces)
+    return HanProfile(han, frozenset(bounds), tuple(starts), full, tuple(words), industry)
+
+
+_PROFILES: dict[tuple[str, int], HanProfile | None] = {}
+
+
+def clear_profiles() -> None:
+    """Forget cached Han profiles (with the other caches of ``matcher.clear_caches``)."""
+    _PROFILES.clear()
 
 
 def han_profile(a: NameAnalysis) -> HanProfile | None:
     """The :class:`HanProfile` of a name, or ``None`` when it has no Han distinctive part."""
-    return _profile_of(a.tokens)
+    if "han" not in a.scripts:
+        return None
+    key = (a.text, len(a.tokens))  # cheaper to hash than the tokens; one lexicon per run
+    got = _PROFILES.get(key, _PROFILES)
+    if got is _PROFILES:
+        if len(_PROFILES) > 65536:
+            _PROFILES.clear()
+        got = _PROFILES[key] = _profile_of(a.tokens)
+    return got  # type: ignore[return-value]
 
 
 def _latin_words(t: Token) -> tuple[str, ...]:
@@ -135,6 +168,9 @@ def _render_side(
         done = False
         for run in _runs(b, bfree):
             for s in range(len(run)):
+                first = _latin_words(b.tokens[run[s]])
+                if not first or not could_start(han, first[0]):
+                    continue
                 for e in range(len(run), s, -1):
                     toks = run[s:e]
                     words = tuple(w for j in toks for w in _latin_words(b.tokens[j]))
@@ -181,11 +217,41 @@ class ShortForm:
     score: float
 
 
+def _word_prefixes(s: str, words: tuple[tuple[str, bool], ...]) -> float:
+    """Share of the distinctive words of a name that a Chinese short name abbreviates, taking
+    a start of each word it uses, in order (五洲特纸 = 五洲 特种 纸业, 中远海控 = 中远 海运 控股);
+    0 when it is not such a short name. A region or generic word may be left out anywhere, another
+    word only after the first one used, and a two-character short name uses adjacent words."""
+    n = len(words)
+    total = sum(len(w) for w, opt in words if not opt) or 1
+
+    @cache
+    def go(k: int, j: int, started: bool) -> float:
+        if k == len(s):
+            return 0.0
+        if j >= n:
+            return -1.0
+        word, optional = words[j]
+        best = -1.0
+        for length in range(min(len(word), len(s) - k), 0, -1):
+            if s[k : k + length] != word[:length]:
+                continue
+            rest = go(k + length, j + 1, True)
+            if rest >= 0:
+                best = max(best, rest + (0 if optional else len(word)))
+        if optional or (started and len(s) > 2):
+            best = max(best, go(k, j + 1, started))
+        return best
+
+    got = go(0, 0, False)
+    return got / total if got > 0 else 0.0
+
+
 def _han_short(short: HanProfile, long: HanProfile) -> ShortForm | None:
     s, full = short.han, long.han
-    if len(s) < 2 or len(s) >= len(full):
+    if len(s) < 2 or len(short.full) >= len(long.full) or len(s) > len(full) + 4:
         return None
-    if full.startswith(s) and len(s) in long.bounds:
+    if full.startswith(s) and (len(s) in long.bounds or len(s) == len(full)):
         cov = len(s) / len(full)
         return ShortForm("short_form", cov, f"{s} = start of {full}", SHORT_FORM_BASE + 0.1 * cov)
     # first characters of consecutive words (中石化 = 中国 石油 化工)
@@ -195,6 +261,10 @@ def _han_short(short: HanProfile, long: HanProfile) -> ShortForm | None:
         if len(s) >= 3 or cov >= 0.5:
             note = f"{s} = first characters of the words of {full}"
             return ShortForm("short_form", cov, note, SHORT_FORM_BASE + 0.1 * cov)
+    cov = _word_prefixes(s, long.words) if len(short.full) < len(long.full) else 0.0
+    if cov > 0:
+        note = f"{s} = starts of the words of {''.join(w for w, _ in long.words)}"
+        return ShortForm("short_form", cov, note, SHORT_FORM_BASE + 0.1 * min(1.0, cov))
     for expansion in han_data().abbreviations.get(s, ()):
         if long.full.startswith(expansion) or expansion.startswith(long.han):
             note = f"{s} = CC-CEDICT abbreviation of {expansion}"
@@ -215,16 +285,20 @@ def _latin_short(words: tuple[str, ...], long: HanProfile) -> ShortForm | None:
     if al is None or al.chars < 2 or al.chars >= len(long.han):
         return None
     cov = al.chars / len(long.han)
+    if al.chars / max(1, len(long.han) - long.industry_chars) < MIN_SHORT_COVERAGE:
+        return None
     return ShortForm("short_form", cov, chain(al), SHORT_FORM_BASE + 0.1 * cov)
 
 
 def _han_short_of_latin(short: HanProfile, words: tuple[str, ...]) -> ShortForm | None:
-    """A Han short name rendered by the first words of a Latin name."""
-    if len(short.han) < 2:
+    """A Chinese short name romanised by the first words of a Latin name. Three characters at
+    least, and readings only: a two-character name or a translated word (北方 → North) starts
+    too many English names to say anything on its own."""
+    if len(short.han) < 3:
         return None
     for k in range(1, len(words)):
         al = align(short.han, words[:k], short.bounds)
-        if al is not None and al.chars == len(short.han):
+        if al is not None and al.chars == len(short.han) and "translated" not in al.kinds:
             cov = k / len(words)
             return ShortForm("short_form", cov, chain(al), SHORT_FORM_BASE + 0.1 * cov)
     return None
@@ -245,6 +319,10 @@ def short_form(a: NameAnalysis, b: NameAnalysis) -> ShortForm | None:
     words, _ = distinctive_latin(latin_side)
     if not words or any(not t.text.isascii() for t in latin_side.tokens):
         return None
+    if any(t.role == "region" for t in latin_side.tokens) and any(
+        t.role != "region" for t in latin_side.tokens if t.role in _DISTINCT
+    ):
+        return None  # a short name rarely carries a region: Xinjiang Zhonghe is not 中核科技
     return _latin_short(words, han_side) or _han_short_of_latin(han_side, words)
 
 

@@ -17,6 +17,7 @@ from laborlens.core.names.analysis import NameAnalysis, analyse
 from laborlens.core.names.blocking import candidates, token_hits
 from laborlens.core.names.compare import Comparison, compare
 from laborlens.core.names.config import ALGORITHM, DEFAULT_CONFIG, MatchConfig, band
+from laborlens.core.names.crossscript import clear_profiles
 from laborlens.core.names.index import NameIndex, RefName, normalize_registration
 from laborlens.core.names.lexicon import Lexicon
 
@@ -128,18 +129,26 @@ def _scored(
         return q, ()
     qw = index.query_weights(q)
     skip_persons = q.looks_like_org and not config.persons_vs_orgs
+    skip_assets = (q.looks_like_org or "han" in q.scripts) and not config.assets_vs_orgs
     out: list[tuple[int, Comparison]] = []
     for ri in candidates(index, q, qw, config):
         ref = index.refs[ri]
-        if skip_persons and _is_person_entry(index.entries[ref.entry]):
+        schema = index.entries[ref.entry].schema
+        if (skip_persons and schema == "Person") or (skip_assets and schema in ASSET_SCHEMAS):
             continue
         out.append((ri, compare(q, qw, ref.analysis, list(ref.weights))))
     return q, tuple(out)
 
 
+#: Entry schemas of things, not parties: a vessel or aircraft named VICTORY or NOAH is not the
+#: company "Victory Co., Ltd." (compared only with names that do not look like organisations).
+ASSET_SCHEMAS = frozenset({"Vessel", "Aircraft"})
+
+
 def clear_caches() -> None:
     """Forget cached analyses and scores of query names (benchmarks; a changed index)."""
     _analyse_cached.cache_clear()
+    clear_profiles()
     _scored.cache_clear()
     token_hits.cache_clear()
 

@@ -199,11 +199,33 @@ def align(han: str, words: tuple[str, ...], boundaries: frozenset[int]) -> Align
     return _align(han, words, boundaries)
 
 
-@lru_cache(maxsize=65536)
-def _align(han: str, words: tuple[str, ...], boundaries: frozenset[int]) -> Alignment | None:
+@lru_cache(maxsize=16384)
+def standard_pinyin(ch: str) -> str:
+    """The most common toneless pinyin reading of one character (``""`` for none)."""
     from pypinyin import Style, lazy_pinyin
 
-    standard = lazy_pinyin(han, style=Style.NORMAL, errors="ignore")
+    got = lazy_pinyin(ch, style=Style.NORMAL, errors="ignore", v_to_u=True)
+    return re.sub(r"[^a-z]", "", got[0].lower().replace("ü", "v")) if got else ""
+
+
+@lru_cache(maxsize=65536)
+def could_start(han: str, word: str) -> bool:
+    """Whether a Latin word can begin a rendering of ``han`` (a reading of its first character
+    starts the word, or the word begins a gloss of a word starting there): a cheap test
+    before :func:`align`."""
+    if any(word.startswith(r) for r in readings(han[0])):
+        return True
+    for k in range(2, min(len(han), MAX_WORD) + 1):
+        if any(g and _same_word(g[0], word) for g in glosses_of(han[:k])):
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _align(han: str, words: tuple[str, ...], boundaries: frozenset[int]) -> Alignment | None:
+    if not could_start(han, words[0]):
+        return None
+    standard = [standard_pinyin(c) for c in han]
     # state: (char index, word index, letter position) -> steps so far
     start: tuple[int, int, int] = (0, 0, 0)
     seen: dict[tuple[int, int, int], tuple[tuple[str, str, str], ...]] = {start: ()}
@@ -252,6 +274,4 @@ def chain(al: Alignment) -> str:
 @lru_cache(maxsize=65536)
 def han_initials(han: str) -> str:
     """The first letters of the standard pinyin of each character (``苏豪弘业`` → ``shhy``)."""
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(p[:1] for p in lazy_pinyin(han, style=Style.NORMAL, errors="ignore")).lower()
+    return "".join(standard_pinyin(c)[:1] for c in han)
