@@ -246,7 +246,7 @@ def misses(ours: dict[str, Tally]) -> str:
     return "\n".join(out)
 
 
-def main() -> int:  # noqa: PLR0915 - a linear report script
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--test", action="store_true", help="also evaluate the test parts")
     ap.add_argument("--no-background", action="store_true")
@@ -281,7 +281,8 @@ def main() -> int:  # noqa: PLR0915 - a linear report script
             f"{len(index.entries):,} entries; {n / bg['cpu']:,.0f} names/s, CPU, one core, "
             "no repeats). Even rows are the half whose hits were looked at while writing the "
             "precision rules; odd rows were not looked at.\n\n"
-            "| half | names | strong | per 1,000 | possible | per 1,000 |\n|---|---|---|---|---|---|\n"
+            "| half | names | strong | per 1,000 | possible | per 1,000 |\n"
+            "|---|---|---|---|---|---|\n"
             f"| even (looked at) | {ne:,} | {se} | {1000 * se / ne:.2f} | {pe} | "
             f"{1000 * pe / ne:.2f} |\n"
             f"| odd (held out) | {no:,} | {so} | {1000 * so / no:.2f} | {po} | "

@@ -123,4 +123,7 @@ def test_a_name_matches_itself(bundled_index: names.NameIndex, a: list[str]) -> 
     text = " ".join(a)
     c = names.compare_names(idx, text, text)
     if names.analyse(text, idx.lexicon).distinctive:
-        assert c.score > 0.99
+        # thin names (a short acronym, one common word, lexicon words only) are capped at
+        # possible even against themselves; every other name scores 1
+        thin = {"short_name", "one_common_word", "lexicon_words_only"} & set(c.penalties)
+        assert c.score > 0.99 or (thin and c.score == 0.8), (c.score, c.penalties)

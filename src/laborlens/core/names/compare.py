@@ -238,6 +238,9 @@ THIN_EVIDENCE_CAP = 0.8
 #: other name says more: ``ITE`` is not ``EP-ITE``, ``PTC`` not ``PTC Inc. Holdings``.
 SHORT_ACRONYM = 0.75
 SHORT_ACRONYM_LETTERS = 4
+#: A name whose whole distinctive part is one word of up to this many letters is capped at
+#: ``possible`` even when equal on both sides (PTC, AST: too many companies share them).
+SHORT_NAME_LETTERS = 3
 #: Factor when the only linked core part is a CC-CEDICT translation.
 TRANSLATION_ONLY = 0.9
 #: Containment base (plus up to 0.1 by coverage: below ``possible``) when the contained name is
@@ -256,10 +259,11 @@ def _caps(
 ) -> float:
     """Caps and factors for thin evidence (names-v2 precision rules, docs/names.md)."""
     qs, rs = _only_core(q), _only_core(r)
+    abbreviated = any(p.how == "initialism" for p in parts)
     for one, other in ((qs, rs), (rs, qs)):
         if one is None or one.via != "literal" or len(one.key) > SHORT_ACRONYM_LETTERS:
             continue
-        if other is not None and other.key == one.key:
+        if abbreviated or (other is not None and other.key == one.key):
             break
         score *= SHORT_ACRONYM
         penalties.append("short_acronym")
@@ -267,14 +271,16 @@ def _caps(
     thin = ""
     if (qs is not None and qs.common) or (rs is not None and rs.common):
         thin = "one_common_word"
-    elif not any(t.role in ("core", "number") for t in (*q.tokens, *r.tokens)):
+    elif not any(t.role in ("core", "number") for t in (*q.tokens, *r.tokens)) and not any(
+        q.tokens[p.query[0]].role == "region" for p in parts
+    ):
         thin = "lexicon_words_only"
     else:
         linked = [p for p in parts if q.tokens[p.query[0]].role in ("core", "number")]
         if linked and all(p.how == "translated" for p in linked):
             thin = "translation_only"
-    if (qs is not None and len(qs.key) <= SHORT_ACRONYM_LETTERS and qs.via == "literal") or (
-        rs is not None and len(rs.key) <= SHORT_ACRONYM_LETTERS and rs.via == "literal"
+    if (qs is not None and len(qs.key) <= SHORT_NAME_LETTERS and qs.via == "literal") or (
+        rs is not None and len(rs.key) <= SHORT_NAME_LETTERS and rs.via == "literal"
     ):
         thin = thin or "short_name"
     if thin == "translation_only":
