@@ -269,26 +269,26 @@ def _caps(
         penalties.append("short_acronym")
         return score
     thin = ""
-    if (qs is not None and qs.common) or (rs is not None and rs.common):
+    linked = [p for p in parts if q.tokens[p.query[0]].role in ("core", "number")]
+    if linked and all(p.how == "translated" for p in linked):
+        # a dictionary sense of a Chinese word (北方 → north, 蓝天 → blue sky) starts many
+        # English names: with nothing else linked it is a lead at most
+        score *= TRANSLATION_ONLY
+        thin = "translation_only"
+        penalties.append(thin)
+    elif (qs is not None and qs.common) or (rs is not None and rs.common):
         thin = "one_common_word"
     elif not any(t.role in ("core", "number") for t in (*q.tokens, *r.tokens)) and not any(
         q.tokens[p.query[0]].role == "region" for p in parts
     ):
         thin = "lexicon_words_only"
-    else:
-        linked = [p for p in parts if q.tokens[p.query[0]].role in ("core", "number")]
-        if linked and all(p.how == "translated" for p in linked):
-            thin = "translation_only"
     if (qs is not None and len(qs.key) <= SHORT_NAME_LETTERS and qs.via == "literal") or (
         rs is not None and len(rs.key) <= SHORT_NAME_LETTERS and rs.via == "literal"
     ):
         thin = thin or "short_name"
-    if thin == "translation_only":
-        # a dictionary sense of a Chinese word (北方 → north, 蓝天 → blue sky) starts many
-        # English names: with nothing else linked it is a lead at most
-        score *= TRANSLATION_ONLY
     if thin and score > THIN_EVIDENCE_CAP:
-        penalties.append(thin)
+        if thin not in penalties:
+            penalties.append(thin)
         return THIN_EVIDENCE_CAP
     return score
 
