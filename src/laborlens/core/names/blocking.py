@@ -22,8 +22,8 @@ _KEY_CREDIT = {"D:": 0.88, "O:": 0.88, "P:": 0.8, "I:": 1.0}
 
 
 #: Rank of cross-script blocking keys (added to the key's length): a Han short-name start
-#: (``S:``) before a reading prefix (``Y:``) before a gloss (``G:``).
-_CROSS_PRIORITY = {"S:": 20, "Y:": 0, "G:": 0}
+#: (``S:``) before a reading prefix (``Y:``) before a gloss (``G:``, ``H:``).
+_CROSS_PRIORITY = {"S:": 20, "Y:": 0, "G:": 0, "H:": 0}
 
 
 @dataclass(frozen=True, slots=True)

@@ -340,28 +340,28 @@ def _reading_pairs(han: str) -> set[str]:
     return set(sorted(out)[:_MAX_READING_KEYS])
 
 
-def _gloss_keys(profile: HanProfile) -> set[str]:
+def _gloss_keys(profile: HanProfile, prefix: str) -> set[str]:
     keys: set[str] = set()
     for k, start in enumerate(profile.starts[:2]):
         end = profile.starts[k + 1] if k + 1 < len(profile.starts) else len(profile.han)
         for g in glosses_of(profile.han[start:end]):
             if len(g[0]) >= 4:
-                keys.add("G:" + stem(g[0]))
+                keys.add(prefix + stem(g[0]))
     return keys
 
 
 def reference_cross_keys(a: NameAnalysis) -> set[str]:
     """Blocking keys of a reference name for short forms and renderings: ``S:`` first two
-    characters of its Han distinctive part, ``Y:`` joined readings of those characters, ``G:``
-    stems of the glosses of its first words (Han) or of its distinctive words (Latin), ``I:``
-    pinyin initials."""
+    characters of its Han distinctive part, ``Y:`` joined readings of those characters, ``H:``
+    stems of the glosses of its first words, ``I:`` pinyin initials (Han names); ``G:`` stems
+    of its distinctive words (Latin names, found by the glosses of a Han query)."""
     p = han_profile(a)
     if p is None:
         words, _ = distinctive_latin(a)
         return {"G:" + stem(w) for w in words[:4] if len(w) >= 4 and not w.isdigit()}
     keys = {"S:" + p.han[:2]} if len(p.han) >= 2 else set()
     keys.update("Y:" + k for k in _reading_pairs(p.han))
-    keys.update(_gloss_keys(p))
+    keys.update(_gloss_keys(p, "H:"))
     for han in (p.han, p.full):
         if 3 <= len(han) <= 8:
             keys.add("I:" + han_initials(han))
@@ -373,11 +373,11 @@ def query_cross_keys(a: NameAnalysis) -> set[str]:
     p = han_profile(a)
     if p is not None:
         keys = {"S:" + p.han[:2]} if len(p.han) >= 2 else set()
-        return keys | _gloss_keys(p)
+        return keys | _gloss_keys(p, "G:")
     words, _ = distinctive_latin(a)
     if not words:
         return set()
     joined = "".join(words)
     keys = {"Y:" + joined[:k] for k in range(4, min(len(joined), 12) + 1)}
-    keys.update("G:" + stem(w) for w in words[:4] if len(w) >= 4 and not w.isdigit())
+    keys.update("H:" + stem(w) for w in words[:4] if len(w) >= 4 and not w.isdigit())
     return keys
