@@ -92,10 +92,21 @@ def _watchlist_index(names_: Iterable[str]) -> Any:
     return names.build_name_index(entries, {"eval_watchlist": info})
 
 
+def same_entry(a: str, b: str) -> bool:
+    """Entry names compared as the case files print them: case, punctuation and a trailing
+    "and subsidiaries" do not matter (CBP prints it, the bundled entry may not)."""
+
+    def norm(x: str) -> str:
+        x = "".join(c for c in x.casefold() if c.isalnum())
+        return x.removesuffix("andsubsidiaries").removesuffix("anditssubsidiaries")
+
+    return norm(a) == norm(b)
+
+
 def _verdict(findings: list[Any], expected: str, related_ok: bool) -> tuple[bool, bool]:
     hit = strong = False
     for f in findings:
-        if f.entry_name != expected:
+        if not same_entry(f.entry_name, expected):
             continue
         if f.kind == "listed_entity":
             hit = True
