@@ -222,13 +222,19 @@ _SENTINEL = Concept("", "stop", "", (), "")
 
 
 @lru_cache(maxsize=65536)
-def _is_simplified_char(ch: str) -> bool:
+def is_simplified_char(ch: str) -> bool:
+    """True when OpenCC leaves the character unchanged from traditional to simplified."""
     return t2s(ch) == ch
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC only when a character needs it)."""
+    return text if all(is_simplified_char(c) for c in text) else t2s(text)
 
 
 def _han_tokens(run: str, lex: Lexicon, out: list[Token]) -> None:
     # most names are written in simplified characters: convert only runs that need it
-    simp = run if all(_is_simplified_char(c) for c in run) else t2s(run)
+    simp = run if all(is_simplified_char(c) for c in run) else t2s(run)
     fwd = _glue_single(_segment(simp, lex, backward=False))
     bwd = _glue_single(_segment(simp, lex, backward=True))
     segs = bwd if _segmentation_cost(bwd) < _segmentation_cost(fwd) else fwd

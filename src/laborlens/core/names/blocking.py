@@ -124,7 +124,7 @@ def candidates(
     # short forms and renderings: their weight is only known on comparison; the longest
     # shared reading prefix ranks first
     cross: dict[int, int] = {}
-    for key in query_cross_keys(q):
+    for key in query_cross_keys(q, index.han_refs):
         post = index.postings.get(key)
         if post and len(post) <= config.max_posting:
             prio = _CROSS_PRIORITY.get(key[:2], 0) + len(key)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from laborlens.core.names.analysis import NameAnalysis, Token
+from laborlens.core.names.analysis import NameAnalysis, Token, simplified
 from laborlens.core.names.features import Part
 from laborlens.core.names.render import (
     align,
@@ -30,7 +30,7 @@ from laborlens.core.names.render import (
     segment,
     stem,
 )
-from laborlens.core.names.text import HAN_RUN, latin_words, t2s
+from laborlens.core.names.text import HAN_RUN, latin_words
 
 _DISTINCT = ("core", "number", "industry")
 #: Score of a short form: this plus up to 0.1 by the share of the longer name it covers.
@@ -69,13 +69,13 @@ def _profile_of(tokens: tuple[Token, ...]) -> HanProfile | None:
     han = ""
     bounds: set[int] = set()
     starts: list[int] = []
-    full = t2s("".join(_han_of(t) for t in tokens))
+    full = simplified("".join(_han_of(t) for t in tokens))
     if not full:
         return None
     for t in tokens:
         if t.role not in _DISTINCT:
             continue
-        text = t2s(_han_of(t))
+        text = simplified(_han_of(t))
         if not text:
             continue
         pieces = segment(text) if t.role == "core" else (text,)
@@ -85,10 +85,10 @@ def _profile_of(tokens: tuple[Token, ...]) -> HanProfile | None:
             bounds.add(len(han))
     if not han:
         return None
-    industry = sum(len(t2s(_han_of(t))) for t in tokens if t.role == "industry")
+    industry = sum(len(simplified(_han_of(t))) for t in tokens if t.role == "industry")
     words: list[tuple[str, bool]] = []
     for t in tokens:
-        text = t2s(_han_of(t))
+        text = simplified(_han_of(t))
         if not text or t.role == "legal":
             continue
         optional = t.role in ("region", "generic")
@@ -161,7 +161,7 @@ def _render_side(
         t = a.tokens[i]
         if t.via != "pinyin" or t.role != "core":
             continue
-        han = t2s(_han_of(t))
+        han = simplified(_han_of(t))
         if len(han) < 2:
             continue
         bounds = frozenset({len(han)})
@@ -368,12 +368,17 @@ def reference_cross_keys(a: NameAnalysis) -> set[str]:
     return keys
 
 
-def query_cross_keys(a: NameAnalysis) -> set[str]:
-    """Blocking keys of a query name that may meet :func:`reference_cross_keys`."""
-    p = han_profile(a)
-    if p is not None:
-        keys = {"S:" + p.han[:2]} if len(p.han) >= 2 else set()
+def query_cross_keys(a: NameAnalysis, han_refs: bool = True) -> set[str]:
+    """Blocking keys of a query name that may meet :func:`reference_cross_keys` (``han_refs``:
+    whether the index holds Han reference names at all; without, a Latin query has none)."""
+    if "han" in a.scripts:
+        p = han_profile(a)
+        if p is None:
+            return set()
+        keys = {"S:" + p.han[:2]} if len(p.han) >= 2 and han_refs else set()
         return keys | _gloss_keys(p, "G:")
+    if not han_refs:
+        return set()
     words, _ = distinctive_latin(a)
     if not words:
         return set()

@@ -67,6 +67,8 @@ class NameIndex:
     registration: Mapping[str, tuple[int, ...]]
     versions: Mapping[str, str]
     lexicon: Lexicon
+    #: whether any reference name is written in Han (cross-script keys of Latin queries)
+    han_refs: bool = True
 
     def query_weights(self, a: NameAnalysis) -> list[float]:
         """Token weights of a query name against this index's statistics."""
@@ -256,4 +258,5 @@ def build_name_index(
         registration={k: tuple(v) for k, v in registration.items()},
         versions={k: v.version for k, v in infos.items()},
         lexicon=lex,
+        han_refs=any("han" in r.analysis.scripts for r in refs),
     )
