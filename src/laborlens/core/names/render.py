@@ -70,8 +70,7 @@ def han_data() -> HanData:
         if not line or line.startswith("#"):
             continue
         word, gl, ab = [*line.split("\t"), "", ""][:3]
-        if gl:
-            glosses[word] = tuple(tuple(g.split()) for g in gl.split("|"))
+        glosses[word] = tuple(tuple(g.split()) for g in gl.split("|") if g)
         if ab:
             abbreviations[word] = tuple(ab.split("|"))
     readings: dict[str, tuple[str, ...]] = {}
