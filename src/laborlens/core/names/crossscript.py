@@ -282,7 +282,7 @@ def _latin_short(words: tuple[str, ...], long: HanProfile) -> ShortForm | None:
                 note = f"{w.upper()} = pinyin initials of {han}"
                 return ShortForm("initials", 0.0, note, INITIALS_SHORT_FORM + 0.03 * (len(w) >= 4))
     al = align(long.han, words, long.bounds)
-    if al is None or al.chars < 2 or al.chars >= len(long.han):
+    if al is None or al.chars < 2 or al.chars >= len(long.han) or al.kinds == {"translated"}:
         return None
     cov = al.chars / len(long.han)
     if al.chars / max(1, len(long.han) - long.industry_chars) < MIN_SHORT_COVERAGE:
@@ -319,10 +319,11 @@ def short_form(a: NameAnalysis, b: NameAnalysis) -> ShortForm | None:
     words, _ = distinctive_latin(latin_side)
     if not words or any(not t.text.isascii() for t in latin_side.tokens):
         return None
-    if any(t.role == "region" for t in latin_side.tokens) and any(
-        t.role != "region" for t in latin_side.tokens if t.role in _DISTINCT
-    ):
-        return None  # a short name rarely carries a region: Xinjiang Zhonghe is not 中核科技
+    roles = {t.role for t in latin_side.tokens}
+    if roles & {"generic", "legal"} or ("region" in roles and roles & set(_DISTINCT)):
+        # the Latin name is a full company name, not a short name: Xinjiang Zhonghe or KUNLUN
+        # HOLDING COMPANY LTD is not the short form of 中核科技 or 昆仑万维
+        return _han_short_of_latin(han_side, words)
     return _latin_short(words, han_side) or _han_short_of_latin(han_side, words)
 
 
