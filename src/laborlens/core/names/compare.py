@@ -234,10 +234,10 @@ _DISTINCT = ("core", "number", "industry", "region")
 #: Cap of a match whose evidence is thin: a short acronym or one common word equal on both
 #: sides, names made only of lexicon words, or Han words only translated to English.
 THIN_EVIDENCE_CAP = 0.8
-#: Factor when a short acronym (up to 4 letters) is one name's whole distinctive part and the
+#: Factor when a short acronym (up to 3 letters) is one name's whole distinctive part and the
 #: other name says more: ``ITE`` is not ``EP-ITE``, ``PTC`` not ``PTC Inc. Holdings``.
 SHORT_ACRONYM = 0.75
-SHORT_ACRONYM_LETTERS = 4
+SHORT_ACRONYM_LETTERS = 3
 #: A name whose whole distinctive part is one word of up to this many letters is capped at
 #: ``possible`` even when equal on both sides (PTC, AST: too many companies share them).
 SHORT_NAME_LETTERS = 3
