@@ -8,6 +8,7 @@ import typer
 
 from laborlens.interfaces.cli import (
     evidence_cmd,
+    exposure_cmd,
     lists_cmd,
     regimes_cmd,
     screen_cmd,
@@ -24,7 +25,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, evidence_cmd, serve_cmd):
+for _module in (
+    screen_cmd,
+    lists_cmd,
+    regimes_cmd,
+    trace_cmd,
+    evidence_cmd,
+    serve_cmd,
+    exposure_cmd,
+):
     _module.register(app)
 
 

@@ -1,0 +1,366 @@
+"""The order-line table engine: DuckDB over Arrow, for millions of lines.
+
+The engine holds the lines of every input in one in-memory DuckDB database and does what is
+cheap in SQL: distinct values, joins, window functions, grouping. Everything that *decides*
+(reading a number, choosing an exchange rate, screening a supplier, the issue vocabulary, the
+aggregate definitions) is the pure core's, applied to each distinct value once and joined back
+as a small Arrow table. The states below follow the orders defined in
+:mod:`laborlens.core.exposure.quality`; ``tests/adapters/engine/test_lines.py`` checks the
+engine against the core's reference implementation on generated lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from laborlens.core.exposure.fields import ORDER_FIELDS, PARTY_FIELDS, PRODUCT_FIELDS
+from laborlens.core.exposure.keys import UNDETERMINED
+from laborlens.core.exposure.quality import (
+    QUANTITY_STATES,
+    USABLE_QUANTITY,
+    USABLE_VALUE,
+    VALUE_STATES,
+    Limits,
+)
+from laborlens.core.exposure.report import Cell
+
+#: Fields that identify a screening key (party + product), with the supplier id.
+KEY_FIELDS: tuple[str, ...] = ("supplier_id", *PARTY_FIELDS, *PRODUCT_FIELDS)
+#: Fields compared to find duplicate lines (every field of the line).
+DUP_FIELDS: tuple[str, ...] = ORDER_FIELDS
+
+#: Views of the report: name -> grouping keys (the last is the outcome where present).
+VIEWS: Mapping[str, tuple[str, ...]] = {
+    "total": (),
+    "sector": ("sector", "outcome"),
+    "outcome": ("outcome",),
+    "supplier": ("supplier_key", "outcome"),
+    "month": ("month", "outcome"),
+    "sector_month": ("sector", "month", "outcome"),
+    "tier": ("tier", "outcome"),
+}
+
+
+def _sql_list(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class LineEngine:
+    """One analysis: the lines of the inputs (and an optional supplier master) in DuckDB."""
+
+    def __init__(self, lines: pa.Table, master: pa.Table | None = None, threads: int = 2) -> None:
+        self.con = duckdb.connect(":memory:")
+        self.con.execute(f"SET threads TO {max(1, int(threads))}")
+        self.con.register("raw_lines", lines)
+        trimmed = {f: f"nullif(trim(l.{_ident(f)}), '')" for f in ORDER_FIELDS}
+        if master is not None:
+            self.con.register("raw_master", master)
+            self.con.execute(
+                "CREATE TABLE master AS SELECT * FROM (SELECT nullif(trim(supplier_id), '') AS sid, "
+                + ", ".join(f"nullif(trim({_ident(f)}), '') AS {_ident(f)}" for f in PARTY_FIELDS)
+                + ", _row FROM raw_master) WHERE sid IS NOT NULL "
+                "QUALIFY row_number() OVER (PARTITION BY sid ORDER BY _row) = 1"
+            )
+            party = {f: f"coalesce({trimmed[f]}, m.{_ident(f)})" for f in PARTY_FIELDS}
+            join = "LEFT JOIN master m ON m.sid = nullif(trim(l.supplier_id), '')"
+            hit = "m.sid IS NOT NULL"
+        else:
+            party, join, hit = {}, "", "false"
+        select = ", ".join(f"{party.get(f, trimmed[f])} AS {_ident(f)}" for f in ORDER_FIELDS)
+        self.con.execute(
+            f"CREATE TABLE lines AS SELECT l._file, l._row, {select}, {hit} AS master_hit "
+            f"FROM raw_lines l {join}"
+        )
+        self.con.unregister("raw_lines")
+
+    # --- distinct values -----------------------------------------------------------------
+
+    def count(self) -> int:
+        row = self.con.execute("SELECT count(*) FROM lines").fetchone()
+        return int(row[0]) if row else 0
+
+    def keys(self) -> pa.Table:
+        """The distinct screening keys: ``k`` plus the key fields (nulls kept)."""
+        fields = ", ".join(_ident(f) for f in KEY_FIELDS)
+        coalesced = ", ".join(f"coalesce({_ident(f)}, '') AS {_ident(f)}" for f in KEY_FIELDS)
+        self.con.execute(
+            f"CREATE TABLE keys AS SELECT row_number() OVER (ORDER BY {fields}) AS k, * "
+            f"FROM (SELECT DISTINCT {coalesced} FROM lines)"
+        )
+        query = (
+            "SELECT k, " + ", ".join(f"nullif({_ident(f)}, '') AS {_ident(f)}" for f in KEY_FIELDS)
+            + " FROM keys ORDER BY k"
+        )
+        return self.con.sql(query).fetch_arrow_table()
+
+    def distinct(self, column: str) -> list[str]:
+        """Distinct non-empty texts of one field."""
+        rows = self.con.execute(
+            f"SELECT DISTINCT {_ident(column)} FROM lines WHERE {_ident(column)} IS NOT NULL"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def distinct_amounts(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT value AS t FROM lines WHERE value IS NOT NULL UNION "
+            "SELECT quantity FROM lines WHERE quantity IS NOT NULL UNION "
+            "SELECT unit_price FROM lines WHERE unit_price IS NOT NULL"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def distinct_dates(self) -> list[tuple[int, str]]:
+        rows = self.con.execute(
+            "SELECT DISTINCT _file, date FROM lines WHERE date IS NOT NULL"
+        ).fetchall()
+        return [(int(f), str(t)) for f, t in rows]
+
+    def attach(self, name: str, table: pa.Table) -> None:
+        """Register a mapping table (computed by the core from distinct values)."""
+        self.con.register(name, table)
+
+    def currency_days(self) -> list[tuple[str, date | None]]:
+        """Distinct (currency code, date) pairs needing a rate (needs ``currencies``, ``dates``)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT c.code, d.day FROM lines l JOIN currencies c ON c.t = l.currency "
+            "LEFT JOIN dates d ON d.file = l._file AND d.t = l.date WHERE c.code IS NOT NULL"
+        ).fetchall()
+        return [(str(c), d) for c, d in rows]
+
+    # --- the line facts ------------------------------------------------------------------
+
+    def finalise(self, as_of: date, limits: Limits, regime: str) -> None:
+        """Build ``facts``: every line with its parsed figures, states, key facts and scope.
+
+        Needs the mapping tables ``amounts(t, num, problem)``, ``units(t, base, factor,
+        problem)``, ``currencies(t, code, problem)``, ``dates(file, t, day, problem)``,
+        ``rates(code, day, fx, usd, label, basis)`` and ``facts_k(k, sector, outcomes…, tier,
+        supplier_key …)``.
+        """
+        on = " AND ".join(
+            f"coalesce(l.{_ident(f)}, '') = kk.{_ident(f)}" for f in KEY_FIELDS
+        )
+        qlimit = " ".join(
+            f"WHEN '{u}' THEN {float(v)!r}" for u, v in limits.max_quantity.items()
+        )
+        dup_part = ", ".join(f"l.{_ident(f)}" for f in DUP_FIELDS)
+        self.con.execute(f"""
+        CREATE TABLE f0 AS
+        SELECT l.*, kk.k,
+          va.num AS v_num, va.problem AS v_problem, qa.num AS q_num, qa.problem AS q_problem,
+          pa.num AS p_num, u.base, u.factor, u.problem AS u_problem,
+          c.code, c.problem AS c_problem, d.day, d.problem AS d_problem,
+          r.fx, r.usd, r.label AS rate_label, r.basis AS rate_basis,
+          row_number() OVER (PARTITION BY {dup_part} ORDER BY l._file, l._row) AS dup_n,
+          first_value(l._file) OVER (PARTITION BY {dup_part} ORDER BY l._file, l._row) AS dup_file,
+          first_value(l._row) OVER (PARTITION BY {dup_part} ORDER BY l._file, l._row) AS dup_row
+        FROM lines l
+        JOIN keys kk ON {on}
+        LEFT JOIN amounts va ON va.t = l.value
+        LEFT JOIN amounts qa ON qa.t = l.quantity
+        LEFT JOIN amounts pa ON pa.t = l.unit_price
+        LEFT JOIN units u ON u.t = l.unit
+        LEFT JOIN currencies c ON c.t = l.currency
+        LEFT JOIN dates d ON d.file = l._file AND d.t = l.date
+        LEFT JOIN rates r ON r.code = c.code AND r.day IS NOT DISTINCT FROM d.day
+        """)
+        self.con.execute(f"""
+        CREATE TABLE f1 AS SELECT *,
+          coalesce(v_num, CASE WHEN value IS NULL THEN p_num * q_num END) AS v_raw,
+          q_num * factor AS q_base
+        FROM f0
+        """)
+        self.con.execute(f"""
+        CREATE TABLE facts AS
+        SELECT f1.*, fk.* EXCLUDE (k),
+          CASE
+            WHEN v_raw IS NULL AND value IS NULL THEN 'missing'
+            WHEN v_raw IS NULL THEN 'bad'
+            WHEN v_raw < 0 THEN 'negative'
+            WHEN currency IS NULL THEN 'no_currency'
+            WHEN code IS NULL THEN 'unknown_currency'
+            WHEN fx IS NULL THEN 'no_rate'
+            WHEN v_raw * usd > {limits.max_value_usd!r} THEN 'absurd'
+            WHEN v_raw = 0 THEN 'zero'
+            WHEN value IS NULL THEN 'computed'
+            ELSE 'ok' END AS value_state,
+          CASE
+            WHEN quantity IS NULL THEN 'missing'
+            WHEN q_num IS NULL THEN 'bad'
+            WHEN q_num < 0 THEN 'negative'
+            WHEN unit IS NULL THEN 'no_unit'
+            WHEN base IS NULL THEN 'unknown_unit'
+            WHEN q_base > (CASE base {qlimit} ELSE 'inf'::DOUBLE END) THEN 'absurd'
+            WHEN q_num = 0 THEN 'zero'
+            ELSE 'ok' END AS quantity_state,
+          CASE
+            WHEN date IS NULL THEN 'missing'
+            WHEN day IS NULL THEN 'bad'
+            WHEN day > DATE '{as_of.isoformat()}' THEN 'future'
+            ELSE 'ok' END AS date_state,
+          dup_n > 1 AS duplicate,
+          coalesce(strftime(day, '%Y-%m'), 'undated') AS month
+        FROM f1 JOIN facts_k fk ON fk.k = f1.k
+        """)
+        self.con.execute(f"""
+        CREATE TABLE lf AS SELECT *, {_ident("o_" + regime)} AS outcome,
+          NOT duplicate AND date_state <> 'future' AS in_scope,
+          CASE WHEN duplicate THEN 'duplicate' WHEN date_state = 'future' THEN 'future_date'
+               ELSE 'in' END AS scope,
+          value_state IN ({_sql_list(sorted(USABLE_VALUE))}) AS value_usable,
+          quantity_state IN ({_sql_list(sorted(USABLE_QUANTITY))}) AS quantity_usable,
+          CASE WHEN value_state IN ({_sql_list(sorted(USABLE_VALUE))}) THEN v_raw * fx END
+            AS value_rep
+        FROM facts
+        """)
+        for table in ("f0", "f1", "facts"):
+            self.con.execute(f"DROP TABLE {table}")
+
+    # --- figures -------------------------------------------------------------------------
+
+    def _measures(self, where: str) -> str:
+        return (
+            "count(*) AS lines, "
+            f"coalesce(sum(value_rep) FILTER (WHERE value_usable AND {where}), 0) AS value, "
+            f"count(*) FILTER (WHERE value_usable AND {where}) AS value_lines, "
+            f"coalesce(sum(q_base) FILTER (WHERE quantity_usable AND {where}), 0) AS quantity, "
+            f"count(*) FILTER (WHERE quantity_usable AND {where}) AS quantity_lines"
+        )
+
+    def cells(self, regimes: Sequence[str]) -> list[Cell]:
+        """The cells of every view over the in-scope lines (see :mod:`..report`)."""
+        out: list[Cell] = []
+        unit = "CASE WHEN quantity_usable THEN base END"
+        views = dict(VIEWS)
+        for regime in regimes:
+            views[f"regime:{regime}"] = (f"o_{regime}",)
+        for name, keys in views.items():
+            cols = [*keys, "_unit"]
+            select = ", ".join(_ident(k) for k in keys)
+            query = (
+                f"SELECT {select + ', ' if select else ''}{unit} AS _unit, "
+                f"{self._measures('true')} FROM lf WHERE in_scope GROUP BY ALL"
+            )
+            for row in self.con.execute(query).fetchall():
+                key = tuple(str(v) if v is not None else UNDETERMINED for v in row[: len(keys)])
+                rest = row[len(cols) - 1 :]
+                out.append(
+                    Cell(name, key, rest[0], int(rest[1]), float(rest[2]), int(rest[3]),
+                         float(rest[4]), int(rest[5]))
+                )
+        for row in self.con.execute(
+            f"SELECT scope, {unit} AS _unit, {self._measures('true')} FROM lf GROUP BY ALL"
+        ).fetchall():
+            out.append(Cell("scope", (str(row[0]),), row[1], int(row[2]), float(row[3]),
+                            int(row[4]), float(row[5]), int(row[6])))
+        return out
+
+    @staticmethod
+    def _issue_conditions() -> dict[str, str]:
+        """Issue code -> the SQL condition of the lines having it."""
+        conds = {
+            "duplicate": "duplicate",
+            "future_date": "date_state = 'future'",
+            "no_supplier": "NOT party_known",
+            "no_product": "hs_code IS NULL AND product IS NULL",
+            "supplier_problem": "problems <> ''",
+        }
+        for state in VALUE_STATES:
+            if state != "ok":
+                conds[f"value_{state}"] = f"value_state = '{state}'"
+        for state in QUANTITY_STATES:
+            if state != "ok":
+                conds[f"quantity_{state}"] = f"quantity_state = '{state}'"
+        for state in ("missing", "bad"):
+            conds[f"date_{state}"] = f"date_state = '{state}'"
+        return conds
+
+    def issue_counts(self) -> list[tuple[str, int, float]]:
+        """(issue code, lines, usable value of those lines) over all lines."""
+        parts = [
+            f"SELECT '{code}' AS issue, count(*) AS n, coalesce(sum(value_rep), 0) AS v "
+            f"FROM lf WHERE {cond}"
+            for code, cond in self._issue_conditions().items()
+        ]
+        query = " UNION ALL ".join(parts)
+        return [
+            (str(a), int(b), float(c))
+            for a, b, c in self.con.execute(query).fetchall() if int(b)
+        ]
+
+    def issue_examples(self, issue: str, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` lines with an issue, with the fields messages need."""
+        cond = self._issue_conditions()[issue]
+        return self._dicts(
+            f"SELECT _file, _row, value, currency, quantity, unit, unit_price, date, day, "
+            f"v_problem, q_problem, u_problem, c_problem, d_problem, code, v_raw, usd, q_base, "
+            f"base, dup_file, dup_row, problems FROM lf WHERE {cond} "
+            f"ORDER BY _file, _row LIMIT {int(limit)}"
+        )
+
+    def rates_used(self) -> list[dict[str, Any]]:
+        return self._dicts(
+            "SELECT code, rate_label, rate_basis, count(*) AS lines, sum(v_raw) AS original "
+            "FROM lf WHERE code IS NOT NULL AND value_usable AND in_scope "
+            "GROUP BY ALL ORDER BY code, rate_label"
+        )
+
+    def suppliers(self) -> list[dict[str, Any]]:
+        """Per supplier key: a label, the screened country and the worst risk."""
+        return self._dicts(
+            "SELECT supplier_key, min(coalesce(name, supplier_id, registration_id, address)) "
+            "AS label, min(supplier_id) AS supplier_id, min(screened_country) AS country, "
+            "max(risk_rank) AS risk_rank FROM lf GROUP BY supplier_key"
+        )
+
+    def history(self, sector: str, since: date) -> list[dict[str, Any]]:
+        """Per supplier, its in-scope lines of one sector since a date (for alternatives)."""
+        return self._dicts(
+            f"SELECT supplier_key, min(name) AS name, min(supplier_id) AS supplier_id, "
+            f"max(day) AS last_date, CASE WHEN quantity_usable THEN base END AS unit, "
+            f"{self._measures('true')} FROM lf WHERE in_scope AND sector = ? AND "
+            f"(day IS NULL OR day >= ?) GROUP BY supplier_key, CASE WHEN quantity_usable "
+            f"THEN base END",
+            (sector, since),
+        )
+
+    def _dicts(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.con.execute(query, list(params))
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def drilldown(self, out: Path, files: Sequence[str], regime: str) -> int:
+        """Write one CSV row per input line (the figures' lines), in input order."""
+        self.con.register("file_names", pa.table({"_file": list(range(len(files))),
+                                                  "file": list(files)}))
+        query = f"""
+        SELECT fn.file, lf._row AS row, line_id, order_id, supplier_id, name AS supplier,
+          country, hs_code, product, sector, sectors, outcome,
+          risk, tier, month, day AS date, quantity, unit, q_base AS quantity_base,
+          base AS base_unit, value, currency, rate_label AS rate, rate_basis,
+          round(value_rep, 4) AS value_report, in_scope, value_usable AND in_scope AS in_value,
+          quantity_usable AND in_scope AS in_quantity, value_state, quantity_state,
+          date_state, duplicate, chain_node, reason
+        FROM lf JOIN file_names fn ON fn._file = lf._file ORDER BY lf._file, lf._row"""
+        target = str(out).replace("'", "''")
+        self.con.execute(f"COPY ({query}) TO '{target}' (HEADER, DELIMITER ',')")
+        row = self.con.execute("SELECT count(*) FROM lf").fetchone()
+        return int(row[0]) if row else 0
+
+    def iter_lines(self, regime: str) -> Iterator[dict[str, Any]]:
+        """Every line's facts (for small inputs and tests)."""
+        yield from self._dicts(
+            "SELECT * FROM lf ORDER BY _file, _row"
+        )
+
+    def close(self) -> None:
+        self.con.close()
