@@ -59,49 +59,68 @@ class LineEngine:
     """One analysis: the lines of the inputs (and an optional supplier master) in DuckDB."""
 
     def __init__(self, lines: pa.Table, master: pa.Table | None = None, threads: int = 2) -> None:
+        """``lines`` and ``master`` come from :func:`..io.orders.read_orders`: text cells
+        already trimmed, blanks null. Lines stay an Arrow table scanned in place (a view)."""
         self.con = duckdb.connect(":memory:")
         self.con.execute(f"SET threads TO {max(1, int(threads))}")
+        self.con.execute("SET enable_progress_bar = false")
+        self._tables = [lines, master]  # keep the Arrow data alive while DuckDB scans it
         self.con.register("raw_lines", lines)
-        trimmed = {f: f"nullif(trim(l.{_ident(f)}), '')" for f in ORDER_FIELDS}
         if master is not None:
             self.con.register("raw_master", master)
             self.con.execute(
-                "CREATE TABLE master AS SELECT * FROM (SELECT nullif(trim(supplier_id), '') AS sid, "
-                + ", ".join(f"nullif(trim({_ident(f)}), '') AS {_ident(f)}" for f in PARTY_FIELDS)
-                + ", _row FROM raw_master) WHERE sid IS NOT NULL "
-                "QUALIFY row_number() OVER (PARTITION BY sid ORDER BY _row) = 1"
+                "CREATE TABLE master AS SELECT supplier_id AS sid, "
+                + ", ".join(_ident(f) for f in PARTY_FIELDS)
+                + " FROM raw_master WHERE supplier_id IS NOT NULL "
+                "QUALIFY row_number() OVER (PARTITION BY supplier_id ORDER BY _row) = 1"
             )
-            party = {f: f"coalesce({trimmed[f]}, m.{_ident(f)})" for f in PARTY_FIELDS}
-            join = "LEFT JOIN master m ON m.sid = nullif(trim(l.supplier_id), '')"
-            hit = "m.sid IS NOT NULL"
+            select = ", ".join(
+                f"coalesce(l.{_ident(f)}, m.{_ident(f)}) AS {_ident(f)}"
+                if f in PARTY_FIELDS
+                else f"l.{_ident(f)}"
+                for f in ORDER_FIELDS
+            )
+            self.con.execute(
+                f"CREATE VIEW lines AS SELECT l._file, l._row, {select}, "
+                "m.sid IS NOT NULL AS master_hit FROM raw_lines l "
+                "LEFT JOIN master m ON m.sid = l.supplier_id"
+            )
         else:
-            party, join, hit = {}, "", "false"
-        select = ", ".join(f"{party.get(f, trimmed[f])} AS {_ident(f)}" for f in ORDER_FIELDS)
-        self.con.execute(
-            f"CREATE TABLE lines AS SELECT l._file, l._row, {select}, {hit} AS master_hit "
-            f"FROM raw_lines l {join}"
-        )
-        self.con.unregister("raw_lines")
+            self.con.execute("CREATE VIEW lines AS SELECT *, false AS master_hit FROM raw_lines")
+        self._exact_key_hash = False
 
     # --- distinct values -----------------------------------------------------------------
 
+    def _scalar(self, query: str) -> Any:
+        # fetchall: a half-fetched result would block the connection (DuckDB 2)
+        rows = self.con.execute(query).fetchall()
+        return rows[0][0] if rows else None
+
     def count(self) -> int:
-        row = self.con.execute("SELECT count(*) FROM lines").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._scalar("SELECT count(*) FROM lines") or 0)
 
     def keys(self) -> pa.Table:
-        """The distinct screening keys: ``k`` plus the key fields (nulls kept)."""
+        """The distinct screening keys: ``k`` plus the key fields (nulls kept).
+
+        Lines find their key by a 64-bit hash of the key fields when every distinct key has a
+        distinct hash (checked here: then hash equality is key equality); otherwise by
+        comparing the fields themselves."""
         fields = ", ".join(_ident(f) for f in KEY_FIELDS)
-        coalesced = ", ".join(f"coalesce({_ident(f)}, '') AS {_ident(f)}" for f in KEY_FIELDS)
         self.con.execute(
-            f"CREATE TABLE keys AS SELECT row_number() OVER (ORDER BY {fields}) AS k, * "
-            f"FROM (SELECT DISTINCT {coalesced} FROM lines)"
+            f"CREATE TABLE keys AS SELECT row_number() OVER (ORDER BY {fields}) AS k, "
+            f"hash({fields}) AS kh, * FROM (SELECT DISTINCT {fields} FROM lines)"
         )
-        query = (
-            "SELECT k, " + ", ".join(f"nullif({_ident(f)}, '') AS {_ident(f)}" for f in KEY_FIELDS)
-            + " FROM keys ORDER BY k"
-        )
+        self._exact_key_hash = bool(self._scalar("SELECT count(*) = count(DISTINCT kh) FROM keys"))
+        query = f"SELECT k, {fields} FROM keys ORDER BY k"
         return self.con.sql(query).fetch_arrow_table()
+
+    def _key_join(self) -> str:
+        fields = ", ".join(f"l.{_ident(f)}" for f in KEY_FIELDS)
+        if self._exact_key_hash:
+            return f"JOIN keys kk ON kk.kh = hash({fields})"
+        return "JOIN keys kk ON " + " AND ".join(
+            f"l.{_ident(f)} IS NOT DISTINCT FROM kk.{_ident(f)}" for f in KEY_FIELDS
+        )
 
     def distinct(self, column: str) -> list[str]:
         """Distinct non-empty texts of one field."""
@@ -110,13 +129,37 @@ class LineEngine:
         ).fetchall()
         return [str(r[0]) for r in rows]
 
+    _AMOUNT_TEXTS = (
+        "SELECT value AS t FROM lines WHERE value IS NOT NULL UNION "
+        "SELECT quantity FROM lines WHERE quantity IS NOT NULL UNION "
+        "SELECT unit_price FROM lines WHERE unit_price IS NOT NULL"
+    )
+    #: Plain decimal numbers, read by SQL: ``CAST`` gives the same double as Python's
+    #: ``float`` (both round correctly), so only the other forms go through the core.
+    _PLAIN = r"[+-]?[0-9]+(\.[0-9]+)?"
+
     def distinct_amounts(self) -> list[str]:
+        """Distinct value/quantity/unit-price texts that are not plain decimal numbers."""
         rows = self.con.execute(
-            "SELECT value AS t FROM lines WHERE value IS NOT NULL UNION "
-            "SELECT quantity FROM lines WHERE quantity IS NOT NULL UNION "
-            "SELECT unit_price FROM lines WHERE unit_price IS NOT NULL"
+            f"SELECT t FROM ({self._AMOUNT_TEXTS}) WHERE NOT regexp_full_match(t, ?)",
+            [self._PLAIN],
         ).fetchall()
         return [str(r[0]) for r in rows]
+
+    def attach_amounts(self, parsed: pa.Table) -> None:
+        """The core's parse of the amount texts that are not plain numbers (t, num, problem);
+        plain numbers are cast in SQL where they are used."""
+        self.con.register("amounts", parsed)
+
+    def _amount(self, column: str, alias: str) -> tuple[str, str, str]:
+        """(number expression, problem expression, join) for one amount column."""
+        col = f"l.{_ident(column)}"
+        plain = f"regexp_full_match({col}, '{self._PLAIN}')"
+        return (
+            f"CASE WHEN {plain} THEN CAST({col} AS DOUBLE) ELSE {alias}.num END",
+            f"CASE WHEN {plain} THEN NULL ELSE {alias}.problem END",
+            f"LEFT JOIN amounts {alias} ON {alias}.t = {col}",
+        )
 
     def distinct_dates(self) -> list[tuple[int, str]]:
         rows = self.con.execute(
@@ -138,6 +181,26 @@ class LineEngine:
 
     # --- the line facts ------------------------------------------------------------------
 
+    def _duplicates(self) -> None:
+        """``dups(_file, _row, dup_file, dup_row)``: lines equal in every field to an earlier
+        line. Candidates share a 64-bit hash of all fields (one grouping pass, no sort of the
+        lines); each is then compared field by field with the first line of its hash, so a hash
+        collision can never make two different lines duplicates."""
+        fields = ", ".join(_ident(f) for f in DUP_FIELDS)
+        same = " AND ".join(f"a.{_ident(f)} IS NOT DISTINCT FROM b.{_ident(f)}" for f in DUP_FIELDS)
+        self.con.execute(f"""
+        CREATE TABLE dups AS
+        WITH h AS (SELECT _file, _row, hash({fields}) AS h FROM lines),
+        g AS (SELECT h, arg_min(_file, (_file, _row)) AS f, min_by(_row, (_file, _row)) AS r
+              FROM h GROUP BY h HAVING count(*) > 1),
+        c AS (SELECT h._file, h._row, g.f AS dup_file, g.r AS dup_row FROM h JOIN g USING (h)
+              WHERE (h._file, h._row) <> (g.f, g.r))
+        SELECT c._file, c._row, c.dup_file, c.dup_row FROM c
+        JOIN lines a ON a._file = c._file AND a._row = c._row
+        JOIN lines b ON b._file = c.dup_file AND b._row = c.dup_row
+        WHERE {same}
+        """)
+
     def finalise(self, as_of: date, limits: Limits, regime: str) -> None:
         """Build ``facts``: every line with its parsed figures, states, key facts and scope.
 
@@ -146,84 +209,76 @@ class LineEngine:
         ``rates(code, day, fx, usd, label, basis)`` and ``facts_k(k, sector, outcomes…, tier,
         supplier_key …)``.
         """
-        on = " AND ".join(
-            f"coalesce(l.{_ident(f)}, '') = kk.{_ident(f)}" for f in KEY_FIELDS
+        qlimit = " ".join(f"WHEN '{u}' THEN {float(v)!r}" for u, v in limits.max_quantity.items())
+        usable_value = _sql_list(sorted(USABLE_VALUE))
+        self._duplicates()
+        value, value_problem, value_join = self._amount("value", "va")
+        qty, qty_problem, qty_join = self._amount("quantity", "qa")
+        price, _, price_join = self._amount("unit_price", "pa")
+        # one statement: DuckDB pipelines the CTEs instead of materialising wide tables
+        self.con.execute(f"""
+        CREATE TABLE lf AS
+        WITH f0 AS (
+          SELECT l.*, kk.k,
+            {value} AS v_num, {value_problem} AS v_problem,
+            {qty} AS q_num, {qty_problem} AS q_problem, {price} AS p_num,
+            u.base, u.factor, u.problem AS u_problem,
+            c.code, c.problem AS c_problem, d.day, d.problem AS d_problem,
+            r.fx, r.usd, r.label AS rate_label, r.basis AS rate_basis,
+            dp._file IS NOT NULL AS duplicate, dp.dup_file, dp.dup_row
+          FROM lines l
+          {self._key_join()}
+          {value_join}
+          {qty_join}
+          {price_join}
+          LEFT JOIN units u ON u.t = l.unit
+          LEFT JOIN currencies c ON c.t = l.currency
+          LEFT JOIN dates d ON d.file = l._file AND d.t = l.date
+          LEFT JOIN rates r ON r.code = c.code AND r.day IS NOT DISTINCT FROM d.day
+          LEFT JOIN dups dp ON dp._file = l._file AND dp._row = l._row
+        ), f1 AS (
+          SELECT *, coalesce(v_num, CASE WHEN value IS NULL THEN p_num * q_num END) AS v_raw,
+            q_num * factor AS q_base
+          FROM f0
+        ), facts AS (
+          SELECT f1.*, fk.* EXCLUDE (k),
+            CASE
+              WHEN v_raw IS NULL AND value IS NULL THEN 'missing'
+              WHEN v_raw IS NULL THEN 'bad'
+              WHEN v_raw < 0 THEN 'negative'
+              WHEN currency IS NULL THEN 'no_currency'
+              WHEN code IS NULL THEN 'unknown_currency'
+              WHEN fx IS NULL THEN 'no_rate'
+              WHEN v_raw * usd > {limits.max_value_usd!r} THEN 'absurd'
+              WHEN v_raw = 0 THEN 'zero'
+              WHEN value IS NULL THEN 'computed'
+              ELSE 'ok' END AS value_state,
+            CASE
+              WHEN quantity IS NULL THEN 'missing'
+              WHEN q_num IS NULL THEN 'bad'
+              WHEN q_num < 0 THEN 'negative'
+              WHEN unit IS NULL THEN 'no_unit'
+              WHEN base IS NULL THEN 'unknown_unit'
+              WHEN q_base > (CASE base {qlimit} ELSE 'inf'::DOUBLE END) THEN 'absurd'
+              WHEN q_num = 0 THEN 'zero'
+              ELSE 'ok' END AS quantity_state,
+            CASE
+              WHEN date IS NULL THEN 'missing'
+              WHEN day IS NULL THEN 'bad'
+              WHEN day > DATE '{as_of.isoformat()}' THEN 'future'
+              ELSE 'ok' END AS date_state,
+            coalesce(strftime(day, '%Y-%m'), 'undated') AS month
+          FROM f1 JOIN facts_k fk ON fk.k = f1.k
         )
-        qlimit = " ".join(
-            f"WHEN '{u}' THEN {float(v)!r}" for u, v in limits.max_quantity.items()
-        )
-        dup_part = ", ".join(f"l.{_ident(f)}" for f in DUP_FIELDS)
-        self.con.execute(f"""
-        CREATE TABLE f0 AS
-        SELECT l.*, kk.k,
-          va.num AS v_num, va.problem AS v_problem, qa.num AS q_num, qa.problem AS q_problem,
-          pa.num AS p_num, u.base, u.factor, u.problem AS u_problem,
-          c.code, c.problem AS c_problem, d.day, d.problem AS d_problem,
-          r.fx, r.usd, r.label AS rate_label, r.basis AS rate_basis,
-          row_number() OVER (PARTITION BY {dup_part} ORDER BY l._file, l._row) AS dup_n,
-          first_value(l._file) OVER (PARTITION BY {dup_part} ORDER BY l._file, l._row) AS dup_file,
-          first_value(l._row) OVER (PARTITION BY {dup_part} ORDER BY l._file, l._row) AS dup_row
-        FROM lines l
-        JOIN keys kk ON {on}
-        LEFT JOIN amounts va ON va.t = l.value
-        LEFT JOIN amounts qa ON qa.t = l.quantity
-        LEFT JOIN amounts pa ON pa.t = l.unit_price
-        LEFT JOIN units u ON u.t = l.unit
-        LEFT JOIN currencies c ON c.t = l.currency
-        LEFT JOIN dates d ON d.file = l._file AND d.t = l.date
-        LEFT JOIN rates r ON r.code = c.code AND r.day IS NOT DISTINCT FROM d.day
-        """)
-        self.con.execute(f"""
-        CREATE TABLE f1 AS SELECT *,
-          coalesce(v_num, CASE WHEN value IS NULL THEN p_num * q_num END) AS v_raw,
-          q_num * factor AS q_base
-        FROM f0
-        """)
-        self.con.execute(f"""
-        CREATE TABLE facts AS
-        SELECT f1.*, fk.* EXCLUDE (k),
-          CASE
-            WHEN v_raw IS NULL AND value IS NULL THEN 'missing'
-            WHEN v_raw IS NULL THEN 'bad'
-            WHEN v_raw < 0 THEN 'negative'
-            WHEN currency IS NULL THEN 'no_currency'
-            WHEN code IS NULL THEN 'unknown_currency'
-            WHEN fx IS NULL THEN 'no_rate'
-            WHEN v_raw * usd > {limits.max_value_usd!r} THEN 'absurd'
-            WHEN v_raw = 0 THEN 'zero'
-            WHEN value IS NULL THEN 'computed'
-            ELSE 'ok' END AS value_state,
-          CASE
-            WHEN quantity IS NULL THEN 'missing'
-            WHEN q_num IS NULL THEN 'bad'
-            WHEN q_num < 0 THEN 'negative'
-            WHEN unit IS NULL THEN 'no_unit'
-            WHEN base IS NULL THEN 'unknown_unit'
-            WHEN q_base > (CASE base {qlimit} ELSE 'inf'::DOUBLE END) THEN 'absurd'
-            WHEN q_num = 0 THEN 'zero'
-            ELSE 'ok' END AS quantity_state,
-          CASE
-            WHEN date IS NULL THEN 'missing'
-            WHEN day IS NULL THEN 'bad'
-            WHEN day > DATE '{as_of.isoformat()}' THEN 'future'
-            ELSE 'ok' END AS date_state,
-          dup_n > 1 AS duplicate,
-          coalesce(strftime(day, '%Y-%m'), 'undated') AS month
-        FROM f1 JOIN facts_k fk ON fk.k = f1.k
-        """)
-        self.con.execute(f"""
-        CREATE TABLE lf AS SELECT *, {_ident("o_" + regime)} AS outcome,
+        SELECT *, {_ident("o_" + regime)} AS outcome,
           NOT duplicate AND date_state <> 'future' AS in_scope,
           CASE WHEN duplicate THEN 'duplicate' WHEN date_state = 'future' THEN 'future_date'
                ELSE 'in' END AS scope,
-          value_state IN ({_sql_list(sorted(USABLE_VALUE))}) AS value_usable,
+          value_state IN ({usable_value}) AS value_usable,
           quantity_state IN ({_sql_list(sorted(USABLE_QUANTITY))}) AS quantity_usable,
-          CASE WHEN value_state IN ({_sql_list(sorted(USABLE_VALUE))}) THEN v_raw * fx END
-            AS value_rep
+          CASE WHEN value_state IN ({usable_value}) THEN v_raw * fx END AS value_rep
         FROM facts
         """)
-        for table in ("f0", "f1", "facts"):
-            self.con.execute(f"DROP TABLE {table}")
 
     # --- figures -------------------------------------------------------------------------
 
@@ -254,14 +309,32 @@ class LineEngine:
                 key = tuple(str(v) if v is not None else UNDETERMINED for v in row[: len(keys)])
                 rest = row[len(cols) - 1 :]
                 out.append(
-                    Cell(name, key, rest[0], int(rest[1]), float(rest[2]), int(rest[3]),
-                         float(rest[4]), int(rest[5]))
+                    Cell(
+                        name,
+                        key,
+                        rest[0],
+                        int(rest[1]),
+                        float(rest[2]),
+                        int(rest[3]),
+                        float(rest[4]),
+                        int(rest[5]),
+                    )
                 )
         for row in self.con.execute(
             f"SELECT scope, {unit} AS _unit, {self._measures('true')} FROM lf GROUP BY ALL"
         ).fetchall():
-            out.append(Cell("scope", (str(row[0]),), row[1], int(row[2]), float(row[3]),
-                            int(row[4]), float(row[5]), int(row[6])))
+            out.append(
+                Cell(
+                    "scope",
+                    (str(row[0]),),
+                    row[1],
+                    int(row[2]),
+                    float(row[3]),
+                    int(row[4]),
+                    float(row[5]),
+                    int(row[6]),
+                )
+            )
         return out
 
     @staticmethod
@@ -293,8 +366,7 @@ class LineEngine:
         ]
         query = " UNION ALL ".join(parts)
         return [
-            (str(a), int(b), float(c))
-            for a, b, c in self.con.execute(query).fetchall() if int(b)
+            (str(a), int(b), float(c)) for a, b, c in self.con.execute(query).fetchall() if int(b)
         ]
 
     def issue_examples(self, issue: str, limit: int) -> list[dict[str, Any]]:
@@ -340,9 +412,10 @@ class LineEngine:
 
     def drilldown(self, out: Path, files: Sequence[str], regime: str) -> int:
         """Write one CSV row per input line (the figures' lines), in input order."""
-        self.con.register("file_names", pa.table({"_file": list(range(len(files))),
-                                                  "file": list(files)}))
-        query = f"""
+        self.con.register(
+            "file_names", pa.table({"_file": list(range(len(files))), "file": list(files)})
+        )
+        query = """
         SELECT fn.file, lf._row AS row, line_id, order_id, supplier_id, name AS supplier,
           country, hs_code, product, sector, sectors, outcome,
           risk, tier, month, day AS date, quantity, unit, q_base AS quantity_base,
@@ -353,14 +426,11 @@ class LineEngine:
         FROM lf JOIN file_names fn ON fn._file = lf._file ORDER BY lf._file, lf._row"""
         target = str(out).replace("'", "''")
         self.con.execute(f"COPY ({query}) TO '{target}' (HEADER, DELIMITER ',')")
-        row = self.con.execute("SELECT count(*) FROM lf").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._scalar("SELECT count(*) FROM lf") or 0)
 
     def iter_lines(self, regime: str) -> Iterator[dict[str, Any]]:
         """Every line's facts (for small inputs and tests)."""
-        yield from self._dicts(
-            "SELECT * FROM lf ORDER BY _file, _row"
-        )
+        yield from self._dicts("SELECT * FROM lf ORDER BY _file, _row")
 
     def close(self) -> None:
         self.con.close()

@@ -15,10 +15,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: render to memory only
 
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-from laborlens.core.exposure.keys import REPORT_OUTCOMES, UNDETERMINED  # noqa: E402
+from laborlens.core.exposure.keys import REPORT_OUTCOMES, UNDETERMINED
 
 #: Outcome colours (ColorBrewer RdBu/PuOr-like, readable when printed in grey).
 COLOURS: Mapping[str, str] = {
@@ -55,8 +56,12 @@ def _money(value: float) -> str:
 
 
 def _bar_kwargs(outcome: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"color": COLOURS.get(outcome, "#999999"), "edgecolor": "white",
-                           "linewidth": 0.4, "label": LABELS.get(outcome, outcome)}
+    out: dict[str, Any] = {
+        "color": COLOURS.get(outcome, "#999999"),
+        "edgecolor": "white",
+        "linewidth": 0.4,
+        "label": LABELS.get(outcome, outcome),
+    }
     if outcome == UNDETERMINED:
         out.update(hatch="///", edgecolor="#9e9e9e")
     return out
@@ -87,14 +92,23 @@ def sector_time_chart(report: Mapping[str, Any], max_sectors: int = 6) -> bytes 
     labels = {s["sector"]: s.get("label", s["sector"]) for s in report.get("by_sector", [])}
     cols = 2 if len(sectors) > 1 else 1
     rows_n = (len(sectors) + cols - 1) // cols
-    fig, axes = plt.subplots(rows_n, cols, figsize=(6.2 * cols, 2.6 * rows_n + 0.6),
-                             squeeze=False, sharex=True)
+    fig, axes = plt.subplots(
+        rows_n, cols, figsize=(6.2 * cols, 2.6 * rows_n + 0.6), squeeze=False, sharex=True
+    )
     for ax, sector in zip(axes.flat, sectors, strict=False):
         bottom = [0.0] * len(months)
         for outcome in outcomes:
-            values = [next((float(r["value"]) for r in series if r["sector"] == sector
-                            and r["month"] == m and r["outcome"] == outcome), 0.0)
-                      for m in months]
+            values = [
+                next(
+                    (
+                        float(r["value"])
+                        for r in series
+                        if r["sector"] == sector and r["month"] == m and r["outcome"] == outcome
+                    ),
+                    0.0,
+                )
+                for m in months
+            ]
             if any(values):
                 ax.bar(range(len(months)), values, bottom=bottom, **_bar_kwargs(outcome))
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
@@ -102,24 +116,40 @@ def sector_time_chart(report: Mapping[str, Any], max_sectors: int = 6) -> bytes 
         ax.yaxis.set_major_formatter(lambda v, _: _money(v))
         ax.grid(axis="y", alpha=0.3)
         step = max(1, len(months) // 8)
-        ax.set_xticks(range(0, len(months), step), [months[i] for i in range(0, len(months), step)],
-                      rotation=45, ha="right", fontsize=8)
-    for ax in list(axes.flat)[len(sectors):]:
+        ax.set_xticks(
+            range(0, len(months), step),
+            [months[i] for i in range(0, len(months), step)],
+            rotation=45,
+            ha="right",
+            fontsize=8,
+        )
+    for ax in list(axes.flat)[len(sectors) :]:
         ax.axis("off")
-    handles = [plt.Rectangle((0, 0), 1, 1, **_patch_kwargs(o)) for o in outcomes]
-    fig.suptitle(f"Value per month by {report.get('regime')} outcome ({report.get('currency')})",
-                 fontsize=11)
+    handles = [Rectangle((0, 0), 1, 1, **_patch_kwargs(o)) for o in outcomes]
+    fig.suptitle(
+        f"Value per month by {report.get('regime')} outcome ({report.get('currency')})", fontsize=11
+    )
     fig.tight_layout()
-    fig.legend(handles, [LABELS.get(o, o) for o in outcomes], loc="upper center",
-               bbox_to_anchor=(0.5, 0.0), ncol=len(outcomes), frameon=False, fontsize=9)
+    fig.legend(
+        handles,
+        [LABELS.get(o, o) for o in outcomes],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=len(outcomes),
+        frameon=False,
+        fontsize=9,
+    )
     return _png(fig)
 
 
 def supplier_chart(report: Mapping[str, Any], top: int = 20) -> bytes | None:
     """The largest suppliers by value (bars stacked by outcome) with the cumulative share of
     all purchases (a Pareto line)."""
-    rows = [r for r in report.get("by_supplier", [])
-            if float(r["value"]) > 0 and r["supplier"] != UNDETERMINED][:top]
+    rows = [
+        r
+        for r in report.get("by_supplier", [])
+        if float(r["value"]) > 0 and r["supplier"] != UNDETERMINED
+    ][:top]
     if not rows:
         return None
     total = float(report["totals"]["value"]) or 1.0
@@ -148,7 +178,11 @@ def supplier_chart(report: Mapping[str, Any], top: int = 20) -> bytes | None:
     hhi = conc.get("hhi")
     ax.set_title(
         f"Supplier concentration: top {len(rows)} of {conc.get('suppliers', len(rows))}"
-        + (f", HHI {hhi:,.0f}" if hhi is not None else ""), fontsize=11, loc="left", pad=28)
+        + (f", HHI {hhi:,.0f}" if hhi is not None else ""),
+        fontsize=11,
+        loc="left",
+        pad=28,
+    )
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     return _png(fig)
@@ -159,9 +193,11 @@ def tier_chart(report: Mapping[str, Any]) -> bytes | None:
     rows = report.get("by_tier", [])
     if not rows:
         return None
+
     def order(r: Mapping[str, Any]) -> tuple[int, str]:
         key = str(r["tier"])
         return (int(key), key) if key.isdigit() else (1000, key)
+
     rows = sorted(rows, key=order)
     outcomes = _outcomes_in([{"outcome": o} for r in rows for o in r["by_outcome"]])
     labels = [f"tier {r['tier']}" if str(r["tier"]).isdigit() else str(r["tier"]) for r in rows]
@@ -196,14 +232,22 @@ def scenario_chart(plan: Mapping[str, Any]) -> bytes | None:
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.bar(x, remain, color=COLOURS["presumption"], label="tainted volume remaining")
     ax.bar(x, moved, bottom=remain, color="#1b7837", label="moved to identified candidates")
-    ax.bar(x, gap, bottom=[a + b for a, b in zip(remain, moved, strict=True)],
-           color="#ffffff", edgecolor="#1b7837", hatch="///", label="to move, no candidate yet")
+    ax.bar(
+        x,
+        gap,
+        bottom=[a + b for a, b in zip(remain, moved, strict=True)],
+        color="#ffffff",
+        edgecolor="#1b7837",
+        hatch="///",
+        label="to move, no candidate yet",
+    )
     start = next((i for i, m in enumerate(months) if m.get("phase") == "plan"), None)
     if start is not None:
         ax.axvline(start - 0.5, color="#333333", linewidth=0.8, linestyle="--")
     step = max(1, len(months) // 10)
-    ax.set_xticks(x[::step], [months[i]["month"] for i in x[::step]], rotation=45, ha="right",
-                  fontsize=8)
+    ax.set_xticks(
+        x[::step], [months[i]["month"] for i in x[::step]], rotation=45, ha="right", fontsize=8
+    )
     ax.yaxis.set_major_formatter(lambda v, _: _money(v))
     ax.set_ylabel(measure)
     ax.set_title(str(plan.get("title", "Replacement plan")), fontsize=11, loc="left")
@@ -216,8 +260,11 @@ def scenario_chart(plan: Mapping[str, Any]) -> bytes | None:
 def report_charts(report: Mapping[str, Any]) -> dict[str, bytes]:
     """Every chart of an exposure report that has data, by name."""
     out: dict[str, bytes] = {}
-    for name, make in (("sectors_over_time", sector_time_chart), ("suppliers", supplier_chart),
-                       ("tiers", tier_chart)):
+    for name, make in (
+        ("sectors_over_time", sector_time_chart),
+        ("suppliers", supplier_chart),
+        ("tiers", tier_chart),
+    ):
         image = make(report)
         if image is not None:
             out[name] = image

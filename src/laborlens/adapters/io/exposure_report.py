@@ -13,7 +13,7 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +21,11 @@ from laborlens.core.exposure.keys import REPORT_OUTCOMES
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "xlsx", "html")
 SUFFIX_FORMATS: Mapping[str, str] = {
-    ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
     ".txt": "table",
 }
 
@@ -68,12 +72,20 @@ def figure_rows(report: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     (outcome ``all``), then every regime's outcome rows and the grand total."""
     units = units_of(report)
 
-    def flat(view: str, key: str, label: str, outcome: str, fig: Mapping[str, Any]) -> dict[str, Any]:
+    def flat(
+        view: str, key: str, label: str, outcome: str, fig: Mapping[str, Any]
+    ) -> dict[str, Any]:
         row: dict[str, Any] = {
-            "view": view, "key": key, "label": label, "outcome": outcome,
-            "lines": fig["lines"], "lines_share": fig.get("lines_share"),
-            "value": fig["value"], "value_share": fig.get("value_share"),
-            "value_lines": fig.get("value_lines"), "quantity_lines": fig.get("quantity_lines"),
+            "view": view,
+            "key": key,
+            "label": label,
+            "outcome": outcome,
+            "lines": fig["lines"],
+            "lines_share": fig.get("lines_share"),
+            "value": fig["value"],
+            "value_share": fig.get("value_share"),
+            "value_lines": fig.get("value_lines"),
+            "quantity_lines": fig.get("quantity_lines"),
         }
         for unit in units:
             row[f"quantity_{unit}"] = fig.get("quantity", {}).get(unit)
@@ -81,9 +93,13 @@ def figure_rows(report: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         return row
 
     totals = report["totals"]
-    yield flat("total", "", "all lines in scope", "all", {**totals, "lines_share": 1.0,
-                                                          "value_share": 1.0 if totals["value"]
-                                                          else None})
+    yield flat(
+        "total",
+        "",
+        "all lines in scope",
+        "all",
+        {**totals, "lines_share": 1.0, "value_share": 1.0 if totals["value"] else None},
+    )
     for view, name, key in VIEWS:
         for item in report[name]:
             label = str(item.get("label", item[key]))
@@ -113,12 +129,18 @@ def _sheet_rows(report: Mapping[str, Any]) -> dict[str, list[list[Any]]]:
     figures = list(figure_rows(report))
     head = list(figures[0])
     sheets: dict[str, list[list[Any]]] = {
-        "Summary": [["report", "laborlens exposure"], ["regime", report["regime"]],
-                    ["as of", report["as_of"]], ["currency", report["currency"]],
-                    *[[k, v if not isinstance(v, dict) else json.dumps(v)]
-                      for k, v in report["totals"].items()],
-                    ["reconciled", "yes" if report["reconciliation"]["ok"] else "NO"],
-                    *[["warning", w] for w in report["warnings"]]],
+        "Summary": [
+            ["report", "laborlens exposure"],
+            ["regime", report["regime"]],
+            ["as of", report["as_of"]],
+            ["currency", report["currency"]],
+            *[
+                [k, v if not isinstance(v, dict) else json.dumps(v)]
+                for k, v in report["totals"].items()
+            ],
+            ["reconciled", "yes" if report["reconciliation"]["ok"] else "NO"],
+            *[["warning", w] for w in report["warnings"]],
+        ],
         "Figures": [head, *[[r[h] for h in head] for r in figures]],
     }
     quality = [["issue", "label", "effect", "lines", "file", "row", "column", "message"]]
@@ -127,9 +149,13 @@ def _sheet_rows(report: Mapping[str, Any]) -> dict[str, list[list[Any]]]:
         for e in issue["examples"]:
             quality.append(["", "", "", "", e["file"], e["row"], e["column"], e["message"]])
     sheets["Data quality"] = quality
-    sheets["Rates"] = [["currency", "rate", "basis", "lines", "value in currency"],
-                       *[[x["currency"], x["rate"], x["basis"], x["lines"], x["original_value"]]
-                         for x in report["rates"]["used"]]]
+    sheets["Rates"] = [
+        ["currency", "rate", "basis", "lines", "value in currency"],
+        *[
+            [x["currency"], x["rate"], x["basis"], x["lines"], x["original_value"]]
+            for x in report["rates"]["used"]
+        ],
+    ]
     return sheets
 
 
@@ -141,8 +167,7 @@ def write_xlsx(report: Mapping[str, Any], path: Path) -> None:
         sheet = book.create_sheet(title)
         for row in rows:
             # text cells never become formulas
-            sheet.append([("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v
-                          for v in row])
+            sheet.append([("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
     book.save(path)
 
 
@@ -165,56 +190,89 @@ def render_table(report: Mapping[str, Any], out: TextIO, width: int | None = Non
 
     console = Console(file=out, width=width or 140, highlight=False)
     t = report["totals"]
-    console.print(f"[bold]Exposure[/bold] — {report['regime']} as of {report['as_of']}, "
-                  f"values in {report['currency']}")
-    console.print(f"{t['lines']:,} lines in scope of {t['lines_read']:,} read; value "
-                  f"{_money(t['value'])} over {t['value_lines']:,} lines "
-                  f"({t['value_excluded_lines']:,} without a usable value)")
-    outcomes = [o for o in REPORT_OUTCOMES if any(o in r["by_outcome"] for r in report["by_sector"])]
+    console.print(
+        f"[bold]Exposure[/bold] — {report['regime']} as of {report['as_of']}, "
+        f"values in {report['currency']}"
+    )
+    console.print(
+        f"{t['lines']:,} lines in scope of {t['lines_read']:,} read; value "
+        f"{_money(t['value'])} over {t['value_lines']:,} lines "
+        f"({t['value_excluded_lines']:,} without a usable value)"
+    )
+    outcomes = [
+        o for o in REPORT_OUTCOMES if any(o in r["by_outcome"] for r in report["by_sector"])
+    ]
     table = Table(title="By sector (share of all value per outcome)")
     for col in ("sector", "lines", "value", "share", *outcomes):
         table.add_column(col, justify="left" if col == "sector" else "right")
     for r in report["by_sector"]:
-        table.add_row(str(r.get("label", r["sector"])), f"{r['lines']:,}", _money(r["value"]),
-                      _pct(r["value_share"]),
-                      *[_pct(r["by_outcome"].get(o, {}).get("value_share")) for o in outcomes])
+        table.add_row(
+            str(r.get("label", r["sector"])),
+            f"{r['lines']:,}",
+            _money(r["value"]),
+            _pct(r["value_share"]),
+            *[_pct(r["by_outcome"].get(o, {}).get("value_share")) for o in outcomes],
+        )
     console.print(table)
     suppliers = Table(title="Largest suppliers")
     for col in ("supplier", "country", "risk", "lines", "value", "share"):
-        suppliers.add_column(col, justify="left" if col in ("supplier", "country", "risk")
-                             else "right")
+        suppliers.add_column(
+            col, justify="left" if col in ("supplier", "country", "risk") else "right"
+        )
     for r in report["by_supplier"][:10]:
-        suppliers.add_row(str(r.get("label") or r["supplier"])[:50], str(r.get("country") or ""),
-                          str(r.get("risk") or ""), f"{r['lines']:,}", _money(r["value"]),
-                          _pct(r["value_share"]))
+        suppliers.add_row(
+            str(r.get("label") or r["supplier"])[:50],
+            str(r.get("country") or ""),
+            str(r.get("risk") or ""),
+            f"{r['lines']:,}",
+            _money(r["value"]),
+            _pct(r["value_share"]),
+        )
     console.print(suppliers)
     for issue in report["data_quality"]["issues"]:
-        console.print(f"[yellow]{issue['lines']:,} line(s): {issue['label']}[/yellow] — "
-                      f"{issue['effect']}")
+        console.print(
+            f"[yellow]{issue['lines']:,} line(s): {issue['label']}[/yellow] — {issue['effect']}"
+        )
     for w in report["warnings"]:
         console.print(f"[yellow]{w}[/yellow]")
     if not report["reconciliation"]["ok"]:
         console.print("[bold red]reconciliation failed: see the JSON output[/bold red]")
 
 
-def render_html(report: Mapping[str, Any], charts: Mapping[str, bytes],
-                title: str = "Forced-labour exposure of purchases") -> str:
+def render_html(
+    report: Mapping[str, Any],
+    charts: Mapping[str, bytes],
+    title: str = "Forced-labour exposure of purchases",
+) -> str:
     """The self-contained HTML report with the charts embedded as PNG images."""
     from jinja2 import Environment, PackageLoader
 
     from laborlens.adapters.io.charts import COLOURS
 
-    env = Environment(loader=PackageLoader("laborlens.adapters.io", "templates"),
-                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(money=_money, pct=_pct, qty=_qty,
-                       int_=lambda v: "" if v is None else f"{int(v):,}")
+    env = Environment(
+        loader=PackageLoader("laborlens.adapters.io", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        money=_money, pct=_pct, qty=_qty, int_=lambda v: "" if v is None else f"{int(v):,}"
+    )
     outcomes = [o for o in REPORT_OUTCOMES if any(r["outcome"] == o for r in report["by_outcome"])]
-    regime_outcomes = [o for o in REPORT_OUTCOMES if any(
-        r["outcome"] == o for rows in report["by_regime"].values() for r in rows)]
+    regime_outcomes = [
+        o
+        for o in REPORT_OUTCOMES
+        if any(r["outcome"] == o for rows in report["by_regime"].values() for r in rows)
+    ]
     return env.get_template("exposure.html.j2").render(
-        r=report, t=report["totals"], title=title, units=units_of(report), outcomes=outcomes,
+        r=report,
+        t=report["totals"],
+        title=title,
+        units=units_of(report),
+        outcomes=outcomes,
         regime_outcomes=regime_outcomes,
-        colours=COLOURS, supplier_limit=50,
+        colours=COLOURS,
+        supplier_limit=50,
         charts={k: base64.b64encode(v).decode("ascii") for k, v in charts.items()},
     )
 
@@ -233,7 +291,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_report(
-    report: Mapping[str, Any], fmt: str, output: Path | None, out: TextIO,
+    report: Mapping[str, Any],
+    fmt: str,
+    output: Path | None,
+    out: TextIO,
     charts: Callable[[], Mapping[str, bytes]] | None = None,
 ) -> None:
     """Render ``report`` as ``fmt`` to ``output`` (a file) or ``out`` (a stream)."""
@@ -263,5 +324,3 @@ def write_report(
             text(handle)
 
     atomic_write(output, to_file)
-
-

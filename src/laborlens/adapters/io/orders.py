@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import gzip
 import io
 import json
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -85,39 +85,54 @@ def _blank(cells: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _decode(path: Path, gz: bool, encoding: str | None) -> tuple[str, str]:
+def _load(path: Path, gz: bool, encoding: str | None) -> tuple[bytes, str]:
+    """The file's bytes and its text encoding (checked on the first MiB)."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a file")
     try:
-        raw = gzip.open(path, "rb").read() if gz else path.read_bytes()
+        if gz:
+            with gzip.open(path, "rb") as handle:
+                raw = handle.read()
+        else:
+            raw = path.read_bytes()
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     if not raw.strip():
         raise InputError(f"{path}: the file is empty")
+    sample = raw[:_SAMPLE]
+    complete = len(raw) <= _SAMPLE
     if encoding:
         try:
             enc = codecs.lookup(encoding).name
         except LookupError as exc:
             raise InputError(f"{path}: unknown encoding '{encoding}'") from exc
     else:
-        found = detect_encoding(raw[:_SAMPLE], len(raw) <= _SAMPLE)
+        found = detect_encoding(sample, complete)
         if found is None:
             raise InputError(
                 f"{path}: cannot tell the text encoding (not UTF-8, UTF-16 or GB18030); "
                 "pass --encoding, e.g. --encoding cp1252"
             )
-        enc = found
+        enc = codecs.lookup(found).name
     try:
-        raw[:_SAMPLE].decode(enc) if len(raw) <= _SAMPLE else None
+        codecs.getincrementaldecoder(enc)(errors="strict").decode(sample, final=complete)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = sample[: exc.start].count(b"\n") + 1
         raise InputError(f"{path}: line {line}: bytes that are not valid {enc}") from exc
+    return raw, enc
+
+
+def _decode(path: Path, gz: bool, encoding: str | None) -> tuple[str, str]:
+    """The whole file as text (bytes that do not decode replaced) and its encoding."""
+    raw, enc = _load(path, gz, encoding)
     return raw.decode(enc, errors="replace").lstrip("\ufeff"), enc
 
 
-def _csv_header(path: Path, text: str, fmt: str, require_measure: bool) -> tuple[str, int, list[str]]:
+def _csv_header(
+    path: Path, text: str, fmt: str, require_measure: bool
+) -> tuple[str, int, list[str]]:
     """(delimiter, character offset of the first data row, header cells)."""
     lines = text[:65536].splitlines(keepends=True)
     best: tuple[int, int, str, int, list[str]] | None = None
@@ -143,18 +158,29 @@ def _csv_header(path: Path, text: str, fmt: str, require_measure: bool) -> tuple
     return best[2], best[3], best[4]
 
 
+_BOM = {"utf-8-sig": codecs.BOM_UTF8}
+_STATEFUL = ("utf-16", "utf-32")
+
+
 def _csv_columns(
-    path: Path, body: str, delimiter: str, width: int
-) -> tuple[list[list[str | None]], list[RowError]]:
-    """Cells by column, read with pyarrow (fast); with :mod:`csv` when a row is ragged."""
+    path: Path, raw: bytes, enc: str, offset: int, head: str, delimiter: str, width: int
+) -> tuple[list[pa.Array | pa.ChunkedArray], list[RowError]]:
+    """Cells by column, read with pyarrow straight from the file's bytes (fast); with
+    :mod:`csv` when a row is ragged or a later byte does not decode (row numbers stay exact)."""
     import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
-    if body.strip():
+    if not enc.startswith(_STATEFUL):
+        codec = "utf-8" if enc in ("utf-8", "utf-8-sig") else enc
+        skip = len(_BOM.get(enc, b"")) if raw.startswith(_BOM.get(enc, b"\x00")) else 0
+        start = skip + len(head[:offset].encode(codec))
+        body = raw[start:]
         try:
             table = pacsv.read_csv(
-                io.BytesIO(body.encode("utf-8")),
-                read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+                io.BytesIO(body),
+                read_options=pacsv.ReadOptions(
+                    column_names=names, block_size=1 << 24, encoding=codec
+                ),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
@@ -162,10 +188,13 @@ def _csv_columns(
                     quoted_strings_can_be_null=False,
                 ),
             )
-            return [table.column(n).to_pylist() for n in names], []
-        except (pa.ArrowInvalid, ValueError):
-            pass  # a ragged row: read with the csv module, which keeps row numbers exact
-    return _csv_slow(path, body, delimiter, width)
+            return [table.column(n) for n in names], []
+        except (pa.ArrowInvalid, ValueError, UnicodeDecodeError):
+            pass  # a ragged row or a bad byte: read with the csv module below
+    text = raw.decode(enc, errors="replace").lstrip("\ufeff")
+    found = text.find(head[:offset]) if offset else 0
+    cols, problems = _csv_slow(path, text[max(found, 0) + offset :], delimiter, width)
+    return [pa.array(c, pa.string()) for c in cols], problems
 
 
 def _csv_slow(
@@ -181,9 +210,15 @@ def _csv_slow(
                 continue
             n += 1
             if len(cells) > width and any(c.strip() for c in cells[width:]):
-                problems.append(RowError(
-                    f"row has {len(cells)} values but the header has {width} columns; "
-                    "the values past the last column were ignored", None, n, str(path)))
+                problems.append(
+                    RowError(
+                        f"row has {len(cells)} values but the header has {width} columns; "
+                        "the values past the last column were ignored",
+                        None,
+                        n,
+                        str(path),
+                    )
+                )
             for i in range(width):
                 cols[i].append(cells[i] if i < len(cells) else None)
     except csv.Error as exc:
@@ -257,8 +292,9 @@ def _jsonl(
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             obj = None
-            problems.append(RowError(f"not valid JSON ({exc.msg})", None, len(objects) + 1,
-                                     str(path)))
+            problems.append(
+                RowError(f"not valid JSON ({exc.msg})", None, len(objects) + 1, str(path))
+            )
         if obj is not None and not isinstance(obj, dict):
             problems.append(RowError("not a JSON object", None, len(objects) + 1, str(path)))
             obj = None
@@ -271,54 +307,65 @@ def _jsonl(
     return names, cols, problems, dropped
 
 
+Column = pa.Array | pa.ChunkedArray | list[str | None]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _normalise(
-    columns: OrderColumns, cells: list[list[str | None]], index: int, dropped: set[int]
+    columns: OrderColumns, cells: Sequence[Column], index: int, dropped: set[int]
 ) -> tuple[pa.Table, int]:
-    """The canonical table (one text column per order field) of a file's columns, blank rows
-    removed; ``dropped`` are 0-based positions of unreadable rows: numbered, then removed.
-    Returns the table with the number of rows counted."""
-    arrays = [pa.array(c, pa.string()) for c in cells]
-    length = len(arrays[0]) if arrays else 0
-    out: dict[str, pa.Array] = {}
+    """The canonical table of a file's columns (one text column per order field; cells
+    trimmed, blank cells null; address parts and aliases joined), computed in DuckDB.
+
+    Blank rows are not rows (as for ``screen``); ``dropped`` are 0-based positions of rows that
+    could not be read: they keep their row number but leave the table. Returns the table and
+    the number of rows counted.
+    """
+    import duckdb
+
+    width = len(cells)
+    data = {
+        f"c{i}": c if not isinstance(c, list) else pa.array(c, pa.string())
+        for i, c in enumerate(cells)
+    }
+    length = len(data["c0"]) if width else 0
+    drop = np.zeros(length, dtype=bool)
+    drop[list(dropped)] = True
+    data["_drop"] = pa.array(drop)
+    clean = [f"nullif(trim(c{i}), '')" for i in range(width)]
+    exprs = []
     for fld in ORDER_FIELDS:
-        positions = columns.columns_of(fld)
-        parts = [_nullify(arrays[i]) for i in positions]
+        parts = [clean[i] for i in columns.columns_of(fld)]
         if not parts:
-            out[fld] = pa.nulls(length, pa.string())
+            expr = "CAST(NULL AS VARCHAR)"
         elif len(parts) == 1 or fld not in MERGED:
-            out[fld] = parts[0]
+            expr = parts[0]
         else:
-            # joined in Python: pyarrow's binary_join_element_wise dropped a row here
-            sep = MERGED[fld]
-            lists = [p.to_pylist() for p in parts]
-            out[fld] = pa.array(
-                [sep.join(v for v in vals if v) or None for vals in zip(*lists, strict=True)],
-                pa.string(),
-            )
-    table = pa.table(out)
-    if not length:
-        table = table.append_column("_file", pa.array([], pa.int32()))
-        return table.append_column("_row", pa.array([], pa.int64())), 0
-    blank = [pc.is_null(_nullify(a)) for a in arrays]
-    nonblank = pc.invert(functools.reduce(pc.and_kleene, blank))
-    counted = pc.fill_null(nonblank, False)
+            sep = MERGED[fld].replace("'", "''")
+            expr = f"nullif(concat_ws('{sep}', {', '.join(parts)}), '')"
+        exprs.append(f"{expr} AS {_q(fld)}")
+    blank = " AND ".join(f"({c}) IS NULL" for c in clean) or "true"
+    # no ORDER BY: DuckDB keeps the insertion order of a filtered projection, and sorting a
+    # million wide rows would cost more than everything else here
+    query = f"SELECT {', '.join(exprs)}, _drop FROM cells WHERE _drop OR NOT ({blank})"
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = true")
+        con.register("cells", pa.table(data))
+        table = con.sql(query).fetch_arrow_table()
+    finally:
+        con.close()
+    counted = table.num_rows
+    table = table.append_column("_file", pa.array(np.full(counted, index, dtype=np.int32)))
+    table = table.append_column("_row", pa.array(np.arange(1, counted + 1, dtype=np.int64)))
     if dropped:
-        marks = pa.array([i in dropped for i in range(length)])
-        counted = pc.or_(counted, marks)
-    numbers = pc.cumulative_sum(pc.cast(counted, pa.int64()))
-    keep = counted if not dropped else pc.and_(counted, pc.invert(marks))
-    table = table.append_column("_file", pa.array([index] * length, pa.int32()))
-    table = table.append_column("_row", numbers).filter(keep)
-    rows = int(pc.max(numbers).as_py() or 0) if length else 0
-    return table, rows
-
-
-def _nullify(array: pa.Array) -> pa.Array:
-    """Blank cells (empty or only spaces) as nulls."""
-    if array.null_count == len(array):
-        return array
-    trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), array)
+        table = table.filter(pc.invert(table.column("_drop")))
+    return table.drop_columns(["_drop"]), counted
 
 
 def read_orders(
@@ -349,9 +396,10 @@ def read_orders(
     warnings: list[RowError] = []
     dropped: set[int] = set()
     if fmt in ("csv", "tsv"):
-        text, enc = _decode(p, gz, encoding)
-        delimiter, offset, header = _csv_header(p, text, fmt, require_measure)
-        cells, warnings = _csv_columns(p, text[offset:], delimiter, len(header))
+        raw, enc = _load(p, gz, encoding)
+        head = raw[:65536].decode(enc, errors="replace").lstrip("\ufeff")
+        delimiter, offset, header = _csv_header(p, head, fmt, require_measure)
+        cells, warnings = _csv_columns(p, raw, enc, offset, head, delimiter, len(header))
     elif fmt == "jsonl":
         text, enc = _decode(p, gz, encoding)
         header, cells, unreadable, dropped = _jsonl(p, text)
@@ -386,8 +434,11 @@ def read_plain_rows(path: str | Path, encoding: str | None = None) -> list[dict[
     elif fmt in ("csv", "tsv"):
         text, _ = _decode(p, gz, encoding)
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-        delimiter = "\t" if fmt == "tsv" else max(_DELIMITERS, key=lambda d: lines[0].count(d)
-                                                  if lines else 0)
+        delimiter = (
+            "\t"
+            if fmt == "tsv"
+            else max(_DELIMITERS, key=lambda d: lines[0].count(d) if lines else 0)
+        )
         rows = list(csv.reader(lines, delimiter=delimiter))
         if len(rows) < 2:
             raise InputError(f"{p}: needs a header row and at least one data row")
@@ -415,5 +466,6 @@ def _xlsx_plain(path: Path) -> tuple[list[str], list[list[str | None]]]:
     if len(rows) < 2:
         raise InputError(f"{path}: needs a header row and at least one data row")
     header = [str(h or "") for h in rows[0]]
-    return header, [[to_text(r[i]) if i < len(r) else None for r in rows[1:]]
-                    for i in range(len(header))]
+    return header, [
+        [to_text(r[i]) if i < len(r) else None for r in rows[1:]] for i in range(len(header))
+    ]

@@ -134,9 +134,7 @@ class ChainIndex:
                     by_name.setdefault(_normal(name), node)
         return cls(by_id, by_name)
 
-    def find(
-        self, supplier_id: str | None, names: Sequence[str | None]
-    ) -> NodeTrace | None:
+    def find(self, supplier_id: str | None, names: Sequence[str | None]) -> NodeTrace | None:
         if supplier_id and supplier_id in self.by_id:
             return self.by_id[supplier_id]
         for name in names:
@@ -177,7 +175,8 @@ def taint_tier(result: ScreenResult, node: NodeTrace | None) -> str:
     depths = [
         len(i.path)
         for i in node.inherited
-        if i.kind in _TAINT_KINDS and not i.channel.endswith(":possible")
+        if i.kind in _TAINT_KINDS
+        and not i.channel.endswith(":possible")
         and _taint_finding(i.finding)
     ]
     return str(min(depths)) if depths else TIER_NONE_TRACED
@@ -257,8 +256,9 @@ def supplier_key(fields: Mapping[str, str | None]) -> str:
 
 def party_known(fields: Mapping[str, str | None]) -> bool:
     """Whether a line says enough about its supplier to screen it."""
-    return any((fields.get(f) or "").strip() for f in ("name", "aliases", "address",
-                                                       "registration_id"))
+    return any(
+        (fields.get(f) or "").strip() for f in ("name", "aliases", "address", "registration_id")
+    )
 
 
 def product_known(fields: Mapping[str, str | None]) -> bool:

@@ -81,7 +81,9 @@ ISSUES: Mapping[str, IssueKind] = {
         IssueKind("value_absurd", "absurd value (above the limit)", _NO_VALUE, "value"),
         IssueKind("value_zero", "value is zero", "counted as zero", "value"),
         IssueKind(
-            "value_computed", "value computed as unit price x quantity", "used as the value",
+            "value_computed",
+            "value computed as unit price x quantity",
+            "used as the value",
             "unit_price",
         ),
         IssueKind("quantity_missing", "no quantity", _NO_QTY, "quantity"),
@@ -97,15 +99,20 @@ ISSUES: Mapping[str, IssueKind] = {
             "no_supplier",
             "no supplier name, address or registration id (a supplier id alone cannot be "
             "screened: give the supplier master)",
-            "in the figures, outcome 'undetermined'", "name",
+            "in the figures, outcome 'undetermined'",
+            "name",
         ),
         IssueKind(
-            "no_product", "no HS code or product", "in the figures, sector 'undetermined'",
+            "no_product",
+            "no HS code or product",
+            "in the figures, sector 'undetermined'",
             "hs_code",
         ),
         IssueKind(
-            "supplier_problem", "problem in the supplier's data (screened on the rest)",
-            "in the figures", "name",
+            "supplier_problem",
+            "problem in the supplier's data (screened on the rest)",
+            "in the figures",
+            "name",
         ),
     )
 }

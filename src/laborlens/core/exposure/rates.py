@@ -51,10 +51,16 @@ class Rate:
 
     @property
     def period(self) -> str:
-        if self.start.month == 1 and self.start.day == 1 and (self.end.month, self.end.day) == (
-            12,
-            31,
-        ) and self.start.year == self.end.year:
+        if (
+            self.start.month == 1
+            and self.start.day == 1
+            and (self.end.month, self.end.day)
+            == (
+                12,
+                31,
+            )
+            and self.start.year == self.end.year
+        ):
             return f"{self.start.year}"
         last = calendar.monthrange(self.start.year, self.start.month)[1]
         if self.start.day == 1 and self.end == self.start.replace(day=last):
@@ -163,7 +169,9 @@ def _row_rate(
         first = _period(start) if start else None
         last = _period(end) if end else first
         if first is None or last is None:
-            return err("needs a period (YYYY, YYYY-MM, YYYY-MM-DD) or start and end dates", "period")
+            return err(
+                "needs a period (YYYY, YYYY-MM, YYYY-MM-DD) or start and end dates", "period"
+            )
         span = (first[0], last[1])
     if span[1] < span[0]:
         return err("the period ends before it starts", "end")
@@ -192,7 +200,9 @@ def rate_table(
         elif rate is not None:
             by_currency.setdefault(rate.currency, []).append(rate)
     return (
-        RateTable({c: tuple(sorted(rs, key=lambda r: (r.start, r.end))) for c, rs in by_currency.items()}),
+        RateTable(
+            {c: tuple(sorted(rs, key=lambda r: (r.start, r.end))) for c, rs in by_currency.items()}
+        ),
         tuple(errors),
     )
 

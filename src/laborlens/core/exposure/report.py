@@ -131,8 +131,11 @@ def keyed_rows(
         acc = per_key.setdefault(key, Measure())
         _merge(acc, m)
         _merge(per_outcome.setdefault(key, {}).setdefault(outcome, Measure()), m)
-    order = sorted(per_key, key=lambda k: (-per_key[k].value, -per_key[k].lines, k)) if by_value \
+    order = (
+        sorted(per_key, key=lambda k: (-per_key[k].value, -per_key[k].lines, k))
+        if by_value
         else sorted(per_key)
+    )
     rows = []
     for key in order:
         row: dict[str, Any] = {name: key}
@@ -156,9 +159,7 @@ def _merge(acc: Measure, other: Measure) -> None:
     acc.quantity_lines += other.quantity_lines
 
 
-def series_rows(
-    view: Mapping[tuple[str, ...], Measure], total: Measure
-) -> list[dict[str, Any]]:
+def series_rows(view: Mapping[tuple[str, ...], Measure], total: Measure) -> list[dict[str, Any]]:
     """Rows of the (sector, month, outcome) view for the charts, in key order."""
     return [
         {"sector": k[0], "month": k[1], "outcome": k[2], **view[k].figures(total)}
@@ -190,7 +191,9 @@ def _close(a: float, b: float, n: int) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.005 * max(1, n) + 1e-6)
 
 
-def reconcile(totals: Mapping[str, Any], views: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Check]:
+def reconcile(
+    totals: Mapping[str, Any], views: Mapping[str, Sequence[Mapping[str, Any]]]
+) -> list[Check]:
     """Every view adds up to the totals: lines, value, quantity per unit, and shares to 1."""
     checks: list[Check] = []
     lines, value = int(totals["lines"]), float(totals["value"])
@@ -202,15 +205,29 @@ def reconcile(totals: Mapping[str, Any], views: Mapping[str, Sequence[Mapping[st
         got_lines = sum(int(r["lines"]) for r in rows)
         checks.append(Check(f"{name}: lines", lines, got_lines, got_lines == lines))
         got_value = sum(float(r["value"]) for r in rows)
-        checks.append(Check(f"{name}: value", value, round(got_value, 2), _close(got_value, value, n)))
+        checks.append(
+            Check(f"{name}: value", value, round(got_value, 2), _close(got_value, value, n))
+        )
         if value:
             shares = sum(float(r["value_share"] or 0.0) for r in rows)
-            checks.append(Check(f"{name}: value shares", 1.0, round(shares, 6),
-                                math.isclose(shares, 1.0, abs_tol=1e-6 * max(1, n))))
+            checks.append(
+                Check(
+                    f"{name}: value shares",
+                    1.0,
+                    round(shares, 6),
+                    math.isclose(shares, 1.0, abs_tol=1e-6 * max(1, n)),
+                )
+            )
         for unit, q in quantity.items():
             got = sum(float(r["quantity"].get(unit, 0.0)) for r in rows)
-            checks.append(Check(f"{name}: quantity {unit}", q, round(got, 6),
-                                math.isclose(got, q, rel_tol=1e-9, abs_tol=1e-6 * max(1, n))))
+            checks.append(
+                Check(
+                    f"{name}: quantity {unit}",
+                    q,
+                    round(got, 6),
+                    math.isclose(got, q, rel_tol=1e-9, abs_tol=1e-6 * max(1, n)),
+                )
+            )
         for r in rows:
             parts = r.get("by_outcome")
             if not parts:

@@ -46,24 +46,26 @@ def issue_message(code: str, line: Mapping[str, Any], files: Sequence[str], curr
         return f"{float(x):,.2f}" if x is not None else "?"
 
     messages = {
-        "duplicate": lambda: "same as "
-        + f"{files[int(line['dup_file'])]} row {line['dup_row']}",
+        "duplicate": lambda: "same as " + f"{files[int(line['dup_file'])]} row {line['dup_row']}",
         "future_date": lambda: f"dated {line['day']}, after the as-of date",
         "value_bad": lambda: str(line.get("v_problem") or kind.label),
         "value_negative": lambda: f"negative value {line['value']}",
         "value_no_currency": lambda: f"value {line['value']} has no currency",
         "value_unknown_currency": lambda: str(line.get("c_problem") or kind.label),
         "value_no_rate": lambda: f"no exchange rate for {line['code']} in the rate table",
-        "value_absurd": lambda: f"value {line['value']} {line.get('code') or ''} is "
-        f"US${num((line['v_raw'] or 0) * (line['usd'] or 0))}, above the limit",
-        "value_computed": lambda: f"unit price {line['unit_price']} x quantity "
-        f"{line['quantity']}",
+        "value_absurd": lambda: (
+            f"value {line['value']} {line.get('code') or ''} is "
+            f"US${num((line['v_raw'] or 0) * (line['usd'] or 0))}, above the limit"
+        ),
+        "value_computed": lambda: f"unit price {line['unit_price']} x quantity {line['quantity']}",
         "quantity_bad": lambda: str(line.get("q_problem") or kind.label),
         "quantity_negative": lambda: f"negative quantity {line['quantity']}",
         "quantity_no_unit": lambda: f"quantity {line['quantity']} has no unit",
         "quantity_unknown_unit": lambda: str(line.get("u_problem") or kind.label),
-        "quantity_absurd": lambda: f"quantity {line['quantity']} {line['unit']} is "
-        f"{num(line['q_base'])} {line['base']}, above the limit",
+        "quantity_absurd": lambda: (
+            f"quantity {line['quantity']} {line['unit']} is "
+            f"{num(line['q_base'])} {line['base']}, above the limit"
+        ),
         "date_bad": lambda: str(line.get("d_problem") or kind.label),
         "supplier_problem": lambda: str(line.get("problems") or kind.label),
     }
@@ -73,6 +75,7 @@ def issue_message(code: str, line: Mapping[str, Any], files: Sequence[str], curr
 
 def _quality(
     counts: Sequence[tuple[str, int, float]],
+    *,
     examples: Mapping[str, Sequence[Mapping[str, Any]]],
     unreadable: Sequence[RowError],
     warnings: Sequence[RowError],
@@ -87,33 +90,52 @@ def _quality(
             errs = extra[code]
             if not errs:
                 continue
-            listed = [{"file": e.source, "row": e.row, "column": e.column, "message": e.message}
-                      for e in errs[:20]]
+            listed = [
+                {"file": e.source, "row": e.row, "column": e.column, "message": e.message}
+                for e in errs[:20]
+            ]
             n, value = len(errs), 0.0
         elif code in by_code:
             n, value = by_code[code]
             listed = [
-                {"file": files[int(x["_file"])], "row": int(x["_row"]),
-                 "column": kind.field, "message": issue_message(code, x, files, currency)}
+                {
+                    "file": files[int(x["_file"])],
+                    "row": int(x["_row"]),
+                    "column": kind.field,
+                    "message": issue_message(code, x, files, currency),
+                }
                 for x in examples.get(code, ())
             ]
         else:
             continue
-        issues.append({
-            "issue": code, "label": kind.label, "effect": kind.effect, "lines": n,
-            "value_of_lines": round(value, 2), "examples": listed,
-            "examples_shown": len(listed),
-        })
+        issues.append(
+            {
+                "issue": code,
+                "label": kind.label,
+                "effect": kind.effect,
+                "lines": n,
+                "value_of_lines": round(value, 2),
+                "examples": listed,
+                "examples_shown": len(listed),
+            }
+        )
     return {"issues": issues, "lines_with_issues_listed_in": "the drill-down CSV (--drilldown)"}
 
 
-def _totals(views: Mapping[str, Mapping[tuple[str, ...], Measure]], unreadable: int) -> dict[str, Any]:
+def _totals(
+    views: Mapping[str, Mapping[tuple[str, ...], Measure]], unreadable: int
+) -> dict[str, Any]:
     total = total_of(views)
     scope = views.get("scope", {})
     out_of_scope = {
-        key[0]: {"lines": m.lines, "value": round(m.value, 2), "value_lines": m.value_lines,
-                 "quantity": {u: round(q, 6) for u, q in sorted(m.quantity.items())}}
-        for key, m in sorted(scope.items()) if key[0] != "in"
+        key[0]: {
+            "lines": m.lines,
+            "value": round(m.value, 2),
+            "value_lines": m.value_lines,
+            "quantity": {u: round(q, 6) for u, q in sorted(m.quantity.items())},
+        }
+        for key, m in sorted(scope.items())
+        if key[0] != "in"
     }
     lines_read = sum(m.lines for m in scope.values())
     return {
@@ -149,8 +171,7 @@ def build_report(
     rows: dict[str, list[dict[str, Any]]] = {
         "by_sector": keyed_rows(views.get("sector", {}), total, "sector", labels=sector_labels),
         "by_outcome": outcome_rows(views.get("outcome", {}), total),
-        "by_supplier": keyed_rows(views.get("supplier", {}), total, "supplier",
-                                  labels=suppliers),
+        "by_supplier": keyed_rows(views.get("supplier", {}), total, "supplier", labels=suppliers),
         "by_month": keyed_rows(views.get("month", {}), total, "month", by_value=False),
         "by_tier": keyed_rows(views.get("tier", {}), total, "tier", by_value=False),
     }
@@ -171,10 +192,18 @@ def build_report(
         "sector_month": series_rows(views.get("sector_month", {}), total),
         "concentration": concentration(rows["by_supplier"]),
         "undetermined": undetermined,
-        "data_quality": _quality(issue_counts, issue_examples, unreadable, warnings, files,
-                                 str(meta.get("currency", ""))),
-        "reconciliation": {"ok": all(c.ok for c in checks),
-                           "checks": [c.to_dict() for c in checks]},
+        "data_quality": _quality(
+            issue_counts,
+            examples=issue_examples,
+            unreadable=unreadable,
+            warnings=warnings,
+            files=files,
+            currency=str(meta.get("currency", "")),
+        ),
+        "reconciliation": {
+            "ok": all(c.ok for c in checks),
+            "checks": [c.to_dict() for c in checks],
+        },
     }
 
 
@@ -183,12 +212,23 @@ def concentration(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     1, 5 and 10 suppliers and the Herfindahl-Hirschman index (sum of squared percentage shares,
     0-10,000; the US merger guidelines of 2023 call above 1,800 highly concentrated). Lines
     without a supplier are left out."""
-    values = sorted((float(r["value"]) for r in rows
-                     if r.get("supplier") != UNDETERMINED and float(r["value"]) > 0), reverse=True)
+    values = sorted(
+        (
+            float(r["value"])
+            for r in rows
+            if r.get("supplier") != UNDETERMINED and float(r["value"]) > 0
+        ),
+        reverse=True,
+    )
     whole = sum(values)
     if not whole:
-        return {"suppliers": len(values), "top1_share": None, "top5_share": None,
-                "top10_share": None, "hhi": None}
+        return {
+            "suppliers": len(values),
+            "top1_share": None,
+            "top5_share": None,
+            "top10_share": None,
+            "hhi": None,
+        }
     return {
         "suppliers": len(values),
         "top1_share": round(sum(values[:1]) / whole, 6),

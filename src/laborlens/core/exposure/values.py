@@ -145,9 +145,7 @@ def parse_day(text: str | None, order: str | None = None) -> tuple[date | None, 
             return None, (
                 f"'{value[:40]}' is ambiguous (day/month or month/day); give --date-order"
             )
-        day = (
-            _day(year, first, second) if order == MDY else _day(year, second, first)
-        )
+        day = _day(year, first, second) if order == MDY else _day(year, second, first)
         return (day, None) if day else (None, f"'{value[:40]}' is not a valid date")
     found = _MONTH.fullmatch(value)
     if found:

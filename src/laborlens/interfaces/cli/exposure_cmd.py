@@ -29,43 +29,107 @@ def _fail(message: str) -> typer.Exit:
 
 Files = Annotated[
     list[Path],
-    typer.Argument(help="Order-line or customs-entry files (CSV, TSV, XLSX, Parquet, JSON Lines).",
-                   show_default=False),
+    typer.Argument(
+        help="Order-line or customs-entry files (CSV, TSV, XLSX, Parquet, JSON Lines).",
+        show_default=False,
+    ),
 ]
-AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="Evaluate lists and regimes as of YYYY-MM-DD (default today); lines dated "
-    "later are left out.", show_default=False)]
-Fmt = Annotated[str | None, typer.Option(
-    "--format", help="table, json, csv, xlsx or html (default: from --output, else table on a "
-    "terminal and json otherwise).", show_default=False)]
-Output = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write the report here.", show_default=False)]
-Rates = Annotated[Path | None, typer.Option(
-    "--rates", help="Exchange-rate table (CSV/XLSX: currency, period, rate[, quote, source]); "
-    "takes precedence over the bundled table.", show_default=False)]
-Chains = Annotated[list[Path] | None, typer.Option(
-    "--chain", help="A traced supply chain (as for `laborlens trace`) whose nodes are "
-    "suppliers of these lines. Repeatable.", show_default=False)]
-Suppliers = Annotated[Path | None, typer.Option(
-    "--suppliers", help="Supplier master joined by supplier id (name, address, country … for "
-    "lines that carry only the id).", show_default=False)]
-Regime = Annotated[str, typer.Option("--regime", help="The regime whose outcomes the report "
-                                     "breaks down (every regime is in by_regime).")]
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate lists and regimes as of YYYY-MM-DD (default today); lines dated "
+        "later are left out.",
+        show_default=False,
+    ),
+]
+Fmt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="table, json, csv, xlsx or html (default: from --output, else table on a "
+        "terminal and json otherwise).",
+        show_default=False,
+    ),
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here.", show_default=False)
+]
+Rates = Annotated[
+    Path | None,
+    typer.Option(
+        "--rates",
+        help="Exchange-rate table (CSV/XLSX: currency, period, rate[, quote, source]); "
+        "takes precedence over the bundled table.",
+        show_default=False,
+    ),
+]
+Chains = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--chain",
+        help="A traced supply chain (as for `laborlens trace`) whose nodes are "
+        "suppliers of these lines. Repeatable.",
+        show_default=False,
+    ),
+]
+Suppliers = Annotated[
+    Path | None,
+    typer.Option(
+        "--suppliers",
+        help="Supplier master joined by supplier id (name, address, country … for "
+        "lines that carry only the id).",
+        show_default=False,
+    ),
+]
+Regime = Annotated[
+    str,
+    typer.Option(
+        "--regime",
+        help="The regime whose outcomes the report breaks down (every regime is in by_regime).",
+    ),
+]
 Currency = Annotated[str, typer.Option("--currency", help="Report currency (ISO 4217).")]
-Drill = Annotated[Path | None, typer.Option(
-    "--drilldown", help="Write one CSV row per input line with its sector, outcome, tier, "
-    "converted value and whether it is in the figures.", show_default=False)]
-ListFiles = Annotated[list[Path] | None, typer.Option(
-    "--list-file", help="Add a user list (as for `laborlens screen`). Repeatable.",
-    show_default=False)]
-DateOrder = Annotated[str | None, typer.Option(
-    "--date-order", help="DMY or MDY for dates like 03/04/2025 (default: inferred per file).",
-    show_default=False)]
-Encoding = Annotated[str | None, typer.Option(
-    "--encoding", help="Text encoding of CSV inputs (default: detected).", show_default=False)]
-Workers = Annotated[int | None, typer.Option(
-    "--workers", min=1, help="Screening processes (default: CPU count, at most 8).",
-    show_default=False)]
+Drill = Annotated[
+    Path | None,
+    typer.Option(
+        "--drilldown",
+        help="Write one CSV row per input line with its sector, outcome, tier, "
+        "converted value and whether it is in the figures.",
+        show_default=False,
+    ),
+]
+ListFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--list-file",
+        help="Add a user list (as for `laborlens screen`). Repeatable.",
+        show_default=False,
+    ),
+]
+DateOrder = Annotated[
+    str | None,
+    typer.Option(
+        "--date-order",
+        help="DMY or MDY for dates like 03/04/2025 (default: inferred per file).",
+        show_default=False,
+    ),
+]
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", help="Text encoding of CSV inputs (default: detected).", show_default=False
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Screening processes (default: CPU count, at most 8).",
+        show_default=False,
+    ),
+]
 
 
 def exposure_command(  # noqa: PLR0917 - one parameter per CLI option
@@ -94,9 +158,17 @@ def exposure_command(  # noqa: PLR0917 - one parameter per CLI option
     settings = Settings.from_env()
     try:
         analysis = analyse(
-            files, as_of=day, regime=regime.strip(), currency=currency.strip(), rates=rates,
-            chains=chain or (), suppliers=suppliers, list_files=list_file or (),
-            encoding=encoding, date_order=date_order, workers=workers or settings.workers,
+            files,
+            as_of=day,
+            regime=regime.strip(),
+            currency=currency.strip(),
+            rates=rates,
+            chains=chain or (),
+            suppliers=suppliers,
+            list_files=list_file or (),
+            encoding=encoding,
+            date_order=date_order,
+            workers=workers or settings.workers,
         )
     except (ExposureError, ListError, ResourceError) as exc:
         raise _fail(str(exc)) from None
