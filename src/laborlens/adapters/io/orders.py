@@ -163,7 +163,7 @@ _STATEFUL = ("utf-16", "utf-32")
 
 
 def _csv_columns(
-    path: Path, raw: bytes, enc: str, offset: int, head: str, delimiter: str, width: int
+    path: Path, raw: bytes, *, enc: str, offset: int, head: str, delimiter: str, width: int
 ) -> tuple[list[pa.Array | pa.ChunkedArray], list[RowError]]:
     """Cells by column, read with pyarrow straight from the file's bytes (fast); with
     :mod:`csv` when a row is ragged or a later byte does not decode (row numbers stay exact)."""
@@ -399,7 +399,9 @@ def read_orders(
         raw, enc = _load(p, gz, encoding)
         head = raw[:65536].decode(enc, errors="replace").lstrip("\ufeff")
         delimiter, offset, header = _csv_header(p, head, fmt, require_measure)
-        cells, warnings = _csv_columns(p, raw, enc, offset, head, delimiter, len(header))
+        cells, warnings = _csv_columns(
+            p, raw, enc=enc, offset=offset, head=head, delimiter=delimiter, width=len(header)
+        )
     elif fmt == "jsonl":
         text, enc = _decode(p, gz, encoding)
         header, cells, unreadable, dropped = _jsonl(p, text)
