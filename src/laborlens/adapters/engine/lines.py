@@ -395,13 +395,17 @@ class LineEngine:
         )
 
     def history(self, sector: str, since: date) -> list[dict[str, Any]]:
-        """Per supplier, its in-scope lines of one sector since a date (for alternatives)."""
+        """Per supplier and base unit, its in-scope lines of one sector since a date, with the
+        supplier's screened country, worst risk and outcomes (for replacement candidates)."""
+        unit = "CASE WHEN quantity_usable THEN base END"
         return self._dicts(
             f"SELECT supplier_key, min(name) AS name, min(supplier_id) AS supplier_id, "
-            f"max(day) AS last_date, CASE WHEN quantity_usable THEN base END AS unit, "
-            f"{self._measures('true')} FROM lf WHERE in_scope AND sector = ? AND "
-            f"(day IS NULL OR day >= ?) GROUP BY supplier_key, CASE WHEN quantity_usable "
-            f"THEN base END",
+            f"min(screened_country) AS country, min(address) AS address, "
+            f"max(day) AS last_date, max(risk_rank) AS risk_rank, "
+            f"string_agg(DISTINCT outcome, ',') AS outcomes, "
+            f"min(reason) FILTER (WHERE reason <> '') AS reason, {unit} AS unit, "
+            f"{self._measures('true')} FROM lf WHERE in_scope AND party_known AND sector = ? "
+            f"AND (day IS NULL OR day >= ?) GROUP BY supplier_key, {unit}",
             (sector, since),
         )
 

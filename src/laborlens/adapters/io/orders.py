@@ -24,7 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -307,7 +307,7 @@ def _jsonl(
     return names, cols, problems, dropped
 
 
-Column = pa.Array | pa.ChunkedArray | list[str | None]
+Column: TypeAlias = pa.Array | pa.ChunkedArray | list[str | None]
 
 
 def _q(name: str) -> str:
