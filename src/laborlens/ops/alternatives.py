@@ -28,7 +28,7 @@ from laborlens.core.exposure.keys import (
     sector_groups,
     stronger,
 )
-from laborlens.core.exposure.scenario import DEFAULT_OUTCOMES, plan
+from laborlens.core.exposure.scenario import DEFAULT_OUTCOMES, plan, window_dates
 from laborlens.core.lists import ListSet
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import ScreeningIndex
@@ -208,7 +208,7 @@ def _from_facilities(
         extra = dict(record.extra)
         fit, why = alt.facility_fit(extra.get("sector"), group.id)
         text_fit, text_why = _fit(index, record, group)
-        if text_fit is not None and (fit is None or text_fit == "likely"):
+        if text_fit is not None and (fit is None or (text_fit == "likely" and fit != "likely")):
             fit, why = text_fit, text_why
         if fit is None or not record.name:
             continue
@@ -280,6 +280,7 @@ def alternatives(
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     currency: str = "USD",
     rates: str | Path | None = None,
+    chains: Sequence[str | Path] = (),
     workers: int = 1,
 ) -> dict[str, Any]:
     """Ranked replacement candidates for a sector, and the scenario when asked.
@@ -301,6 +302,7 @@ def alternatives(
     candidates: list[alt.Candidate] = []
     current: dict[str, dict[str, float]] = {}
     report = None
+    tainted: dict[str | None, tuple[float, float]] = {}
     if orders:
         with analyse(
             orders,
@@ -311,10 +313,16 @@ def alternatives(
             currency=currency,
             rates=rates,
             suppliers=suppliers,
+            chains=chains,
         ) as analysis:
             found, current = _from_orders(analysis.history(group.id))
             candidates.extend(found)
             report = analysis.report
+            since, until = window_dates(day)
+            tainted = {
+                r["unit"]: (float(r["value"] or 0.0), float(r["quantity"] or 0.0))
+                for r in analysis.engine.tainted_by_unit(group.id, since, until, outcomes)
+            }
     if suppliers:
         records = _records(suppliers, "--suppliers")
         candidates.extend(
@@ -380,6 +388,7 @@ def alternatives(
                 by=by,
                 as_of=day,
                 candidates=ranked,
+                tainted_by_unit=tainted,
                 outcomes=outcomes,
             )
         except ValueError as exc:

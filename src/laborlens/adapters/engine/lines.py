@@ -409,6 +409,19 @@ class LineEngine:
             (sector, since),
         )
 
+    def tainted_by_unit(
+        self, sector: str, since: date, until: date, outcomes: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Per base unit (``None``: no usable quantity), the value and quantity of a sector's
+        in-scope lines with one of ``outcomes``, dated from ``since`` to ``until``."""
+        unit = "CASE WHEN quantity_usable THEN base END"
+        return self._dicts(
+            f"SELECT {unit} AS unit, {self._measures('true')} FROM lf WHERE in_scope "
+            f"AND sector = ? AND outcome IN ({_sql_list(list(outcomes))}) "
+            f"AND day BETWEEN ? AND ? GROUP BY ALL",
+            (sector, since, until),
+        )
+
     def _dicts(self, query: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self.con.execute(query, list(params))
         names = [d[0] for d in cursor.description or ()]

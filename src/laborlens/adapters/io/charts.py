@@ -230,17 +230,31 @@ def scenario_chart(plan: Mapping[str, Any]) -> bytes | None:
     moved = [float(m["moved_covered"]) for m in months]
     gap = [float(m["moved_uncovered"]) for m in months]
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    ax.bar(x, remain, color=COLOURS["presumption"], label="tainted volume remaining")
-    ax.bar(x, moved, bottom=remain, color="#1b7837", label="moved to identified candidates")
-    ax.bar(
-        x,
-        gap,
-        bottom=[a + b for a, b in zip(remain, moved, strict=True)],
-        color="#ffffff",
-        edgecolor="#1b7837",
-        hatch="///",
-        label="to move, no candidate yet",
-    )
+    moved_bottom = remain
+    gap_bottom = [a + b for a, b in zip(remain, moved, strict=True)]
+    for heights, bottom, style in (
+        (remain, None, {"color": COLOURS["presumption"], "label": "tainted volume remaining"}),
+        (moved, moved_bottom, {"color": "#1b7837", "label": "moved to identified candidates"}),
+        (
+            gap,
+            gap_bottom,
+            {
+                "color": "#ffffff",
+                "edgecolor": "#1b7837",
+                "hatch": "///",
+                "label": "to move, no candidate yet",
+            },
+        ),
+    ):
+        # zero-height bars would still draw their outline: leave them out
+        keep = [i for i, h in enumerate(heights) if h > 0]
+        if keep:
+            ax.bar(
+                [x[i] for i in keep],
+                [heights[i] for i in keep],
+                bottom=None if bottom is None else [bottom[i] for i in keep],
+                **style,
+            )
     start = next((i for i, m in enumerate(months) if m.get("phase") == "plan"), None)
     if start is not None:
         ax.axvline(start - 0.5, color="#333333", linewidth=0.8, linestyle="--")

@@ -4,11 +4,11 @@
   report's month figures); *tainted* are the lines whose outcome is in ``outcomes`` (by default
   ``presumption`` and ``prohibited_entity``). Their sum is the yearly run rate.
 * **Volume to move**: X % of the tainted run rate, by value and by quantity (per base unit).
-* **Cover**: the ranked, eligible candidates take the volume in rank order, each up to its
-  available yearly capacity in the allocation unit (the base unit with the largest tainted
-  quantity); candidates without a capacity in that unit are listed but take nothing, because
-  nothing in the data says how much they could take. Value moves with quantity (the tainted
-  lines' average value per unit).
+* **Cover**: per base unit (kg, pcs, m …), the ranked, eligible candidates take that unit's
+  volume in rank order, each up to its available yearly capacity in the same unit; candidates
+  without a stated capacity are listed but take nothing, because nothing in the data says how
+  much they could take. Value moves with quantity (each unit's tainted lines' average value per
+  unit); tainted lines without a usable quantity cannot be allocated and stay in the gap.
 * **Remaining exposure**: the tainted run rate after the plan, as a share of the sector's run
   rate: once if the whole target is moved, once if only the covered part is.
 * **Timeline**: the last 12 months as they were, then month by month to D, moving an equal
@@ -68,27 +68,29 @@ def _baseline(
     }
 
 
+def window_dates(as_of: date) -> tuple[date, date]:
+    """First and last day of the 12-month window ending with the as-of date."""
+    first = _shift(_month(as_of), -11)
+    return date(first[0], first[1], 1), as_of
+
+
 def _allocate(
-    candidates: Sequence[Candidate], unit: str | None, target: float
-) -> tuple[list[dict[str, Any]], float]:
+    candidates: Sequence[Candidate], targets: Mapping[str, float]
+) -> tuple[list[dict[str, Any]], dict[str, float]]:
+    """Allocate each unit's target to the candidates in rank order; returns the candidates
+    with what each takes, and what is left per unit."""
     out: list[dict[str, Any]] = []
-    left = target
+    left = dict(targets)
     for position, cand in enumerate(candidates, start=1):
         row = candidate_dict(cand, position)
-        take = 0.0
-        if (
-            cand.eligible
-            and unit is not None
-            and cand.capacity.unit == unit
-            and cand.capacity.available
-            and left > 0
-        ):
-            take = min(left, cand.capacity.available)
-            left -= take
+        unit, take = cand.capacity.unit, 0.0
+        if cand.eligible and unit in left and cand.capacity.available and left[unit] > 0:
+            take = min(left[unit], cand.capacity.available)
+            left[unit] -= take
         row["allocated"] = take
-        row["allocated_unit"] = unit
+        row["allocated_unit"] = unit if take else None
         out.append(row)
-    return out, target - left
+    return out, left
 
 
 def plan(
@@ -100,9 +102,15 @@ def plan(
     by: date,
     as_of: date,
     candidates: Sequence[Candidate],
+    tainted_by_unit: Mapping[str | None, tuple[float, float]],
     outcomes: Collection[str] = DEFAULT_OUTCOMES,
 ) -> dict[str, Any]:
     """The scenario (see the module docstring) as a JSON-able dict.
+
+    Args:
+        report: the exposure report (its ``sector_month`` rows give the monthly history).
+        tainted_by_unit: per base unit (``None`` = lines without a usable quantity), the
+            (value, quantity) of the sector's tainted lines in the 12-month window.
 
     Raises:
         ValueError: ``replace_pct`` outside (0, 100] or ``by`` not after ``as_of``.
@@ -114,13 +122,14 @@ def plan(
     months = _window(as_of)
     base = _baseline(report.get("sector_month", []), sector, months, set(outcomes))
     share = replace_pct / 100.0
-    to_move_value = share * base["tainted_value"]
-    to_move_qty = {u: share * q for u, q in base["tainted_quantity"].items()}
-    unit = max(to_move_qty, key=lambda u: to_move_qty[u]) if to_move_qty else None
-    target = to_move_qty.get(unit, 0.0) if unit else 0.0
-    allocated, covered = _allocate(candidates, unit, target)
-    coverage = covered / target if target else 0.0
-    covered_value = coverage * to_move_value
+    tainted_value = sum(v for v, _ in tainted_by_unit.values())
+    to_move_value = share * tainted_value
+    targets = {u: share * q for u, (_, q) in tainted_by_unit.items() if u is not None and q > 0}
+    per_unit_value = {u: v / q for u, (v, q) in tainted_by_unit.items() if u is not None and q > 0}
+    allocated, left = _allocate(candidates, targets)
+    covered = {u: targets[u] - left[u] for u in targets}
+    covered_value = sum(covered[u] * per_unit_value[u] for u in covered)
+    coverage = covered_value / to_move_value if to_move_value else 0.0
     sector_value = base["sector_value"]
     timeline = [
         {
@@ -132,10 +141,10 @@ def plan(
         }
         for m in months
     ]
-    steps = (by.year * 12 + by.month) - (as_of.year * 12 + as_of.month)
-    rate = base["tainted_value"] / 12.0
-    for i in range(1, max(1, steps) + 1):
-        moved = rate * share * i / max(1, steps)
+    steps = max(1, (by.year * 12 + by.month) - (as_of.year * 12 + as_of.month))
+    rate = tainted_value / 12.0
+    for i in range(1, steps + 1):
+        moved = rate * share * i / steps
         timeline.append(
             {
                 "month": _label(_shift(_month(as_of), i)),
@@ -147,8 +156,9 @@ def plan(
         )
 
     def left_share(moved_value: float) -> float | None:
-        return (base["tainted_value"] - moved_value) / sector_value if sector_value else None
+        return (tainted_value - moved_value) / sector_value if sector_value else None
 
+    no_qty = tainted_by_unit.get(None, (0.0, 0.0))[0] * share
     return {
         "title": f"Replace {replace_pct:g} % of the tainted {label} volume by {by.isoformat()}",
         "sector": sector,
@@ -160,37 +170,31 @@ def plan(
         "window": {"from": months[0], "to": months[-1], "months": len(months)},
         "baseline": {
             "sector_value_per_year": round(sector_value, 2),
-            "tainted_value_per_year": round(base["tainted_value"], 2),
-            "tainted_share": round(base["tainted_value"] / sector_value, 6)
-            if sector_value
-            else None,
+            "tainted_value_per_year": round(tainted_value, 2),
+            "tainted_share": _round(tainted_value / sector_value) if sector_value else None,
             "tainted_quantity_per_year": {
-                u: round(q, 6) for u, q in base["tainted_quantity"].items()
+                u: round(q, 6) for u, (_, q) in tainted_by_unit.items() if u is not None
             },
         },
         "to_move": {
             "value_per_year": round(to_move_value, 2),
-            "quantity_per_year": {u: round(q, 6) for u, q in to_move_qty.items()},
+            "quantity_per_year": {u: round(q, 6) for u, q in targets.items()},
+            "value_without_quantity": round(no_qty, 2),
         },
         "measure": f"value ({report.get('currency', '')})",
-        "allocation_unit": unit,
         "covered": {
-            "quantity": round(covered, 6),
-            "unit": unit,
-            "share_of_target": round(coverage, 6),
             "value_per_year": round(covered_value, 2),
+            "share_of_target": _round(coverage),
+            "quantity_per_year": {u: round(q, 6) for u, q in covered.items()},
         },
         "gap": {
-            "quantity": round(target - covered, 6),
-            "unit": unit,
             "value_per_year": round(to_move_value - covered_value, 2),
+            "quantity_per_year": {u: round(q, 6) for u, q in left.items()},
         },
         "after": {
-            "tainted_value_per_year_if_all_moved": round(base["tainted_value"] - to_move_value, 2),
+            "tainted_value_per_year_if_all_moved": round(tainted_value - to_move_value, 2),
             "tainted_share_if_all_moved": _round(left_share(to_move_value)),
-            "tainted_value_per_year_if_covered_moved": round(
-                base["tainted_value"] - covered_value, 2
-            ),
+            "tainted_value_per_year_if_covered_moved": round(tainted_value - covered_value, 2),
             "tainted_share_if_covered_moved": _round(left_share(covered_value)),
         },
         "candidates": allocated,

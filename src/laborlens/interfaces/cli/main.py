@@ -7,6 +7,7 @@ import sys
 import typer
 
 from laborlens.interfaces.cli import (
+    alternatives_cmd,
     evidence_cmd,
     exposure_cmd,
     lists_cmd,
@@ -33,6 +34,7 @@ for _module in (
     evidence_cmd,
     serve_cmd,
     exposure_cmd,
+    alternatives_cmd,
 ):
     _module.register(app)
 
