@@ -232,7 +232,7 @@ def scenario_chart(plan: Mapping[str, Any]) -> bytes | None:
     fig, ax = plt.subplots(figsize=(9, 3.6))
     moved_bottom = remain
     gap_bottom = [a + b for a, b in zip(remain, moved, strict=True)]
-    for heights, bottom, style in (
+    layers: list[tuple[list[float], list[float] | None, dict[str, Any]]] = [
         (remain, None, {"color": COLOURS["presumption"], "label": "tainted volume remaining"}),
         (moved, moved_bottom, {"color": "#1b7837", "label": "moved to identified candidates"}),
         (
@@ -245,7 +245,8 @@ def scenario_chart(plan: Mapping[str, Any]) -> bytes | None:
                 "label": "to move, no candidate yet",
             },
         ),
-    ):
+    ]
+    for heights, bottom, style in layers:
         # zero-height bars would still draw their outline: leave them out
         keep = [i for i, h in enumerate(heights) if h > 0]
         if keep:
