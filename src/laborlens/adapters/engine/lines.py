@@ -47,6 +47,13 @@ VIEWS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+def arrow_table(relation: Any) -> pa.Table:
+    """A DuckDB relation's rows as an Arrow table (the method's name changed in DuckDB 2)."""
+    method = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    table: pa.Table = method()
+    return table
+
+
 def _sql_list(values: Sequence[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
@@ -112,7 +119,7 @@ class LineEngine:
         )
         self._exact_key_hash = bool(self._scalar("SELECT count(*) = count(DISTINCT kh) FROM keys"))
         query = f"SELECT k, {fields} FROM keys ORDER BY k"
-        return self.con.sql(query).fetch_arrow_table()
+        return arrow_table(self.con.sql(query))
 
     def _key_join(self) -> str:
         fields = ", ".join(f"l.{_ident(f)}" for f in KEY_FIELDS)

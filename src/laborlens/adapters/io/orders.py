@@ -326,6 +326,8 @@ def _normalise(
     """
     import duckdb
 
+    from laborlens.adapters.engine.lines import arrow_table
+
     width = len(cells)
     data = {
         f"c{i}": c if not isinstance(c, list) else pa.array(c, pa.string())
@@ -357,7 +359,7 @@ def _normalise(
         con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
         con.register("cells", pa.table(data))
-        table = con.sql(query).fetch_arrow_table()
+        table = arrow_table(con.sql(query))
     finally:
         con.close()
     counted = table.num_rows
