@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import matplotlib
@@ -39,6 +40,43 @@ LABELS: Mapping[str, str] = {
     UNDETERMINED: "undetermined",
 }
 _DPI = 100
+#: Font families with Chinese glyphs, tried in order; without one, Chinese labels are written in
+#: Latin letters (pinyin by anyascii) rather than as empty boxes.
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+    "Arial Unicode MS",
+)
+
+
+@cache
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((n for n in _CJK_FONTS if n in names), None)
+    if found:
+        plt.rcParams["font.sans-serif"] = [found, *plt.rcParams["font.sans-serif"]]
+    return found
+
+
+def _text(label: object) -> str:
+    """A label the chart fonts can draw."""
+    text = str(label)
+    if text.isascii() or _cjk_font() is not None:
+        return text
+    if any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text):
+        from anyascii import anyascii
+
+        return str(anyascii(text))
+    return text
 
 
 def _png(fig: Figure) -> bytes:
@@ -112,7 +150,7 @@ def sector_time_chart(report: Mapping[str, Any], max_sectors: int = 6) -> bytes 
             if any(values):
                 ax.bar(range(len(months)), values, bottom=bottom, **_bar_kwargs(outcome))
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.set_title(str(labels.get(sector, sector)), fontsize=10, loc="left")
+        ax.set_title(_text(labels.get(sector, sector)), fontsize=10, loc="left")
         ax.yaxis.set_major_formatter(lambda v, _: _money(v))
         ax.grid(axis="y", alpha=0.3)
         step = max(1, len(months) // 8)
@@ -155,7 +193,7 @@ def supplier_chart(report: Mapping[str, Any], top: int = 20) -> bytes | None:
     total = float(report["totals"]["value"]) or 1.0
     outcomes = _outcomes_in([{"outcome": o} for r in rows for o in r["by_outcome"]])
     fig, ax = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.6))
-    names = [str(r.get("label") or r["supplier"])[:40] for r in rows]
+    names = [_text(r.get("label") or r["supplier"])[:40] for r in rows]
     left = [0.0] * len(rows)
     ys = list(range(len(rows)))[::-1]
     for outcome in outcomes:
@@ -265,7 +303,7 @@ def scenario_chart(plan: Mapping[str, Any]) -> bytes | None:
     )
     ax.yaxis.set_major_formatter(lambda v, _: _money(v))
     ax.set_ylabel(measure)
-    ax.set_title(str(plan.get("title", "Replacement plan")), fontsize=11, loc="left")
+    ax.set_title(_text(plan.get("title", "Replacement plan")), fontsize=11, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper right")
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
