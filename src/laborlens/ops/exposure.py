@@ -40,7 +40,7 @@ from laborlens.core.exposure.values import (
     parse_unit,
 )
 from laborlens.core.lists import ListSet
-from laborlens.core.model import Record, RowError
+from laborlens.core.model import RECORD_FIELDS, Record, RowError
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.rules.schema import REGIME_IDS
 from laborlens.core.screen import ScreeningIndex
@@ -49,20 +49,7 @@ from laborlens.ops.tracing import load_chain, trace
 
 __all__ = ["Analysis", "ExposureError", "analyse", "exposure", "screen_keys"]
 
-_RECORD_FIELDS = (
-    "id",
-    "name",
-    "aliases",
-    "address",
-    "country",
-    "registration_id",
-    "phone",
-    "lat",
-    "lon",
-    "hs_code",
-    "product",
-)
-_RECORD_MAP = ColumnMap.from_headers(list(_RECORD_FIELDS))
+_RECORD_MAP = ColumnMap.from_headers(list(RECORD_FIELDS))
 _EXAMPLES = 20
 
 
@@ -144,7 +131,7 @@ def screen_keys(
     rows = keys.to_pylist()
     records = [
         build_record(
-            [r["supplier_id"] or f"K{r['k']}", *(r[f] for f in _RECORD_FIELDS[1:])],
+            [r["supplier_id"] or f"K{r['k']}", *(r[f] for f in RECORD_FIELDS[1:])],
             _RECORD_MAP,
             int(r["k"]),
             None,

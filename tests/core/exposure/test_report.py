@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laborlens.core.exposure.keys import UNDETERMINED
-from laborlens.core.exposure.reference import VIEWS, cells
 from laborlens.core.exposure.reference import LineFigures as Fig
+from laborlens.core.exposure.reference import cells
 from laborlens.core.exposure.report import Cell, reconcile
 from laborlens.core.exposure.summary import build_report, concentration
 
@@ -120,15 +120,6 @@ def test_reconcile_flags_a_broken_breakdown() -> None:
     rows = [{"lines": 1, "value": 4.0, "value_share": 0.4, "quantity": {"kg": 3.0}}]
     failed = [c for c in reconcile(totals, {"by_x": rows}) if not c.ok]
     assert {c.name for c in failed} == {"by_x: lines", "by_x: value", "by_x: value shares"}
-
-
-def test_views_of_the_reference_match_the_engine() -> None:
-    from laborlens.adapters.engine.lines import VIEWS as ENGINE_VIEWS
-
-    assert dict(VIEWS) == {
-        k: tuple("supplier_key" if x == "supplier_key" else x for x in v)
-        for k, v in ENGINE_VIEWS.items()
-    }
 
 
 def test_concentration() -> None:

@@ -11,7 +11,7 @@ engine against the core's reference implementation on generated lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,23 +28,13 @@ from laborlens.core.exposure.quality import (
     VALUE_STATES,
     Limits,
 )
+from laborlens.core.exposure.reference import VIEWS
 from laborlens.core.exposure.report import Cell
 
 #: Fields that identify a screening key (party + product), with the supplier id.
 KEY_FIELDS: tuple[str, ...] = ("supplier_id", *PARTY_FIELDS, *PRODUCT_FIELDS)
 #: Fields compared to find duplicate lines (every field of the line).
 DUP_FIELDS: tuple[str, ...] = ORDER_FIELDS
-
-#: Views of the report: name -> grouping keys (the last is the outcome where present).
-VIEWS: Mapping[str, tuple[str, ...]] = {
-    "total": (),
-    "sector": ("sector", "outcome"),
-    "outcome": ("outcome",),
-    "supplier": ("supplier_key", "outcome"),
-    "month": ("month", "outcome"),
-    "sector_month": ("sector", "month", "outcome"),
-    "tier": ("tier", "outcome"),
-}
 
 
 def arrow_table(relation: Any) -> pa.Table:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from laborlens.adapters.io.exposure_report import OutputError, atomic_write
+from laborlens.adapters.io.exposure_report import write_output
 
 CSV_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -165,11 +165,6 @@ def write_alternatives(
     result: Mapping[str, Any], fmt: str, output: Path | None, out: TextIO, chart: bytes | None
 ) -> None:
     """Render ``result`` as ``fmt`` to ``output`` (a file) or ``out`` (a stream)."""
-    if fmt == "xlsx":
-        if output is None:
-            raise OutputError("--format xlsx needs --output FILE.xlsx")
-        atomic_write(output, lambda p: write_xlsx(result, p))
-        return
 
     def text(stream: TextIO) -> None:
         if fmt == "json":
@@ -181,12 +176,4 @@ def write_alternatives(
         else:
             render_table(result, stream)
 
-    if output is None:
-        text(out)
-        return
-
-    def to_file(p: Path) -> None:
-        with p.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as h:
-            text(h)
-
-    atomic_write(output, to_file)
+    write_output(fmt, output, out, text=text, workbook=lambda p: write_xlsx(result, p))

@@ -290,6 +290,34 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+def write_output(
+    fmt: str,
+    output: Path | None,
+    out: TextIO,
+    *,
+    text: Callable[[TextIO], None],
+    workbook: Callable[[Path], None],
+) -> None:
+    """Write a report in ``fmt``: XLSX through ``workbook(path)``, every other format through
+    ``text(stream)``, to ``output`` (atomically; CSV with a byte-order mark for Excel) or to
+    the stream ``out``."""
+    if fmt == "xlsx":
+        if output is None:
+            raise OutputError("--format xlsx needs --output FILE.xlsx")
+        atomic_write(output, workbook)
+        return
+    if output is None:
+        text(out)
+        return
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+
+    def to_file(p: Path) -> None:
+        with p.open("w", encoding=encoding, newline="") as handle:
+            text(handle)
+
+    atomic_write(output, to_file)
+
+
 def write_report(
     report: Mapping[str, Any],
     fmt: str,
@@ -298,11 +326,6 @@ def write_report(
     charts: Callable[[], Mapping[str, bytes]] | None = None,
 ) -> None:
     """Render ``report`` as ``fmt`` to ``output`` (a file) or ``out`` (a stream)."""
-    if fmt == "xlsx":
-        if output is None:
-            raise OutputError("--format xlsx needs --output FILE.xlsx")
-        atomic_write(output, lambda p: write_xlsx(report, p))
-        return
 
     def text(stream: TextIO) -> None:
         if fmt == "json":
@@ -314,13 +337,4 @@ def write_report(
         else:
             render_table(report, stream)
 
-    if output is None:
-        text(out)
-        return
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-
-    def to_file(p: Path) -> None:
-        with p.open("w", encoding=encoding, newline="") as handle:
-            text(handle)
-
-    atomic_write(output, to_file)
+    write_output(fmt, output, out, text=text, workbook=lambda p: write_xlsx(report, p))

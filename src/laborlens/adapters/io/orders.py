@@ -226,7 +226,8 @@ def _csv_slow(
     return cols, problems
 
 
-def _xlsx(path: Path, require_measure: bool) -> tuple[list[str], list[list[str | None]]]:
+def _sheet_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The non-blank rows of a workbook's first sheet (read-only mode)."""
     if not path.exists():
         raise InputError(f"{path}: file not found")
     from openpyxl import load_workbook
@@ -236,24 +237,22 @@ def _xlsx(path: Path, require_measure: bool) -> tuple[list[str], list[list[str |
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
     try:
-        rows = (r for r in book.worksheets[0].iter_rows(values_only=True) if not _blank(r))
-        head: list[tuple[Any, ...]] = []
-        for row in rows:
-            head.append(row)
-            if len(head) >= _HEADER_SCAN:
-                break
-        found = _find_header(head, require_measure)
-        if found is None:
-            raise _no_header(path, head, require_measure)
-        at, header = found
-        width = len(header)
-        cols: list[list[str | None]] = [[] for _ in range(width)]
-        for row in [*head[at + 1 :], *rows]:
-            for i in range(width):
-                cols[i].append(to_text(row[i]) if i < len(row) else None)
-        return [str(h) if h is not None else "" for h in header], cols
+        return [r for r in book.worksheets[0].iter_rows(values_only=True) if not _blank(r)]
     finally:
         book.close()
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[str | None]]:
+    return [[to_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)]
+
+
+def _xlsx(path: Path, require_measure: bool) -> tuple[list[str], list[list[str | None]]]:
+    rows = _sheet_rows(path)
+    found = _find_header(rows[:_HEADER_SCAN], require_measure)
+    if found is None:
+        raise _no_header(path, rows[:_HEADER_SCAN], require_measure)
+    at, header = found
+    return [str(h) if h is not None else "" for h in header], _columns(rows[at + 1 :], len(header))
 
 
 def _parquet(path: Path) -> tuple[list[str], list[list[str | None]]]:
@@ -455,21 +454,8 @@ def read_plain_rows(path: str | Path, encoding: str | None = None) -> list[dict[
 
 
 def _xlsx_plain(path: Path) -> tuple[list[str], list[list[str | None]]]:
-    from openpyxl import load_workbook
-
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise InputError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
-    try:
-        rows = [r for r in book.worksheets[0].iter_rows(values_only=True) if not _blank(r)]
-    finally:
-        book.close()
+    rows = _sheet_rows(path)
     if len(rows) < 2:
         raise InputError(f"{path}: needs a header row and at least one data row")
     header = [str(h or "") for h in rows[0]]
-    return header, [
-        [to_text(r[i]) if i < len(r) else None for r in rows[1:]] for i in range(len(header))
-    ]
+    return header, _columns(rows[1:], len(header))
