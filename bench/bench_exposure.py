@@ -355,9 +355,9 @@ Machine:
 {machine()}
 
 The machine is shared with other jobs; wall times rise with its load (see the load average at
-the end and at the start of the run: {load_start}). CPU time is what the run itself used: on an
-otherwise idle 2-core machine the wall time is at most about that (the reading, DuckDB and the
-screening index build overlap on the two cores).
+the end, and at the start of the run: {load_start}). CPU time (user + system) is what the run
+itself used; on an otherwise idle 2-core machine the wall time would be about that or less, since
+reading, DuckDB and the screening-index build run side by side on the two cores.
 """
     print(section)
     if not args.no_write:
