@@ -99,9 +99,9 @@ def _load(path: Path, gz: bool, encoding: str | None) -> tuple[bytes, str]:
             raw = path.read_bytes()
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
-    if not raw.strip():
-        raise InputError(f"{path}: the file is empty")
     sample = raw[:_SAMPLE]
+    if not sample.strip() and not raw.strip():  # the whole file only when its start is blank
+        raise InputError(f"{path}: the file is empty")
     complete = len(raw) <= _SAMPLE
     if encoding:
         try:
