@@ -174,6 +174,31 @@ def test_formats_from_the_extension(tmp_path: Path, suffix: str, check: Any) -> 
     assert check(out)
 
 
+def test_drilldown_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "supplier_name,product,qty,uom,amount,currency\n"
+        '"=HYPERLINK(""http://x"",""y"")",cotton T-shirts,-3,pcs,-12.5,USD\n',
+        encoding="utf-8",
+    )
+    lines = tmp_path / "lines.csv"
+    assert (
+        _run(
+            str(orders),
+            "--as-of",
+            "2025-12-31",
+            "-o",
+            str(tmp_path / "r.json"),
+            "--drilldown",
+            str(lines),
+        ).exit_code
+        == 0
+    )
+    row = next(csv.DictReader(lines.open(encoding="utf-8")))
+    assert row["supplier"].startswith("'=HYPERLINK")
+    assert (row["value"], row["quantity"]) == ("-12.5", "-3")  # numbers stay numbers
+
+
 def test_other_currency_and_user_rates(tmp_path: Path) -> None:
     usd, eur = tmp_path / "usd.json", tmp_path / "eur.json"
     assert _run(str(ORDERS), "--as-of", "2025-12-31", "-o", str(usd)).exit_code == 0
@@ -211,6 +236,11 @@ def test_other_currency_and_user_rates(tmp_path: Path) -> None:
         ([str(ORDERS), "--format", "xlsx"], "--format xlsx needs --output"),
         ([str(ORDERS), "-o", "report.pdf"], "cannot tell the format"),
         ([str(ORDERS), "--chain", "missing_chain.json"], "--chain"),
+        (
+            [str(ORDERS), "-o", "no_such_folder/report.json"],
+            "the folder no_such_folder does not exist",
+        ),
+        ([str(ORDERS), "--drilldown", "no_such_folder/l.csv"], "does not exist"),
         ([str(ORDERS), "--rates", str(EXAMPLES / "suppliers.csv")], "no usable rate"),
     ],
 )

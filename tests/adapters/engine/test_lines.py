@@ -187,3 +187,21 @@ def test_duplicates_are_exact_and_point_to_the_first_line(tmp_path: Path, bundle
         lines = list(analysis.lines())
     assert [x["duplicate"] for x in lines] == [False, False, True, True]
     assert {(x["dup_file"], x["dup_row"]) for x in lines if x["duplicate"]} == {(0, 1)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("=+-@\t\r\n 0123456789.,eE'ab\u3000\uff1d")), max_size=8)
+)
+def test_drilldown_cells_are_made_inert_like_every_other_writer(text: str) -> None:
+    import duckdb
+
+    from laborlens.adapters.engine.lines import safe_sql
+    from laborlens.core.cells import safe_text
+
+    con = duckdb.connect()
+    try:
+        got = con.execute(f"SELECT {safe_sql('$1')}", [text]).fetchall()[0][0]
+    finally:
+        con.close()
+    assert got == safe_text(text)

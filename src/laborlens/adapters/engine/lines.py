@@ -44,6 +44,23 @@ def arrow_table(relation: Any) -> pa.Table:
     return table
 
 
+# the rule of laborlens.core.cells.safe_text, in SQL (RE2): a text whose first character after
+# blanks could start a formula gets a leading quote, unless the text is just a number
+_BLANKS = " \n\u3000"
+_FORMULA_START = "^[ \\n\u3000]*[=+\\-@\\t\\r\uff1d\uff0b\uff0d\uff20]"
+_PLAIN_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
+
+
+def safe_sql(column: str) -> str:
+    """A SQL expression giving ``column`` as :func:`laborlens.core.cells.safe_text` would."""
+    quote = "''''"  # a SQL string literal holding one quote
+    return (
+        f"CASE WHEN regexp_matches({column}, '{_FORMULA_START}') AND NOT regexp_full_match("
+        f"ltrim({column}, '{_BLANKS}'), '{_PLAIN_NUMBER}') THEN {quote} || {column} "
+        f"ELSE {column} END"
+    )
+
+
 def _sql_list(values: Sequence[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
@@ -425,18 +442,40 @@ class LineEngine:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def drilldown(self, out: Path, files: Sequence[str], regime: str) -> int:
-        """Write one CSV row per input line (the figures' lines), in input order."""
+        """Write one CSV row per input line (the figures' lines), in input order. Text taken
+        from the input goes through :func:`safe_sql` (no cell a spreadsheet would run)."""
         self.con.register(
             "file_names", pa.table({"_file": list(range(len(files))), "file": list(files)})
         )
-        query = """
-        SELECT fn.file, lf._row AS row, line_id, order_id, supplier_id, name AS supplier,
-          country, hs_code, product, sector, sectors, outcome,
-          risk, tier, month, day AS date, quantity, unit, q_base AS quantity_base,
-          base AS base_unit, value, currency, rate_label AS rate, rate_basis,
-          round(value_rep, 4) AS value_report, in_scope, value_usable AND in_scope AS in_value,
-          quantity_usable AND in_scope AS in_quantity, value_state, quantity_state,
-          date_state, duplicate, chain_node, reason
+        t = {
+            c: safe_sql(c)
+            for c in (
+                "fn.file",
+                "line_id",
+                "order_id",
+                "supplier_id",
+                "name",
+                "country",
+                "hs_code",
+                "product",
+                "quantity",
+                "unit",
+                "value",
+                "currency",
+                "reason",
+            )
+        }
+        query = f"""
+        SELECT {t["fn.file"]} AS file, lf._row AS row, {t["line_id"]} AS line_id,
+          {t["order_id"]} AS order_id, {t["supplier_id"]} AS supplier_id,
+          {t["name"]} AS supplier, {t["country"]} AS country, {t["hs_code"]} AS hs_code,
+          {t["product"]} AS product, sector, sectors, outcome, risk, tier, month, day AS date,
+          {t["quantity"]} AS quantity, {t["unit"]} AS unit, q_base AS quantity_base,
+          base AS base_unit, {t["value"]} AS value, {t["currency"]} AS currency,
+          rate_label AS rate, rate_basis, round(value_rep, 4) AS value_report, in_scope,
+          value_usable AND in_scope AS in_value, quantity_usable AND in_scope AS in_quantity,
+          value_state, quantity_state, date_state, duplicate, chain_node,
+          {t["reason"]} AS reason
         FROM lf JOIN file_names fn ON fn._file = lf._file ORDER BY lf._file, lf._row"""
         target = str(out).replace("'", "''")
         self.con.execute(f"COPY ({query}) TO '{target}' (HEADER, DELIMITER ',')")

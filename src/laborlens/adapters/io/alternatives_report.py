@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from laborlens.adapters.io.exposure_report import write_output
+from laborlens.core.cells import safe_cell, xlsx_row
 
 CSV_COLUMNS: tuple[str, ...] = (
     "rank",
@@ -53,7 +54,7 @@ def _rows(result: Mapping[str, Any]) -> list[dict[str, Any]]:
 def write_csv(result: Mapping[str, Any], out: TextIO) -> None:
     writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_rows(result))
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in _rows(result))
 
 
 def write_xlsx(result: Mapping[str, Any], path: Path) -> None:
@@ -63,23 +64,26 @@ def write_xlsx(result: Mapping[str, Any], path: Path) -> None:
     sheet = book.create_sheet("Candidates")
     sheet.append(list(CSV_COLUMNS))
     for row in _rows(result):
-        sheet.append(
-            [
-                ("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v
-                for v in (row[k] for k in CSV_COLUMNS)
-            ]
-        )
+        sheet.append(xlsx_row(row[k] for k in CSV_COLUMNS))
     scenario = result.get("scenario")
     if scenario:
         plan = book.create_sheet("Scenario")
         for key in ("baseline", "to_move", "covered", "gap", "after"):
             for k, v in scenario[key].items():
-                plan.append([key, k, json.dumps(v) if isinstance(v, dict) else v])
+                plan.append(xlsx_row([key, k, json.dumps(v) if isinstance(v, dict) else v]))
         timeline = book.create_sheet("Timeline")
         timeline.append(["month", "phase", "remaining", "moved_covered", "moved_uncovered"])
         for m in scenario["timeline"]:
             timeline.append(
-                [m["month"], m["phase"], m["remaining"], m["moved_covered"], m["moved_uncovered"]]
+                xlsx_row(
+                    [
+                        m["month"],
+                        m["phase"],
+                        m["remaining"],
+                        m["moved_covered"],
+                        m["moved_uncovered"],
+                    ]
+                )
             )
     book.save(path)
 

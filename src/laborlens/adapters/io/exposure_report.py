@@ -11,12 +11,12 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from laborlens.adapters.io.atomic import atomic_output
+from laborlens.core.cells import safe_cell, xlsx_row
 from laborlens.core.exposure.keys import REPORT_OUTCOMES
 
 FORMATS: tuple[str, ...] = ("table", "json", "csv", "xlsx", "html")
@@ -122,7 +122,7 @@ def write_csv(report: Mapping[str, Any], out: TextIO) -> None:
     rows = list(figure_rows(report))
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
 
 
 def _sheet_rows(report: Mapping[str, Any]) -> dict[str, list[list[Any]]]:
@@ -167,7 +167,7 @@ def write_xlsx(report: Mapping[str, Any], path: Path) -> None:
         sheet = book.create_sheet(title)
         for row in rows:
             # text cells never become formulas
-            sheet.append([("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+            sheet.append(xlsx_row(row))
     book.save(path)
 
 
@@ -278,16 +278,10 @@ def render_html(
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file next to ``path``, renamed when complete."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write through a temporary file next to ``path``, renamed when complete
+    (:func:`laborlens.adapters.io.atomic.atomic_output`)."""
+    with atomic_output(path) as tmp:
+        write(tmp)
 
 
 def write_output(

@@ -150,6 +150,8 @@ def alternatives_command(  # noqa: PLR0917 - one parameter per CLI option
         target = date.fromisoformat(by.strip()) if by is not None else None
     except ValueError:
         raise _fail(f"--by: '{by}' is not a date in the form YYYY-MM-DD") from None
+    if output is not None and not output.parent.is_dir():
+        raise _fail(f"{output}: the folder {output.parent} does not exist")
     settings = Settings.from_env()
     try:
         result = alternatives(

@@ -155,6 +155,9 @@ def exposure_command(  # noqa: PLR0917 - one parameter per CLI option
         chosen = choose_format(fmt, output, sys.stdout.isatty())
     except (ValueError, OutputError) as exc:
         raise _fail(str(exc)) from None
+    for target in (output, drilldown):
+        if target is not None and not target.parent.is_dir():
+            raise _fail(f"{target}: the folder {target.parent} does not exist")
     settings = Settings.from_env()
     try:
         analysis = analyse(
