@@ -153,7 +153,7 @@ def test_the_2025_sector_additions_change_the_outcome_of_steel(tmp_path: Path) -
         (
             ".csv",
             lambda p: (
-                next(csv.reader(p.open(encoding="utf-8-sig")))[:4]
+                next(csv.reader(p.read_text(encoding="utf-8-sig").splitlines()))[:4]
                 == ["view", "key", "label", "outcome"]
             ),
         ),
@@ -194,7 +194,7 @@ def test_drilldown_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
         ).exit_code
         == 0
     )
-    row = next(csv.DictReader(lines.open(encoding="utf-8")))
+    row = next(csv.DictReader(lines.read_text(encoding="utf-8").splitlines()))
     assert row["supplier"].startswith("'=HYPERLINK")
     assert (row["value"], row["quantity"]) == ("-12.5", "-3")  # numbers stay numbers
 

@@ -15,9 +15,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from laborlens.adapters.engine.local import screen_stream
+from laborlens.adapters.io.alternatives_report import write_alternatives
+from laborlens.adapters.io.charts import scenario_chart
 from laborlens.adapters.io.readers import InputError, open_records
 from laborlens.core import geo, products
 from laborlens.core.exposure import alternatives as alt
@@ -35,7 +37,7 @@ from laborlens.core.screen import ScreeningIndex
 from laborlens.ops.exposure import ExposureError, analyse
 from laborlens.ops.screening import index_for, load_lists
 
-__all__ = ["alternatives"]
+__all__ = ["alternatives", "render_alternatives"]
 
 _OSH_TEXT = (
     "product_type",
@@ -253,6 +255,38 @@ def _from_facilities(
     return out
 
 
+def _facility_candidates(
+    path: str | Path,
+    index: ScreeningIndex,
+    day: date,
+    workers: int,
+    *,
+    group: SectorGroup,
+    regime: str,
+) -> list[alt.Candidate]:
+    """Candidates from one Open Supply Hub download; parent companies are screened too."""
+    records = [_facility_record(r) for r in _records(path, "--facilities")]
+    names = sorted(
+        {p for r in records if (p := (dict(r.extra).get("parent_company") or "").strip())}
+    )
+    parent_results = _screen(
+        [Record(row=i + 1, id=f"P{i + 1}", name=n) for i, n in enumerate(names)],
+        index,
+        day,
+        workers,
+    )
+    return list(
+        _from_facilities(
+            records,
+            _screen(records, index, day, workers),
+            index=index,
+            group=group,
+            regime=regime,
+            parents=dict(zip(names, parent_results, strict=True)),
+        )
+    )
+
+
 def _countries(index: ScreeningIndex, countries: Sequence[str]) -> set[str]:
     out = set()
     for c in countries:
@@ -337,25 +371,8 @@ def alternatives(
             )
         )
     for path in facilities:
-        records = [_facility_record(r) for r in _records(path, "--facilities")]
-        names = sorted(
-            {p for r in records if (p := (dict(r.extra).get("parent_company") or "").strip())}
-        )
-        parent_results = _screen(
-            [Record(row=i + 1, id=f"P{i + 1}", name=n) for i, n in enumerate(names)],
-            index,
-            day,
-            workers,
-        )
         candidates.extend(
-            _from_facilities(
-                records,
-                _screen(records, index, day, workers),
-                index=index,
-                group=group,
-                regime=regime,
-                parents=dict(zip(names, parent_results, strict=True)),
-            )
+            _facility_candidates(path, index, day, workers, group=group, regime=regime)
         )
     ranked = alt.rank(candidates)
     if wanted:
@@ -394,3 +411,18 @@ def alternatives(
         except ValueError as exc:
             raise ExposureError(str(exc)) from None
     return out
+
+
+def render_alternatives(
+    result: dict[str, Any], fmt: str, output: Path | None, stream: TextIO
+) -> None:
+    """Write an alternatives result as ``fmt`` to ``output`` (atomically) or ``stream``; HTML
+    carries the scenario chart when there is a scenario.
+
+    Raises:
+        OutputError: the format cannot be written where asked.
+        OSError: the file cannot be written.
+    """
+    scenario = result.get("scenario")
+    chart = scenario_chart(scenario) if scenario and fmt == "html" else None
+    write_alternatives(result, fmt, output, stream, chart)

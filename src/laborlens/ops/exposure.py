@@ -15,14 +15,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyarrow as pa
 
 from laborlens.adapters.engine.lines import LineEngine
 from laborlens.adapters.engine.local import screen_stream
 from laborlens.adapters.io.chain import ChainInputError
-from laborlens.adapters.io.exposure_report import atomic_write
+from laborlens.adapters.io.charts import report_charts
+from laborlens.adapters.io.exposure_report import (
+    OutputError,
+    atomic_write,
+    choose_format,
+    write_report,
+)
 from laborlens.adapters.io.orders import OrderFile, read_orders, read_plain_rows
 from laborlens.adapters.io.readers import InputError, detect_format
 from laborlens.core import products
@@ -39,15 +45,27 @@ from laborlens.core.exposure.values import (
     parse_day,
     parse_unit,
 )
-from laborlens.core.lists import ListSet
+from laborlens.core.lists import ListError, ListSet
 from laborlens.core.model import RECORD_FIELDS, Record, RowError
 from laborlens.core.records import ColumnMap, build_record
+from laborlens.core.resources import ResourceError
 from laborlens.core.rules.schema import REGIME_IDS
 from laborlens.core.screen import ScreeningIndex
 from laborlens.ops.screening import index_for, load_lists
 from laborlens.ops.tracing import load_chain, trace
 
-__all__ = ["Analysis", "ExposureError", "analyse", "exposure", "screen_keys"]
+__all__ = [
+    "Analysis",
+    "ExposureError",
+    "ListError",
+    "OutputError",
+    "ResourceError",
+    "analyse",
+    "choose_format",
+    "exposure",
+    "render_report",
+    "screen_keys",
+]
 
 _RECORD_MAP = ColumnMap.from_headers(list(RECORD_FIELDS))
 _EXAMPLES = 20
@@ -549,3 +567,14 @@ def exposure(paths: Sequence[str | Path], **options: Any) -> dict[str, Any]:
     """The exposure report of order-line files (see :func:`analyse` for the options)."""
     with analyse(paths, **options) as analysis:
         return analysis.report
+
+
+def render_report(report: dict[str, Any], fmt: str, output: Path | None, stream: TextIO) -> None:
+    """Write an exposure report as ``fmt`` to ``output`` (atomically) or ``stream``; HTML
+    reports carry their charts.
+
+    Raises:
+        OutputError: the format cannot be written where asked.
+        OSError: the file cannot be written.
+    """
+    write_report(report, fmt, output, stream, charts=lambda: report_charts(report))

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from laborlens.core.chain import trace_with_index
 from laborlens.core.exposure import keys
 from laborlens.core.exposure.fields import OrderColumns, describe_missing
 from laborlens.core.model import Record
@@ -124,10 +123,10 @@ def test_outcome_is_undetermined_without_a_supplier(index: ScreeningIndex) -> No
 
 
 def test_taint_tier_from_a_traced_chain(index: ScreeningIndex) -> None:
-    from laborlens.ops.tracing import load_chain
+    from laborlens.ops.tracing import load_chain, trace
 
     chain = load_chain(EXAMPLES / "chains" / "solar" / "chain.json")
-    traced = trace_with_index(chain, index, date(2025, 12, 1))
+    traced = trace(chain, index=index, as_of=date(2025, 12, 1))
     node = traced.node("module-my")
     rec = Record(
         row=1,

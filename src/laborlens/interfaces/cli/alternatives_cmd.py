@@ -1,8 +1,8 @@
 """``laborlens alternatives``: who could take the volume, and a plan to move it.
 
 Thin: parse the options, call :func:`laborlens.ops.alternatives.alternatives`, render with
-:mod:`laborlens.adapters.io.alternatives_report` (the scenario chart with
-:mod:`laborlens.adapters.io.charts`). Unusable files or options exit with code 2.
+:func:`laborlens.ops.alternatives.render_alternatives` (with the scenario chart). Unusable
+files or options exit with code 2.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from typing import Annotated
 
 import typer
 
-from laborlens.adapters.io.alternatives_report import write_alternatives
-from laborlens.adapters.io.charts import scenario_chart
-from laborlens.adapters.io.exposure_report import OutputError, choose_format
-from laborlens.core.lists import ListError
-from laborlens.core.resources import ResourceError
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.alternatives import alternatives
-from laborlens.ops.exposure import ExposureError
+from laborlens.ops.alternatives import alternatives, render_alternatives
+from laborlens.ops.exposure import (
+    ExposureError,
+    ListError,
+    OutputError,
+    ResourceError,
+    choose_format,
+)
 from laborlens.settings import Settings
 
 
@@ -32,112 +33,126 @@ def _fail(message: str) -> typer.Exit:
 Paths = list[Path] | None
 
 
+SectorOpt = Annotated[
+    str,
+    typer.Option(
+        "--sector",
+        help="Sector group or sector: cotton_apparel (cotton, apparel), "
+        "polysilicon_solar, tomatoes, aluminium, pvc, seafood, steel, copper, lithium, "
+        "caustic_soda, red_dates.",
+        show_default=False,
+    ),
+]
+CountryOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--country",
+        help="Keep candidates in this country (name or ISO code). Repeatable.",
+        show_default=False,
+    ),
+]
+HsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--hs",
+        help="Keep supplier-master candidates whose HS code starts with this.",
+        show_default=False,
+    ),
+]
+SuppliersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--suppliers",
+        help="Supplier master (as for `screen`; optional capacity and "
+        "capacity_unit columns, per year).",
+        show_default=False,
+    ),
+]
+OrdersOpt = Annotated[
+    Paths,
+    typer.Option(
+        "--orders", help="Order-line files (as for `exposure`). Repeatable.", show_default=False
+    ),
+]
+FacilitiesOpt = Annotated[
+    Paths,
+    typer.Option(
+        "--facilities",
+        help="Facility list in Open Supply Hub's download format. Repeatable.",
+        show_default=False,
+    ),
+]
+ChainOpt = Annotated[
+    Paths,
+    typer.Option(
+        "--chain",
+        help="Traced chains of the order suppliers (as for `exposure`). Repeatable.",
+        show_default=False,
+    ),
+]
+ReplacePctOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--replace",
+        help="Plan: move this percentage of the sector's tainted volume …",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="… by this date (YYYY-MM-DD).", show_default=False)
+]
+OutcomesOpt = Annotated[
+    str,
+    typer.Option("--outcomes", help="Outcomes counted as tainted in the plan (comma-separated)."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate lists and regimes as of YYYY-MM-DD (default today).",
+        show_default=False,
+    ),
+]
+RegimeOpt = Annotated[str, typer.Option("--regime", help="The regime that decides eligibility.")]
+ListFileOpt = Annotated[
+    Paths, typer.Option("--list-file", help="Add a user list. Repeatable.", show_default=False)
+]
+FmtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="table, json, csv, xlsx or html (default: from --output, else table "
+        "on a terminal and json otherwise).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the result here.", show_default=False),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Screening processes.", show_default=False),
+]
+
+
 def alternatives_command(  # noqa: PLR0917 - one parameter per CLI option
-    sector: Annotated[
-        str,
-        typer.Option(
-            "--sector",
-            help="Sector group or sector: cotton_apparel (cotton, apparel), "
-            "polysilicon_solar, tomatoes, aluminium, pvc, seafood, steel, copper, lithium, "
-            "caustic_soda, red_dates.",
-            show_default=False,
-        ),
-    ],
-    country: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--country",
-            help="Keep candidates in this country (name or ISO code). Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    hs: Annotated[
-        str | None,
-        typer.Option(
-            "--hs",
-            help="Keep supplier-master candidates whose HS code starts with this.",
-            show_default=False,
-        ),
-    ] = None,
-    suppliers: Annotated[
-        Path | None,
-        typer.Option(
-            "--suppliers",
-            help="Supplier master (as for `screen`; optional capacity and "
-            "capacity_unit columns, per year).",
-            show_default=False,
-        ),
-    ] = None,
-    orders: Annotated[
-        Paths,
-        typer.Option(
-            "--orders", help="Order-line files (as for `exposure`). Repeatable.", show_default=False
-        ),
-    ] = None,
-    facilities: Annotated[
-        Paths,
-        typer.Option(
-            "--facilities",
-            help="Facility list in Open Supply Hub's download format. Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    chain: Annotated[
-        Paths,
-        typer.Option(
-            "--chain",
-            help="Traced chains of the order suppliers (as for `exposure`). Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    replace_pct: Annotated[
-        float | None,
-        typer.Option(
-            "--replace",
-            help="Plan: move this percentage of the sector's tainted volume …",
-            show_default=False,
-        ),
-    ] = None,
-    by: Annotated[
-        str | None, typer.Option("--by", help="… by this date (YYYY-MM-DD).", show_default=False)
-    ] = None,
-    outcomes: Annotated[
-        str,
-        typer.Option(
-            "--outcomes", help="Outcomes counted as tainted in the plan (comma-separated)."
-        ),
-    ] = "presumption,prohibited_entity",
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Evaluate lists and regimes as of YYYY-MM-DD (default today).",
-            show_default=False,
-        ),
-    ] = None,
-    regime: Annotated[
-        str, typer.Option("--regime", help="The regime that decides eligibility.")
-    ] = "us_uflpa",
-    list_file: Annotated[
-        Paths, typer.Option("--list-file", help="Add a user list. Repeatable.", show_default=False)
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            help="table, json, csv, xlsx or html (default: from --output, else table "
-            "on a terminal and json otherwise).",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the result here.", show_default=False),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option("--workers", min=1, help="Screening processes.", show_default=False),
-    ] = None,
+    sector: SectorOpt,
+    country: CountryOpt = None,
+    hs: HsOpt = None,
+    suppliers: SuppliersOpt = None,
+    orders: OrdersOpt = None,
+    facilities: FacilitiesOpt = None,
+    chain: ChainOpt = None,
+    replace_pct: ReplacePctOpt = None,
+    by: ByOpt = None,
+    outcomes: OutcomesOpt = "presumption,prohibited_entity",
+    as_of: AsOfOpt = None,
+    regime: RegimeOpt = "us_uflpa",
+    list_file: ListFileOpt = None,
+    fmt: FmtOpt = None,
+    output: OutputOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Rank replacement suppliers for a sector from your order history, supplier master and open
     facility lists; with --replace and --by, plan moving the tainted volume."""
@@ -172,10 +187,8 @@ def alternatives_command(  # noqa: PLR0917 - one parameter per CLI option
         )
     except (ExposureError, ListError, ResourceError) as exc:
         raise _fail(str(exc)) from None
-    scenario = result.get("scenario")
-    chart = scenario_chart(scenario) if scenario and chosen == "html" else None
     try:
-        write_alternatives(result, chosen, output, sys.stdout, chart)
+        render_alternatives(result, chosen, output, sys.stdout)
     except OutputError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:

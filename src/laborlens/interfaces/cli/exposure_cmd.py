@@ -1,7 +1,7 @@
 """``laborlens exposure``: how much of what we buy rests on Xinjiang or listed parties.
 
 Thin: parse the options, call :func:`laborlens.ops.exposure.analyse`, render with
-:mod:`laborlens.adapters.io.exposure_report`. Unusable files or options exit with code 2 and one
+:func:`laborlens.ops.exposure.render_report`. Unusable files or options exit with code 2 and one
 message naming the file, row or option; problems in single lines are counted and listed in the
 report's data-quality section, never a reason to stop.
 """
@@ -14,12 +14,16 @@ from typing import Annotated
 
 import typer
 
-from laborlens.adapters.io.charts import report_charts
-from laborlens.adapters.io.exposure_report import OutputError, choose_format, write_report
-from laborlens.core.lists import ListError
-from laborlens.core.resources import ResourceError
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.exposure import ExposureError, analyse
+from laborlens.ops.exposure import (
+    ExposureError,
+    ListError,
+    OutputError,
+    ResourceError,
+    analyse,
+    choose_format,
+    render_report,
+)
 from laborlens.settings import Settings
 
 
@@ -180,7 +184,7 @@ def exposure_command(  # noqa: PLR0917 - one parameter per CLI option
         if drilldown is not None:
             report["drilldown"] = str(drilldown)
         try:
-            write_report(report, chosen, output, sys.stdout, charts=lambda: report_charts(report))
+            render_report(report, chosen, output, sys.stdout)
             if drilldown is not None:
                 analysis.write_drilldown(drilldown)
         except OutputError as exc:

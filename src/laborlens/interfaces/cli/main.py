@@ -8,6 +8,7 @@ import typer
 
 from laborlens.interfaces.cli import (
     alternatives_cmd,
+    case_cmd,
     evidence_cmd,
     exposure_cmd,
     lists_cmd,
@@ -31,6 +32,7 @@ for _module in (
     lists_cmd,
     regimes_cmd,
     trace_cmd,
+    case_cmd,
     evidence_cmd,
     serve_cmd,
     exposure_cmd,
