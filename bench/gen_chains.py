@@ -274,53 +274,57 @@ def generate(n_nodes: int, n_edges: int, seed: int = 7) -> Synthetic:
     )
 
 
-def write_folder(chain: Synthetic, out: Path) -> None:
-    """Write ``nodes.csv`` and ``edges.csv`` that ``laborlens trace`` reads."""
+def to_rows(chain: Synthetic) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The chain as node and edge rows (the columns of ``nodes.csv`` and ``edges.csv``)."""
     tables = load_tables()
-    out.mkdir(parents=True, exist_ok=True)
     xj_places = ("Aksu, Xinjiang", "Shihezi, Xinjiang", "Korla, Xinjiang", "Changji, Xinjiang")
     other = {"CN": ("Nantong, Jiangsu", "Wuxi, Jiangsu", "Ningbo, Zhejiang", "Binzhou, Shandong")}
-    with (out / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "name", "address", "country", "role", "product"])
-        for v in range(chain.n):
-            c = chain.countries[int(chain.country[v])]
-            if chain.xj[v]:
-                addr = f"{xj_places[v % len(xj_places)]}, China"
-            else:
-                addr = f"{other.get(c, ('Industrial Park',))[v % len(other.get(c, (1,)))]}, {c}"
-            role = chain.role[int(chain.role_code[v])]
-            w.writerow(
-                [
-                    f"N{v}",
-                    f"Synthetic {role.title()} {v}",
-                    addr,
-                    c,
-                    role,
-                    tables.materials[int(chain.node_material[v])].label,
-                ]
-            )
-    base = [u for _, u in tables.base]
-    with (out / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(
-            ["from", "to", "product", "quantity", "unit", "value", "currency", "period", "declared"]
+    nodes = []
+    for v in range(chain.n):
+        c = chain.countries[int(chain.country[v])]
+        if chain.xj[v]:
+            addr = f"{xj_places[v % len(xj_places)]}, China"
+        else:
+            places = other.get(c, ("Industrial Park",))
+            addr = f"{places[v % len(places)]}, {c}"
+        role = chain.role[int(chain.role_code[v])]
+        nodes.append(
+            {
+                "id": f"N{v}",
+                "name": f"Synthetic {role.title()} {v}",
+                "address": addr,
+                "country": c,
+                "role": role,
+                "product": tables.materials[int(chain.node_material[v])].label,
+            }
         )
-        for i in range(chain.src.shape[0]):
-            mat = tables.materials[int(chain.material[i])]
-            w.writerow(
-                [
-                    f"N{chain.src[i]}",
-                    f"N{chain.dst[i]}",
-                    mat.label,
-                    f"{chain.qty[i]:.1f}",
-                    base[int(chain.dim[i])],
-                    f"{chain.value[i]:.2f}",
-                    "USD",
-                    f"2025-{int(chain.period[i]) + 1:02d}",
-                    "untainted" if chain.declared_untainted[i] else "",
-                ]
-            )
+    base = [u for _, u in tables.base]
+    edges = [
+        {
+            "from": f"N{chain.src[i]}",
+            "to": f"N{chain.dst[i]}",
+            "product": tables.materials[int(chain.material[i])].label,
+            "quantity": f"{chain.qty[i]:.1f}",
+            "unit": base[int(chain.dim[i])],
+            "value": f"{chain.value[i]:.2f}",
+            "currency": "USD",
+            "period": f"2025-{int(chain.period[i]) + 1:02d}",
+            "declared": "untainted" if chain.declared_untainted[i] else "",
+        }
+        for i in range(chain.src.shape[0])
+    ]
+    return nodes, edges
+
+
+def write_folder(chain: Synthetic, out: Path) -> None:
+    """Write ``nodes.csv`` and ``edges.csv`` that ``laborlens trace`` reads."""
+    nodes, edges = to_rows(chain)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("nodes.csv", nodes), ("edges.csv", edges)):
+        with (out / name).open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
 
 
 def main() -> None:
