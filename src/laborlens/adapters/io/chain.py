@@ -28,15 +28,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from laborlens.adapters.io.chain_csv import ChainInputError, read_table_folder
 from laborlens.core import columns
 from laborlens.core.chain import Chain, build_chain
 from laborlens.core.lists import ReferenceList, user_list
 from laborlens.core.model import RowError
 
-
-class ChainInputError(ValueError):
-    """The chain input cannot be used at all; the message names the file."""
-
+__all__ = [
+    "ChainInputError",
+    "chain_from_ftm",
+    "read_chain",
+    "read_chain_folder",
+    "read_chain_json",
+    "read_list_files",
+]
 
 _ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
 _NODE_SCHEMAS = {"LegalEntity", "Company", "Organization", "PublicBody", "Person"}
@@ -127,18 +132,9 @@ def read_chain_json(path: Path, *, require_ids: bool = False) -> Chain:
 
 
 def read_chain_folder(folder: Path, *, require_ids: bool = False) -> Chain:
-    """A chain from a folder with ``nodes.csv`` and ``edges.csv``."""
-    nodes_p, edges_p = folder / "nodes.csv", folder / "edges.csv"
-    for p in (nodes_p, edges_p):
-        if not p.is_file():
-            raise ChainInputError(
-                f"{folder}: missing {p.name} (a chain folder needs nodes.csv and edges.csv)"
-            )
-    nodes = _csv_rows(nodes_p)
-    edges = _csv_rows(edges_p, ("from", "to"))
-    return build_chain(
-        nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p), require_ids=require_ids
-    )
+    """A chain from a folder with ``nodes.csv`` and ``edges.csv`` (read as columns; see
+    :mod:`laborlens.adapters.io.chain_csv`)."""
+    return read_table_folder(folder, require_ids=require_ids).to_chain()
 
 
 def _iter_ftm_lines(path: Path) -> Iterator[dict[str, Any]]:
