@@ -113,7 +113,8 @@ def test_short_and_long_rows_are_kept_and_long_ones_reported(tmp_path: Path) -> 
     assert table.records.records([1])[0].country is None
     msgs = [str(e) for e in table.errors]
     assert msgs == [
-        f"{folder / 'nodes.csv'}, row 3: 4 fields where the header has 3; the extra fields are ignored"
+        f"{folder / 'nodes.csv'}, row 3: 4 fields where the header has 3;"
+        " the extra fields are ignored"
     ]
     assert table.m == 2
 
