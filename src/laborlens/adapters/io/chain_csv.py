@@ -320,6 +320,23 @@ class ArrowRecords:
             return [None] * len(self)
         return self.table.column(name)  # type: ignore[no-any-return]
 
+    def distinct(self, fields: Sequence[str]) -> tuple[g.IntArray, g.IntArray]:
+        """``(first, group)``: nodes grouped by equal values of ``fields`` (exactly: each column
+        is dictionary-encoded and the codes combined); groups numbered in order of appearance."""
+        n = len(self)
+        key = np.zeros(n, dtype=np.int64)
+        for name in fields:
+            if name not in self.table.column_names:
+                continue
+            c = codes(self.table.column(name).combine_chunks())
+            combined = key * (len(c.values) + 1) + (c.codes.astype(np.int64) + 1)
+            key = np.unique(combined, return_inverse=True)[1].reshape(-1)
+        _, first = np.unique(key, return_index=True)
+        order = np.argsort(first, kind="stable")
+        renumber = np.empty_like(order)
+        renumber[order] = np.arange(order.shape[0])
+        return first[order].astype(np.int64), renumber[key].astype(np.int64)
+
     def arrow(self, name: str) -> Any:
         """One column as an Arrow array (nulls where the column is absent)."""
         if name not in self.table.column_names:

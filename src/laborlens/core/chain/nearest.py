@@ -77,6 +77,33 @@ class Nearest:
         out.reverse()
         return out
 
+    def paths(self, graph: g.Graph, pairs: g.IntArray) -> tuple[g.IntArray, g.IntArray]:
+        """The node paths (source first) of these pairs, all at once: ``(ptr, nodes)`` with
+        the path of ``pairs[i]`` in ``nodes[ptr[i]:ptr[i + 1]]``."""
+        pairs = np.asarray(pairs, dtype=np.int64)
+        n_nodes = int(graph.n)
+        # the pairs of a node are looked up by (node, source)
+        keys = self.node * n_nodes + self.source
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        length = self.dist[pairs] + 1
+        ptr = np.zeros(pairs.shape[0] + 1, dtype=np.int64)
+        np.cumsum(length, out=ptr[1:])
+        out = np.empty(int(ptr[-1]), dtype=np.int64)
+        at = ptr[:-1] + self.dist[pairs]
+        out[at] = self.node[pairs]
+        cur, live = pairs.copy(), np.flatnonzero(self.dist[pairs] > 0)
+        src_of = self.source[pairs]
+        while live.size:
+            parent = graph.src[self.pred[cur[live]]]
+            at[live] -= 1
+            out[at[live]] = parent
+            more = parent != src_of[live]
+            live, parent = live[more], parent[more]
+            hit = np.searchsorted(sorted_keys, parent * n_nodes + src_of[live])
+            cur[live] = order[hit]
+        return ptr, out
+
 
 def _expand(graph: g.Graph, nodes: g.IntArray) -> tuple[g.IntArray, g.IntArray]:
     """The out-edges of each entry of ``nodes`` (repeats allowed), grouped per entry in order,

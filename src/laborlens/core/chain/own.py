@@ -8,7 +8,7 @@ can be dropped as soon as they are read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,3 +81,23 @@ class Screened:
 
     def node_errors(self, v: int) -> Sequence[RowError]:
         return self.errors.get(v, ())
+
+    def spread(self, group: g.IntArray, errors: Mapping[int, tuple[RowError, ...]]) -> Screened:
+        """Per node the screening of its group (this object holds one entry per group), with
+        each node's own row problems (``errors``, by node)."""
+        ptr, fid = self.arrays()
+        group = np.asarray(group, dtype=np.int64)
+        counts = np.diff(ptr)[group]
+        new_ptr = np.zeros(group.shape[0] + 1, dtype=np.int64)
+        np.cumsum(counts, out=new_ptr[1:])
+        starts = np.repeat(ptr[group] - new_ptr[:-1], counts)
+        new_fid = fid[np.arange(int(new_ptr[-1]), dtype=np.int64) + starts]
+        return Screened(
+            findings=self.findings,
+            fid=new_fid.tolist(),
+            ptr=new_ptr.tolist(),
+            countries=[self.countries[k] for k in group.tolist()],
+            errors=dict(errors),
+            _ids=self._ids,
+            _names=self._names,
+        )
