@@ -55,7 +55,7 @@ def test_nearest_sources_equal_one_search_per_source(case: tuple[g.Graph, list[i
         assert kept == everyone[:capacity]
         if len(kept) < capacity:  # room left: every source reaching v was kept
             assert len(everyone) == len(kept)
-        for k in range(a, b):
+        for k in range(a, min(b, a + capacity - 1)):
             _ptr, nodes = got.paths(graph, np.array([k]))
             edges = got.path_edges(graph, v, int(got.source[k]))
             assert nodes.tolist() == [int(got.source[k]), *(int(graph.dst[e]) for e in edges)]

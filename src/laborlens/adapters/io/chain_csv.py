@@ -73,6 +73,8 @@ def _encoding(path: Path) -> tuple[str, bool]:
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):
                 return "utf-16", False
             fh.seek(0)
+            if _decodes(path, "utf-8"):
+                return "utf-8", True
             dec = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
             bad = wide = 0
             while True:
@@ -243,9 +245,12 @@ class _Reader:
     ) -> tuple[pa.Table, g.IntArray]:
         odd_rows = np.array([r for r, _ in self._odd], dtype=np.int64)
         total = good + odd_rows.shape[0]
-        rows = np.setdiff1d(np.arange(1, total + 1, dtype=np.int64), odd_rows)
+        rows = np.arange(1, total + 1, dtype=np.int64)
         if not self._odd:
             return table, rows
+        rest = np.ones(total, dtype=bool)
+        rest[odd_rows - 1] = False
+        rows = rows[rest]
         extra = {
             c: self._text(
                 pa.array([_first(fields, self.columns[c]) for _, fields in self._odd], pa.string()),
@@ -395,13 +400,13 @@ def _edge_columns(path: Path) -> tuple[Callable[[tuple[str, ...]], EdgeColumns],
 
     def resolve(ids: tuple[str, ...]) -> EdgeColumns:
         known = pa.array(ids, pa.string())
-        ends = {}
-        for col in ("from", "to"):
-            arr = _col(table, col)
-            found = pc.index_in(arr, value_set=known).fill_null(UNKNOWN)
-            idx = found.to_numpy(zero_copy_only=False).astype(np.int64)
-            idx[~pc.is_valid(arr).to_numpy(zero_copy_only=False)] = MISSING
-            ends[col] = idx
+        both = pa.concat_arrays([_col(table, "from"), _col(table, "to")])
+        # one look-up for both ends (the node ids are hashed once)
+        found = pc.index_in(both, value_set=known).fill_null(UNKNOWN)
+        idx = found.to_numpy(zero_copy_only=False).astype(np.int64)
+        idx[~pc.is_valid(both).to_numpy(zero_copy_only=False)] = MISSING
+        m = table.num_rows
+        ends = {"from": idx[:m], "to": idx[m:]}
         return EdgeColumns(
             rows=rows,
             src=ends["from"],

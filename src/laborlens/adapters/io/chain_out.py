@@ -1,15 +1,20 @@
 """Writing a trace: compact JSON Lines or Parquet (one row per node, built from arrays), the full
 record per node (JSON Lines), HTML or SVG views, and the input problems as CSV.
 
-The compact row (see :mod:`laborlens.core.chain.compact`)::
+The compact JSON Lines row (see :mod:`laborlens.core.chain.compact`)::
 
     {"id", "row", "name", "role", "country", "risk", "tainted",
      "regimes": {"us_uflpa": "presumption", ...},
      "findings": ["region:CN-XJ", ...],
-     "inherited": [{"channel", "sources": [ids], "via": [ids], "hops": [n], "sources_total"}],
+     "inherited": {"region:CN-XJ": [nearest source, via, hops, sources_total], ...},
      "balance": {"unit", "status", "periods", "shortfall", "shortfall_periods": [...]},
      "exposure": {"by_quantity", "by_value", "quantity_complete"},
-     "errors": n, "as_of"}
+     "errors": n}
+
+``via`` is the next node upstream on the source's shortest path (follow the ``via`` of that
+node for the same channel to walk the path); ``sources_total`` is null when more sources reach the
+node than were counted. The Parquet row lists, per channel, up to ``MAX_SOURCES`` nearest sources
+with their ``via`` and ``hops`` (``inherited``: list of structs), and carries ``as_of``.
 
 A file is written next to its target and renamed at the end (a failed run leaves no half file);
 the run's metadata (as-of date, algorithms, list versions, counts) goes to ``<output>.meta.json``
@@ -20,17 +25,16 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -115,11 +119,7 @@ def compact_table(gt: GraphTrace) -> pa.Table:
         ],
         names=["by_quantity", "by_value", "quantity_complete"],
     )
-    errs = np.zeros(n, dtype=np.int32)
-    for v, found in gt.screened.errors.items():
-        errs[v] += len(found)
-    for v, delivered in edge_errors(gt).items():
-        errs[v] += len(delivered)
+    errs = _error_counts(gt).astype(np.int32)
     return pa.table(
         {
             "id": ids,
@@ -165,14 +165,95 @@ def _partial(output: Path) -> Iterator[Path]:
             partial.unlink()
 
 
-def _jsonl(table: pa.Table, path: Path) -> None:
-    con = duckdb.connect()
-    try:
-        con.register("nodes", table)
-        target = str(path).replace("'", "''")
-        con.execute(f"COPY nodes TO '{target}' (FORMAT JSON)")
-    finally:
-        con.close()
+def _round(x: float) -> float | None:
+    return None if math.isnan(x) else round(x, 6)
+
+
+def jsonl_lines(gt: GraphTrace) -> Iterator[bytes]:
+    """The compact JSON Lines, one per node in input order (see the module docstring)."""
+    c = compact(gt)
+    t = gt.table
+    names = _strings(t.records.column("name")).to_pylist()
+    roles = [t.role.text(v) for v in range(gt.n)] if len(t.role.values) else [None] * gt.n
+    ids, rows = t.ids, t.node_row.tolist()
+    risks = [RISKS[int(r)] for r in c.risk]
+    regime_of: dict[bytes, dict[str, str]] = {}
+    f_ptr, ch_ptr, src_ptr = c.findings_ptr.tolist(), c.chan_ptr.tolist(), c.chan_src_ptr.tolist()
+    src, via, hops = c.src_node.tolist(), c.src_via.tolist(), c.src_hops.tolist()
+    totals = c.chan_total.tolist()
+    status, periods = c.bal_status.tolist(), c.bal_periods.tolist()
+    shortfall, short_ptr = c.bal_shortfall.tolist(), c.short_ptr.tolist()
+    expo_q, expo_v = gt.balance.expo.by_quantity.tolist(), gt.balance.expo.by_value.tolist()
+    complete = (~gt.balance.qmiss).tolist()
+    tainted = gt.tainted.tolist()
+    errors = _error_counts(gt).tolist()
+    for v in range(gt.n):
+        key = c.outcomes[v].tobytes()
+        regimes = regime_of.get(key)
+        if regimes is None:
+            regimes = regime_of[key] = {
+                r: OUTCOMES[int(o)] for r, o in zip(gt.regime_ids, c.outcomes[v], strict=True)
+            }
+        inherited = {}
+        for k in range(ch_ptr[v], ch_ptr[v + 1]):
+            s = src_ptr[k]
+            total = totals[k]
+            inherited[c.chan_name[k]] = [
+                ids[src[s]],
+                ids[via[s]],
+                hops[s],
+                total if total >= 0 else None,
+            ]
+        balance = None
+        if status[v] >= 0:
+            balance = {
+                "unit": c.bal_unit[v],
+                "status": STATUSES[status[v]],
+                "periods": periods[v],
+                "shortfall": _round(shortfall[v]),
+                "shortfall_periods": c.short_period[short_ptr[v] : short_ptr[v + 1]],
+            }
+        yield orjson.dumps(
+            {
+                "id": ids[v],
+                "row": rows[v],
+                "name": names[v],
+                "role": roles[v],
+                "country": gt.screened.countries[v],
+                "risk": risks[v],
+                "tainted": tainted[v],
+                "regimes": regimes,
+                "findings": c.findings[f_ptr[v] : f_ptr[v + 1]],
+                "inherited": inherited,
+                "balance": balance,
+                "exposure": {
+                    "by_quantity": _round(expo_q[v]),
+                    "by_value": _round(expo_v[v]),
+                    "quantity_complete": complete[v],
+                },
+                "errors": errors[v],
+            },
+            option=orjson.OPT_APPEND_NEWLINE,
+        )
+
+
+def _error_counts(gt: GraphTrace) -> Any:
+    errs = np.zeros(gt.n, dtype=np.int64)
+    for v, found in gt.screened.errors.items():
+        errs[v] += len(found)
+    for v, delivered in edge_errors(gt).items():
+        errs[v] += len(delivered)
+    return errs
+
+
+def _jsonl(gt: GraphTrace, sink: Any) -> None:
+    buffer: list[bytes] = []
+    for line in jsonl_lines(gt):
+        buffer.append(line)
+        if len(buffer) >= 4096:
+            sink.write(b"".join(buffer))
+            buffer.clear()
+    sink.write(b"".join(buffer))
 
 
 def _text(gt: GraphTrace, fmt: str) -> str:
@@ -193,18 +274,16 @@ def write_output(gt: GraphTrace, fmt: str, output: Path | None) -> int:
         if fmt == "parquet":
             raise OutputError("Parquet is written to a file: give --output")
         if fmt == "jsonl":
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "trace.jsonl"
-                _jsonl(compact_table(gt), path)
-                with path.open("r", encoding="utf-8") as fh:
-                    shutil.copyfileobj(fh, sys.stdout)
+            sys.stdout.flush()
+            _jsonl(gt, sys.stdout.buffer)
         else:
             sys.stdout.write(_text(gt, fmt))
         sys.stdout.flush()
         return 0
     with _partial(output) as part:
         if fmt == "jsonl":
-            _jsonl(compact_table(gt), part)
+            with part.open("wb") as fh:
+                _jsonl(gt, fh)
         elif fmt == "parquet":
             table = compact_table(gt)
             meta = {b"laborlens": json.dumps(metadata(gt)).encode("utf-8")}

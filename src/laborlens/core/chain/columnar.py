@@ -117,9 +117,16 @@ def build_nodes(
     _coords(cols, errs)
     y = cols.yield_
     bad_yield = set(y.bad) | set(np.flatnonzero(y.values <= 0).tolist())
+    if require_ids is False and None not in cols.ids and len(set(cols.ids)) == len(cols.ids):
+        # every row has its own id (the common case): nothing to check row by row
+        ids = tuple(str(i) for i in cols.ids)
+        for i in sorted(bad_yield):
+            text = y.bad.get(i) or y.text(i)
+            errs.add(int(cols.rows[i]), 4, f"yield '{text}' is not a positive number", "yield")
+        return np.arange(len(ids), dtype=np.int64), ids, errs.sorted()
     first: dict[str, int] = {}
     keep: list[int] = []
-    ids: list[str] = []
+    ids_kept: list[str] = []
     for i, given in enumerate(cols.ids):
         row = int(cols.rows[i])
         if given is None and require_ids:
@@ -135,11 +142,11 @@ def build_nodes(
             continue
         first[node_id] = i
         keep.append(i)
-        ids.append(node_id)
+        ids_kept.append(node_id)
         if i in bad_yield:
             text = y.bad.get(i) or y.text(i)
             errs.add(row, 4, f"yield '{text}' is not a positive number", "yield")
-    return np.asarray(keep, dtype=np.int64), tuple(ids), errs.sorted()
+    return np.asarray(keep, dtype=np.int64), tuple(ids_kept), errs.sorted()
 
 
 def _relation(t: str) -> tuple[int, str | None]:
@@ -268,8 +275,14 @@ def _claims(cols: EdgeColumns, ok: g.BoolArray, errs: _Errors) -> g.IntArray:
 
 
 def _duplicates(keys: Sequence[g.IntArray], ok: g.BoolArray) -> tuple[g.IntArray, g.IntArray]:
-    """Among ``ok`` rows, those repeating an earlier row's key, and that earlier row."""
+    """Among ``ok`` rows, those repeating an earlier row's key, and that earlier row (only rows
+    whose first two keys repeat are sorted on every key)."""
     idx = np.flatnonzero(ok)
+    if not idx.size:
+        return idx, idx
+    pair = keys[0][idx] * (int(keys[1][idx].max()) + 1) + keys[1][idx]
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    idx = idx[counts[inverse.reshape(-1)] > 1]
     if not idx.size:
         return idx, idx
     cols = [k[idx] for k in keys]

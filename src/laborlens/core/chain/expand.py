@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from laborlens.core import rules
+from laborlens.core.chain import graph as g
 from laborlens.core.chain.flows import ALGORITHM, MAX_SOURCES, PATH_BUDGET
 from laborlens.core.chain.model import MATERIAL, Chain
 from laborlens.core.chain.own import Screened
@@ -101,16 +102,38 @@ def _evaluate(gt: GraphTrace, v: int, inherited: Sequence[Finding]) -> tuple[tup
     return tuple(o.outcome for o in outcomes), rules.risk_of(outcomes, [*own, *inherited])
 
 
+def _routing_classes(gt: GraphTrace, classes: Classes) -> g.IntArray:
+    """Per node the class of its routing finding (-1: not routed): the class depends on the
+    sector of the first hop and the node's country only, so it is found once per pair."""
+    out = np.full(gt.n, -1, dtype=np.int64)
+    nodes = gt.routing.nodes
+    if not nodes.size:
+        return out
+    mat = gt.ctx.material[gt.routing.first_edge[nodes]]
+    codes = {c: i for i, c in enumerate(dict.fromkeys(gt.screened.countries))}
+    country = np.array([codes[gt.screened.countries[int(v)]] for v in nodes], dtype=np.int64)
+    pair = (mat + 1) * (len(codes) + 1) + country
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    found = np.array(
+        [classes.of_finding(gt.routing.template(int(nodes[k]))) for k in first], dtype=np.int64
+    )
+    out[nodes] = found[inverse.reshape(-1)]
+    return out
+
+
 def decide_all(gt: GraphTrace) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8], int]:
     """Outcome codes and risk for every node, once per distinct situation (see ``verdicts``)."""
     n = gt.n
     classes = Classes.of(gt.regimes)
     fclass = np.array([classes.of_finding(f) for f in gt.screened.findings], dtype=np.int64)
+    routed = _routing_classes(gt, classes)
     ptr, fid = gt.screened.arrays()
-    o_node = [np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))]
-    o_cls = [fclass[fid] if fid.size else np.zeros(0, dtype=np.int64)]
+    o_node = [np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr)), gt.routing.nodes]
+    o_cls = [
+        fclass[fid] if fid.size else np.zeros(0, dtype=np.int64),
+        routed[gt.routing.nodes],
+    ]
     extra = [(v, classes.of_finding(f)) for v, fs in gt.related.items() for f in fs]
-    extra += [(int(v), classes.of_finding(gt.routing.template(int(v)))) for v in gt.routing.nodes]
     if extra:
         o_node.append(np.array([v for v, _ in extra], dtype=np.int64))
         o_cls.append(np.array([c for _, c in extra], dtype=np.int64))
@@ -120,11 +143,14 @@ def decide_all(gt: GraphTrace) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int
         has = np.flatnonzero(np.diff(near.ptr) > 0)
         nearest_src = near.source[near.ptr[has]]
         if channel.name == "routing":
-            per = {int(s): classes.of_finding(gt.routing.template(int(s))) for s in channel.best}
+            per_src = routed
         else:
-            per = {int(s): int(fclass[f]) for s, f in channel.best.items()}
+            per_src = np.full(n, -1, dtype=np.int64)
+            srcs = np.fromiter(channel.best, dtype=np.int64, count=len(channel.best))
+            best = np.fromiter(channel.best.values(), dtype=np.int64, count=len(channel.best))
+            per_src[srcs] = fclass[best]
         i_node.append(has)
-        i_cls.append(np.array([per[int(s)] for s in nearest_src], dtype=np.int64))
+        i_cls.append(per_src[nearest_src])
     codes = {c: i for i, c in enumerate(dict.fromkeys(gt.screened.countries))}
     country = np.array([codes[c] for c in gt.screened.countries], dtype=np.int64)
     return decide(

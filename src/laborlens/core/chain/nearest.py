@@ -64,7 +64,10 @@ class Nearest:
         return a + int(hits[0]) if hits.size else -1
 
     def path_edges(self, graph: g.Graph, v: int, source: int) -> list[int]:
-        """Edge ids of the kept shortest path from ``source`` to ``v``, in flow order."""
+        """Edge ids of the kept shortest path from ``source`` to ``v``, in flow order.
+
+        Paths are followed through the pairs kept upstream: they are known for the first
+        ``capacity - 1`` sources of a node (whose upstream pairs rank within ``capacity``)."""
         out: list[int] = []
         node = v
         while node != source:
@@ -79,7 +82,8 @@ class Nearest:
 
     def paths(self, graph: g.Graph, pairs: g.IntArray) -> tuple[g.IntArray, g.IntArray]:
         """The node paths (source first) of these pairs, all at once: ``(ptr, nodes)`` with
-        the path of ``pairs[i]`` in ``nodes[ptr[i]:ptr[i + 1]]``."""
+        the path of ``pairs[i]`` in ``nodes[ptr[i]:ptr[i + 1]]`` (pairs among the first
+        ``capacity - 1`` of their node, as for :meth:`path_edges`)."""
         pairs = np.asarray(pairs, dtype=np.int64)
         n_nodes = int(graph.n)
         # the pairs of a node are looked up by (node, source)
@@ -147,17 +151,19 @@ def nearest_sources(graph: g.Graph, sources: g.IntArray, capacity: int) -> Neare
         eids, item = _expand(graph, f_node)
         if not eids.size:
             break
+        c_node, c_rank = graph.dst[eids], f_rank[item]
+        # a node without room takes nothing more; nothing goes back to its source, and a node
+        # does not take a source it keeps already (dropping these first keeps the sort small)
+        fresh = fill[c_node] < room
+        fresh &= srcs[c_rank] != c_node
+        fresh[fresh] = ~np.any(held[c_node[fresh]] == c_rank[fresh, None], axis=1)
+        eids, c_node, c_rank = eids[fresh], c_node[fresh], c_rank[fresh]
+        if not eids.size:
+            break
         # first candidate per (node, source): the frontier is ordered by node, so this is the
         # lowest-numbered input and then its first out-edge (the single-source choice)
-        key = graph.dst[eids] * n_src + f_rank[item]
-        uniq, first = np.unique(key, return_index=True)
+        uniq, first = np.unique(c_node * n_src + c_rank, return_index=True)
         c_node, c_rank, c_pred = uniq // n_src, uniq % n_src, eids[first]
-        # not back to the source itself, and not a source the node already keeps
-        fresh = srcs[c_rank] != c_node
-        fresh &= ~np.any(held[c_node] == c_rank[:, None], axis=1)
-        c_node, c_rank, c_pred = c_node[fresh], c_rank[fresh], c_pred[fresh]
-        if not c_node.size:
-            break
         # per node, candidates are now in source order; keep as many as the node has room for
         starts = np.searchsorted(c_node, c_node, side="left")
         slot = fill[c_node] + (np.arange(c_node.shape[0]) - starts)

@@ -84,6 +84,18 @@ def _rows(n: int, node: g.IntArray, cls: g.IntArray) -> npt.NDArray[np.int64]:
     return out
 
 
+def _groups(rows: npt.NDArray[np.int64]) -> tuple[g.IntArray, g.IntArray]:
+    """Equal rows grouped: the first row of each group, and each row's group (combining the
+    columns one at a time keeps every key small)."""
+    key = np.zeros(rows.shape[0], dtype=np.int64)
+    for j in range(rows.shape[1]):
+        col = rows[:, j]
+        key = np.unique(key * (int(col.max()) + 2) + (col + 1), return_inverse=True)[1]
+        key = key.reshape(-1)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
 def decide(
     n: int,
     country: g.IntArray,
@@ -108,11 +120,8 @@ def decide(
         ``(outcomes, risk, evaluations)``.
     """
     if exact:
-        sig = np.hstack(
-            [country.reshape(-1, 1), _rows(n, *own), np.full((n, 1), -2), _rows(n, *inherited)]
-        )
-        _, first, inverse = np.unique(sig, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        sig = np.hstack([country.reshape(-1, 1), _rows(n, *own), _rows(n, *inherited)])
+        first, inverse = _groups(sig)
     else:
         first, inverse = np.arange(n), np.arange(n)
     outs: list[tuple[int, ...]] = []
