@@ -24,6 +24,7 @@ what a separate search from each source would give:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -183,17 +184,55 @@ def _collect(
         node, rank, dist, pred = (np.concatenate([p[i] for p in parts]) for i in range(4))
     else:
         node = rank = dist = pred = np.zeros(0, dtype=np.int64)
-    # levels were appended in order and each level is sorted by (node, rank): a stable sort by
-    # node gives node, then distance, then source index
-    order = np.argsort(node, kind="stable")
-    node, rank, dist, pred = node[order], rank[order], dist[order], pred[order]
-    # drop the spare slot
+    source = srcs[rank] if srcs.size else rank
+    return collect(node, source, dist, pred, n=n, capacity=capacity)
+
+
+class Search(Protocol):
+    """Where the graph searches run: here on arrays, or on a cluster (same results)."""
+
+    def nearest(self, graph: g.Graph, sources: g.IntArray, capacity: int) -> Nearest:
+        """See :func:`nearest_sources`."""
+        ...
+
+    def reach(
+        self, graph: g.Graph, sources: g.BoolArray, *, seed_edge_ok: g.BoolArray | None = None
+    ) -> g.Reach:
+        """See :func:`laborlens.core.chain.graph.reach`."""
+        ...
+
+
+class LocalSearch:
+    """:class:`Search` on this machine's arrays."""
+
+    def nearest(self, graph: g.Graph, sources: g.IntArray, capacity: int) -> Nearest:
+        return nearest_sources(graph, sources, capacity)
+
+    def reach(
+        self, graph: g.Graph, sources: g.BoolArray, *, seed_edge_ok: g.BoolArray | None = None
+    ) -> g.Reach:
+        return g.reach(graph, sources, seed_edge_ok=seed_edge_ok)
+
+
+def collect(
+    node: g.IntArray,
+    source: g.IntArray,
+    dist: g.IntArray,
+    pred: g.IntArray,
+    *,
+    n: int,
+    capacity: int,
+) -> Nearest:
+    """A :class:`Nearest` from kept (node, source, dist, pred) rows in any order (the nearest
+    ``capacity`` per node kept: distance, then source index)."""
+    order = np.lexsort((source, dist, node))
+    node, source, dist, pred = node[order], source[order], dist[order], pred[order]
     starts = np.searchsorted(node, node, side="left")
     keep = np.arange(node.shape[0]) - starts < capacity
-    node, rank, dist, pred = node[keep], rank[keep], dist[keep], pred[keep]
+    node, source, dist, pred = node[keep], source[keep], dist[keep], pred[keep]
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(node, minlength=n), out=ptr[1:])
-    return Nearest(node, srcs[rank] if srcs.size else rank, dist, pred, ptr, capacity)
+    return Nearest(node, source, dist, pred, ptr, capacity)
 
 
 def source_counts(graph: g.Graph, sources: g.IntArray) -> g.IntArray:

@@ -22,7 +22,7 @@ import numpy as np
 from laborlens.core.chain import graph as g
 from laborlens.core.chain.flows import ALGORITHM, Flows
 from laborlens.core.chain.model import EDGE_TYPES, MATERIAL
-from laborlens.core.chain.nearest import Nearest, nearest_sources, source_counts
+from laborlens.core.chain.nearest import LocalSearch, Nearest, Search, source_counts
 from laborlens.core.chain.table import ChainTable
 from laborlens.core.chain.tables import Tables, load_tables
 from laborlens.core.model import Finding
@@ -160,13 +160,15 @@ def trace_channel(
     *,
     path_budget: int,
     max_sources: int,
+    search: Search | None = None,
 ) -> Channel:
     """Follow one channel from its sources (``best``: source node -> finding id)."""
     sources = np.fromiter(best, dtype=np.int64, count=len(best))
-    near = nearest_sources(ctx.graph, sources, max_sources + 1)
-    mask = np.zeros(ctx.n, dtype=bool)
-    mask[sources] = True
-    carries = g.reach(ctx.graph, mask).reached
+    near = (search or LocalSearch()).nearest(ctx.graph, sources, max_sources + 1)
+    # every node a source reaches keeps at least one source: the carriers are the sources and
+    # the nodes that keep any
+    carries = np.diff(near.ptr) > 0
+    carries[sources] = True
     counts = source_counts(ctx.graph, sources) if len(best) * ctx.n <= path_budget else None
     return Channel(name, best, near, carries, counts, max_sources)
 

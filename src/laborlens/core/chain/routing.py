@@ -15,6 +15,7 @@ import numpy as np
 
 from laborlens.core.chain import graph as g
 from laborlens.core.chain.flows import ALGORITHM, Flows
+from laborlens.core.chain.nearest import LocalSearch, Search
 from laborlens.core.model import Finding
 
 
@@ -93,7 +94,12 @@ class Routing:
         )
 
 
-def routing(ctx: Flows, countries: Sequence[str | None], priority: Collection[str]) -> Routing:
+def routing(
+    ctx: Flows,
+    countries: Sequence[str | None],
+    priority: Collection[str],
+    search: Search | None = None,
+) -> Routing:
     """The routed producers: reached (one hop or more) from a Chinese node whose shipment on the
     first hop is a high-priority-sector material; outside China; not a pass-through role."""
     n, graph, tables, t = ctx.n, ctx.graph, ctx.tables, ctx.table
@@ -108,7 +114,7 @@ def routing(ctx: Flows, countries: Sequence[str | None], priority: Collection[st
     hp = sectors[ctx.material]  # -1 (no material) reads the trailing False
     if not (cn & (np.bincount(graph.src, weights=hp.astype(np.float64), minlength=n) > 0)).any():
         return Routing(ctx, countries, None, none, first)
-    r = g.reach(graph, cn, seed_edge_ok=hp)
+    r = (search or LocalSearch()).reach(graph, cn, seed_edge_ok=hp)
     producer_role = np.array(
         [tables.is_producer(role) for role in t.role.values] + [tables.is_producer(None)]
     )

@@ -31,6 +31,7 @@ from laborlens.core import rules
 from laborlens.core.chain import graph as g
 from laborlens.core.chain.balance import NodeBalance, balance_arrays
 from laborlens.core.chain.flows import ALGORITHM, MAX_SOURCES, PATH_BUDGET, Flows
+from laborlens.core.chain.nearest import LocalSearch, Search
 from laborlens.core.chain.own import Screened
 from laborlens.core.chain.propagate import (
     Channel,
@@ -127,6 +128,7 @@ def trace_table(
     algorithms: Sequence[str] = (),
     path_budget: int = PATH_BUDGET,
     max_sources: int = MAX_SOURCES,
+    search: Search | None = None,
 ) -> GraphTrace:
     """Trace a screened chain (``screened``: one screening result per node, in node order; the
     caller screens: the chain layer does not).
@@ -142,6 +144,7 @@ def trace_table(
         algorithms: algorithm names of the screening pipeline, recorded on the result.
         path_budget: exact source counts while (sources of a channel) x (nodes) is within this.
         max_sources: sources listed per node and channel (the nearest).
+        search: where the graph searches run (default: here, on arrays).
     """
     if len(screened) != table.n:
         raise ValueError("one screening result per node is required")
@@ -153,20 +156,28 @@ def trace_table(
     chans = [channel_of(f, taint, tables) for f in screened.findings]
     # related-party findings never propagate (their kind is not a propagating kind)
     by_channel = channel_sources(ptr, fid, chans, [f.score for f in screened.findings])
+    search = search or LocalSearch()
     channels = [
-        trace_channel(ctx, c, best, path_budget=path_budget, max_sources=max_sources)
+        trace_channel(ctx, c, best, path_budget=path_budget, max_sources=max_sources, search=search)
         for c, best in sorted(by_channel.items())
     ]
     # UFLPA high-priority sectors in force: third-country routing looks for them
     priority = frozenset(s for r, s in regimes.designated(as_of) if r == "us_uflpa")
-    routed = routing(ctx, screened.countries, priority)
+    routed = routing(ctx, screened.countries, priority, search)
     if routed.nodes.size:
         best = {int(v): -1 for v in routed.nodes}  # routing findings are built on demand
         channels.append(
-            trace_channel(ctx, "routing", best, path_budget=path_budget, max_sources=max_sources)
+            trace_channel(
+                ctx,
+                "routing",
+                best,
+                path_budget=path_budget,
+                max_sources=max_sources,
+                search=search,
+            )
         )
     own_taint = _own_taint(screened, related, taint)
-    tainted = g.reach(ctx.graph, own_taint).reached if ctx.n else own_taint
+    tainted = search.reach(ctx.graph, own_taint).reached if ctx.n else own_taint
     balance = balance_arrays(ctx, own_taint, tainted)
     partial = GraphTrace(
         table=table,
