@@ -17,7 +17,10 @@ from laborlens.adapters.io.chain_csv import read_table_folder
 from laborlens.core.chain import build_chain
 
 _IDS = ["a", "b", "c", " d ", "é", "新疆", "", "a b"]
-_TEXT = st.sampled_from(["", " ", "x", "Cotton Lint", "a,b", 'say "hi"', "棉纱", "  pad  "])
+_TEXT = st.sampled_from(
+    ["", " ", "x", "Cotton Lint", "a,b", 'say "hi"', "棉纱", "  pad  ", "bell\x07", "y" * 2100]
+)
+_ALIASES = st.sampled_from(["", "a; b", "甲；乙", ";".join(f"n{i}" for i in range(60))])
 _NUM = st.sampled_from(["", "5", "-3", "1,000", "2.5", "lots", "1e3", "nan", " 7 ", "0"])
 
 
@@ -44,7 +47,7 @@ def _csv(header: list[str], rows: list[list[str]], sep: str) -> str:
 @st.composite
 def folders(draw: st.DrawFn) -> tuple[str, str]:
     sep = draw(st.sampled_from([",", ";", "\t", "|"]))
-    node_header = ["id", "name", "role", "lat", "yield", "Product", "notes"]
+    node_header = ["id", "name", "role", "lat", "yield", "Product", "notes", "aliases", "lon"]
     nodes = [
         [
             draw(st.sampled_from(_IDS)),
@@ -54,6 +57,8 @@ def folders(draw: st.DrawFn) -> tuple[str, str]:
             draw(st.sampled_from(["", "0.5", "-1", "0.0", "x"])),
             draw(_TEXT),
             draw(_TEXT),
+            draw(_ALIASES),
+            draw(st.sampled_from(["", "80.1", "1,5", "200", "43°"])),
         ]
         for _ in range(draw(st.integers(0, 7)))
     ]

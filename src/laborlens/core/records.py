@@ -29,7 +29,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -93,6 +93,34 @@ def field_for_header(header: object) -> tuple[str | None, bool]:
     return found, False
 
 
+def assign_fields(
+    headers: Sequence[object],
+    guess: Callable[[str], tuple[str | None, bool]],
+    merged: Collection[str],
+) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Header names (blank ones named ``column_N``) and the field each column feeds.
+
+    ``guess`` maps a header to ``(field, exact)``. Exact names claim their field before any
+    synonym can; otherwise the first column wins, except for the ``merged`` fields, whose
+    columns are all used.
+    """
+    names = tuple(
+        str(h).replace("\ufeff", "").strip() if h is not None and str(h).strip() else f"column_{i}"
+        for i, h in enumerate(headers, start=1)
+    )
+    guesses = [guess(h) for h in names]
+    fields: list[str | None] = [None] * len(names)
+    taken: set[str] = set()
+    for exact_pass in (True, False):
+        for i, (fld, exact) in enumerate(guesses):
+            if fld is None or exact is not exact_pass:
+                continue
+            if fld in merged or fld not in taken:
+                fields[i] = fld
+                taken.add(fld)
+    return names, tuple(fields)
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """How the columns of one input map onto record fields.
@@ -108,24 +136,8 @@ class ColumnMap:
     @classmethod
     def from_headers(cls, headers: Sequence[object]) -> ColumnMap:
         """Map headers to fields (canonical names first, then synonyms, first column wins)."""
-        names = tuple(
-            str(h).replace("\ufeff", "").strip()
-            if h is not None and str(h).strip()
-            else f"column_{i}"
-            for i, h in enumerate(headers, start=1)
-        )
-        guesses = [field_for_header(h) for h in names]
-        fields: list[str | None] = [None] * len(names)
-        taken: set[str] = set()
-        # exact names claim their field before any synonym can
-        for exact_pass in (True, False):
-            for i, (fld, exact) in enumerate(guesses):
-                if fld is None or exact is not exact_pass:
-                    continue
-                if fld in _MERGED or fld not in taken:
-                    fields[i] = fld
-                    taken.add(fld)
-        return cls(names, tuple(fields))
+        names, fields = assign_fields(headers, field_for_header, _MERGED)
+        return cls(names, fields)
 
     def mapped(self) -> dict[str, tuple[str, ...]]:
         """Field -> the input headers feeding it (for messages such as 'Supplier Name → name')."""
@@ -147,7 +159,7 @@ class ColumnMap:
         )
 
 
-def to_text(value: object) -> str | None:
+def to_text(value: object) -> str | None:  # noqa: PLR0912 - one branch per cell type
     """A cell value as text: numbers without a spurious ``.0``, dates in ISO form, lists joined.
 
     ``None`` (and NaN) give ``None``; strings are returned unchanged.
@@ -265,8 +277,39 @@ def build_record(
         got = collected.get(fld)
         return got[0][1] if got else None
 
+    aliases = _aliases(collected.get("aliases", ()), errors, row, source)
+    name = first("name")
+    if name is None and aliases:
+        name, aliases = aliases[0], aliases[1:]
+    address_parts = [text for _, text in collected.get("address", ())]
+    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+    lat, lon = _coordinates(collected, errors, row, source)
+
+    return Record(
+        row=row,
+        id=first("id") or str(row),
+        name=name,
+        aliases=tuple(aliases),
+        address=address,
+        country=first("country"),
+        registration_id=first("registration_id"),
+        phone=first("phone"),
+        hs_code=first("hs_code"),
+        product=first("product"),
+        lat=lat,
+        lon=lon,
+        extra=tuple(extra),
+        errors=tuple(errors),
+        source=source,
+    )
+
+
+def _aliases(
+    cells: Iterable[tuple[str, str]], errors: list[RowError], row: int, source: str | None
+) -> list[str]:
+    """The alias cells split on ``;``, without repeats, at most :data:`MAX_ALIASES`."""
     aliases: list[str] = []
-    for header, text in collected.get("aliases", ()):
+    for header, text in cells:
         for alias in _ALIAS_SPLIT.split(text):
             if alias and alias not in aliases:
                 aliases.append(alias)
@@ -276,14 +319,17 @@ def build_record(
                     f"more than {MAX_ALIASES} aliases; the rest were ignored", header, row, source
                 )
             )
-            aliases = aliases[:MAX_ALIASES]
-            break
-    name = first("name")
-    if name is None and aliases:
-        name, aliases = aliases[0], aliases[1:]
-    address_parts = [text for _, text in collected.get("address", ())]
-    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+            return aliases[:MAX_ALIASES]
+    return aliases
 
+
+def _coordinates(
+    collected: Mapping[str, list[tuple[str, str]]],
+    errors: list[RowError],
+    row: int,
+    source: str | None,
+) -> tuple[float | None, float | None]:
+    """``lat``/``lon`` in decimal degrees, both or neither (problems become row errors)."""
     lat_lon: list[float | None] = []
     for fld, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         got = collected.get(fld)
@@ -312,25 +358,8 @@ def build_record(
                     f"{missing} is missing; coordinates need both lat and lon", missing, row, source
                 )
             )
-        lat = lon = None
-
-    return Record(
-        row=row,
-        id=first("id") or str(row),
-        name=name,
-        aliases=tuple(aliases),
-        address=address,
-        country=first("country"),
-        registration_id=first("registration_id"),
-        phone=first("phone"),
-        hs_code=first("hs_code"),
-        product=first("product"),
-        lat=lat,
-        lon=lon,
-        extra=tuple(extra),
-        errors=tuple(errors),
-        source=source,
-    )
+        return None, None
+    return lat, lon
 
 
 def record_from_mapping(

@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from laborlens.adapters.io.chain import ChainInputError, read_chain, read_list_files
+from laborlens.adapters.io.atomic import sweep_leftovers
+from laborlens.adapters.io.chain import ChainInputError, read_chain
 from laborlens.adapters.io.chain_csv import read_table_folder
 from laborlens.adapters.io.chain_out import OUTPUT_FORMATS, OutputError, write_errors, write_output
 from laborlens.adapters.io.chain_store import store_trace
@@ -48,7 +49,7 @@ from laborlens.core.lists import ListError, ListSet, load_bundled
 from laborlens.core.model import RowError
 from laborlens.core.resources import ResourceError
 from laborlens.core.screen import ScreeningIndex
-from laborlens.ops.screening import index_for
+from laborlens.ops.screening import InputError, index_for, load_lists_checked
 from laborlens.ops.tracing_screen import screen_nodes
 
 ChainArg = Chain | ChainTable | str | Path | Mapping[str, Any]
@@ -99,8 +100,8 @@ def _index(
     base = lists or load_bundled()
     errors: list[RowError] = []
     if list_files:
-        user, errors = read_list_files(list_files)
-        base = base.plus(user)
+        loaded = load_lists_checked(list_files, base=base)
+        base, errors = loaded.lists, list(loaded.errors)
     return index_for(base), errors
 
 
@@ -124,7 +125,7 @@ def trace_graph(
             :class:`ChainTable`.
         as_of: evaluation date (default: today).
         lists: reference lists (default: the bundled lists).
-        list_files: user list CSVs added to ``lists``.
+        list_files: user list files added to ``lists`` (as ``laborlens screen --list-file``).
         index: a compiled screening index (overrides ``lists``/``list_files``).
         workers: screening processes (1 = in-process).
         engine: where the nodes are screened and the graph traced (``local`` or ``spark``).
@@ -132,7 +133,8 @@ def trace_graph(
         max_sources: sources listed per node and channel (the nearest).
 
     Raises:
-        ChainInputError: the chain or a list file cannot be used, or the chain has no node.
+        ChainInputError: the chain cannot be used, or the chain has no node.
+        InputError: a list file cannot be read.
     """
     day = as_of or date.today()
     table = load_table(chain)
@@ -235,6 +237,7 @@ __all__ = [
     "GraphTrace",
     "Hop",
     "Inherited",
+    "InputError",
     "ListError",
     "NodeExposure",
     "NodeTrace",
@@ -246,6 +249,7 @@ __all__ = [
     "load_chain",
     "load_table",
     "store",
+    "sweep_leftovers",
     "trace",
     "trace_graph",
     "write",

@@ -96,17 +96,23 @@ def screen_nodes(
         groups.add(replace(res, errors=()))
         if res.errors:
             problems[k] = res.errors
-    # each node: its own row's record problems, then its group's screening problems
-    own_rows: dict[int, list[RowError]] = {}
-    for e in table.errors:
-        if e.source == table.nodes_source and e.column in ("lat", "lon") and e.row:
-            own_rows.setdefault(e.row, []).append(e)
+    # each node: its own record's problems (as screening it alone reports them), then its
+    # group's screening problems; records are built only for the node rows that have a problem
+    rows = {e.row for e in table.errors if e.source == table.nodes_source and e.row}
+    mine_at = np.flatnonzero(np.isin(table.node_row, np.fromiter(rows, np.int64, len(rows))))
+    own = dict(
+        zip(
+            mine_at.tolist(),
+            (r.errors for r in table.records.records(mine_at.tolist())),
+            strict=True,
+        )
+    )
     concerned = np.isin(group, np.fromiter(problems, dtype=np.int64, count=len(problems)))
-    concerned |= np.isin(table.node_row, np.fromiter(own_rows, dtype=np.int64, count=len(own_rows)))
+    concerned[mine_at] = True
     errors: dict[int, tuple[RowError, ...]] = {}
     for v in np.flatnonzero(concerned).tolist():
         row = int(table.node_row[v])
-        mine = [*own_rows.get(row, ())]
+        mine = [*own.get(v, ())]
         mine += _resourced(problems.get(int(group[v]), ()), row, table.nodes_source)
         errors[v] = tuple(mine)
     return groups.spread(group, errors)

@@ -41,8 +41,9 @@ from laborlens.core.chain.columnar import (
     Numbers,
     build_table,
 )
-from laborlens.core.chain.validate import _number, _record
+from laborlens.core.chain.validate import _NODE_ONLY, _number, _record
 from laborlens.core.model import Record, RowError
+from laborlens.core.records import MAX_ALIASES, MAX_FIELD_CHARS, ColumnMap
 
 _BLOCK = 1 << 22
 _NUMBER = r"^[+-]?(\d[\d,_]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -52,6 +53,10 @@ class ChainInputError(ValueError):
     """The chain input cannot be used at all; the message names the file."""
 
 
+# every C0/C1 control character but the ones read as spaces (a superset of what a record
+# reports: rows matching are built and checked exactly)
+_CONTROL = "[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]"
+_LAT_LON = ("lat", "lon")
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _WIDE = re.compile("[^\x00-\x7f]")
 
@@ -315,8 +320,9 @@ class ArrowRecords:
     def records(self, nodes: Sequence[int]) -> list[Record]:
         idx = pa.array(np.asarray(nodes, dtype=np.int64))
         part = self.table.take(idx).to_pylist()
+        maps: dict[tuple[str, ...], ColumnMap] = {}
         return [
-            _record(row, int(self.rows[int(i)]), self.source)[0]
+            _record(row, int(self.rows[int(i)]), self.source, maps)
             for row, i in zip(part, nodes, strict=True)
         ]
 
@@ -325,28 +331,79 @@ class ArrowRecords:
             return [None] * len(self)
         return self.table.column(name)  # type: ignore[no-any-return]
 
+    def fed_by(self, fields: Sequence[str]) -> list[str]:
+        """The columns that feed these record fields (as the record's column map assigns them)."""
+        names = [c for c in self.table.column_names if c not in _NODE_ONLY]
+        cmap = ColumnMap.from_headers(tuple(names))
+        return [c for c, f in zip(names, cmap.fields, strict=True) if f is not None and f in fields]
+
     def distinct(self, fields: Sequence[str]) -> tuple[g.IntArray, g.IntArray]:
-        """``(first, group)``: nodes grouped by equal values of ``fields`` (exactly: each column
-        is dictionary-encoded and the codes combined); groups numbered in order of appearance."""
-        n = len(self)
-        key = np.zeros(n, dtype=np.int64)
-        for name in fields:
-            if name not in self.table.column_names:
-                continue
-            c = codes(self.table.column(name).combine_chunks())
-            combined = key * (len(c.values) + 1) + (c.codes.astype(np.int64) + 1)
-            key = np.unique(combined, return_inverse=True)[1].reshape(-1)
-        _, first = np.unique(key, return_index=True)
-        order = np.argsort(first, kind="stable")
-        renumber = np.empty_like(order)
-        renumber[order] = np.arange(order.shape[0])
-        return first[order].astype(np.int64), renumber[key].astype(np.int64)
+        """``(first, group)``: nodes grouped by equal values of the columns feeding ``fields``
+        (exactly: each column is dictionary-encoded and the codes combined); groups numbered in
+        order of appearance."""
+        return _groups(self.table, self.fed_by(fields))
 
     def arrow(self, name: str) -> Any:
         """One column as an Arrow array (nulls where the column is absent)."""
         if name not in self.table.column_names:
             return pa.nulls(len(self), pa.string())
         return self.table.column(name)
+
+
+def _groups(table: pa.Table, names: Sequence[str]) -> tuple[g.IntArray, g.IntArray]:
+    """``(first, group)``: the rows grouped by equal values of these columns, groups numbered in
+    order of appearance."""
+    n = table.num_rows
+    key = np.zeros(n, dtype=np.int64)
+    for name in names:
+        c = codes(table.column(name).combine_chunks())
+        combined = key * (len(c.values) + 1) + (c.codes.astype(np.int64) + 1)
+        key = np.unique(combined, return_inverse=True)[1].reshape(-1)
+    _, first = np.unique(key, return_index=True)
+    order = np.argsort(first, kind="stable")
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(order.shape[0])
+    return first[order].astype(np.int64), renumber[key].astype(np.int64)
+
+
+def _mask(arr: Any) -> g.BoolArray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def record_errors(records: ArrowRecords) -> list[RowError]:
+    """The problems building each row's record reports (control characters, over-long values,
+    too many aliases, unusable coordinates), without building every record: a row is built
+    only when a column shows it may have one, and coordinates once per distinct pair."""
+    table, n = records.table, len(records)
+    suspect = np.zeros(n, dtype=bool)
+    aliases = np.zeros(n, dtype=np.int64)
+    fields = ColumnMap.from_headers(tuple(c for c in table.column_names if c not in _NODE_ONLY))
+    for name, fld in zip(fields.headers, fields.fields, strict=True):
+        if fld is None:
+            continue
+        col = table.column(name)
+        suspect |= _mask(pc.match_substring_regex(col, _CONTROL))
+        suspect |= _mask(pc.greater(pc.utf8_length(col), MAX_FIELD_CHARS))
+        if fld == "aliases":
+            parts = pc.add(pc.count_substring_regex(col, "[;\uff1b]"), 1)
+            aliases += np.asarray(pc.fill_null(parts, 0).to_numpy(zero_copy_only=False))
+    suspect |= aliases > MAX_ALIASES
+    out = [e for rec in records.records(np.flatnonzero(suspect).tolist()) for e in rec.errors]
+    coords = [str(h) for h, f in zip(fields.headers, fields.fields, strict=True) if f in _LAT_LON]
+    if not coords:
+        return out
+    given = np.zeros(n, dtype=bool)
+    for name in coords:
+        given |= _mask(pc.is_valid(table.column(name)))
+    rest = np.flatnonzero(given & ~suspect)
+    # coordinate problems depend only on the coordinate cells: one record per distinct pair
+    part = ArrowRecords(table.select(coords).take(pa.array(rest)), records.rows[rest], "")
+    first, group = _groups(part.table, coords)
+    found = [rec.errors for rec in part.records(first.tolist())]
+    for k in np.flatnonzero(np.isin(group, [i for i, e in enumerate(found) if e])).tolist():
+        row = int(part.rows[k])
+        out.extend(RowError(e.message, e.column, row, records.source) for e in found[group[k]])
+    return out
 
 
 def _col(table: pa.Table, name: str) -> Any:
@@ -368,11 +425,10 @@ def _node_columns(path: Path) -> tuple[NodeColumns, list[RowError]]:
         rows=rows,
         role=codes(_col(table, "role")),
         yield_=numbers(_col(table, "yield")),
-        lat=numbers(_col(table, "lat")),
-        lon=numbers(_col(table, "lon")),
         hs_code=codes(_col(table, "hs_code")),
         product=codes(_col(table, "product")),
         records=records,
+        record_errors=record_errors(ArrowRecords(table, rows, source)),
     )
     return cols, reader.errors
 

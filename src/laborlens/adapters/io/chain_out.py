@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,7 +37,9 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from laborlens.adapters.io.atomic import atomic_output
 from laborlens.adapters.io.chain_views import render_html, render_svg
+from laborlens.core.cells import safe_row
 from laborlens.core.chain import GraphTrace, full_result
 from laborlens.core.chain.balance import STATUSES
 from laborlens.core.chain.compact import compact
@@ -153,16 +154,13 @@ def metadata(gt: GraphTrace) -> dict[str, Any]:
 
 @contextmanager
 def _partial(output: Path) -> Iterator[Path]:
-    """A file next to ``output``, renamed to it when the block ends without an error."""
-    partial = output.with_name(f".{output.name}.partial")
+    """A temporary file next to ``output``, renamed to it when the block ends without an error
+    (:func:`~laborlens.adapters.io.atomic.atomic_output`)."""
     try:
-        yield partial
-        os.replace(partial, output)
+        with atomic_output(output) as partial:
+            yield partial
     except OSError as exc:
         raise OutputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
-    finally:
-        if partial.exists():
-            partial.unlink()
 
 
 def _round(x: float) -> float | None:
@@ -291,8 +289,8 @@ def write_output(gt: GraphTrace, fmt: str, output: Path | None) -> int:
         else:
             part.write_text(_text(gt, fmt), encoding="utf-8")
     if fmt in ("jsonl", "parquet"):
-        meta_path = output.with_name(output.name + ".meta.json")
-        meta_path.write_text(json.dumps(metadata(gt), indent=1) + "\n", encoding="utf-8")
+        with _partial(output.with_name(output.name + ".meta.json")) as part:
+            part.write_text(json.dumps(metadata(gt), indent=1) + "\n", encoding="utf-8")
     return output.stat().st_size
 
 
@@ -302,5 +300,5 @@ def write_errors(errors: Sequence[RowError], path: Path) -> int:
         w = csv.writer(fh)
         w.writerow(["source", "row", "column", "message"])
         for e in errors:
-            w.writerow([e.source or "", e.row, e.column or "", e.message])
+            w.writerow(safe_row([e.source or "", e.row, e.column or "", e.message]))
     return len(errors)

@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from laborlens.adapters.io.atomic import partial_path
 from laborlens.adapters.io.chain_out import OutputError, compact_table, metadata
 from laborlens.core.chain import GraphTrace
 from laborlens.core.chain.balance import STATUSES
@@ -195,8 +196,10 @@ def _problems(gt: GraphTrace) -> pa.Table:
 
 def store_trace(gt: GraphTrace, path: Path) -> None:
     """Write the trace's tables into a new DuckDB database at ``path`` (see the module
-    docstring); the file is built next to ``path`` and renamed at the end."""
-    partial = path.with_name(f".{path.name}.partial")
+    docstring); the file is built next to ``path`` under the temporary name of
+    :mod:`~laborlens.adapters.io.atomic` (so a killed run's leftover is swept) and renamed at the
+    end. DuckDB cannot open the empty file ``atomic_output`` creates, hence its own rename."""
+    partial = partial_path(path)
     if partial.exists():
         partial.unlink()
     compact = compact_table(gt)

@@ -47,17 +47,17 @@ class Numbers:
 @dataclass(frozen=True, slots=True)
 class NodeColumns:
     """Node rows: ``ids`` as given (``None`` when empty), input ``rows``, and the columns the
-    chain itself uses (the rest of each record is built by ``records``)."""
+    chain itself uses (the rest of each record is built by ``records``); ``record_errors``: the
+    problems building the rows' records reports (what ``Record.errors`` would hold), any order."""
 
     ids: Sequence[str | None]
     rows: g.IntArray
     role: Codes
     yield_: Numbers
-    lat: Numbers
-    lon: Numbers
     hs_code: Codes
     product: Codes
     records: Callable[[g.IntArray], NodeRecords]  # the records of the nodes kept
+    record_errors: Sequence[RowError] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,25 +96,13 @@ class _Errors:
         return [e for _, _, e in sorted(self.items, key=lambda t: (t[0], t[1]))]
 
 
-def _coords(cols: NodeColumns, errs: _Errors) -> None:
-    for order, (col, nums, lo, hi) in enumerate(
-        (("lat", cols.lat, -90.0, 90.0), ("lon", cols.lon, -180.0, 180.0))
-    ):
-        for i, text in nums.bad.items():
-            errs.add(int(cols.rows[i]), order, f"'{text}' is not a number", col)
-        with np.errstate(invalid="ignore"):
-            out = np.flatnonzero((nums.values < lo) | (nums.values > hi))
-        for i in out.tolist():
-            f = float(nums.values[i])
-            errs.add(int(cols.rows[i]), order, f"{f} is outside [{lo:g}, {hi:g}]", col)
-
-
 def build_nodes(
     cols: NodeColumns, source: str | None, require_ids: bool
 ) -> tuple[g.IntArray, tuple[str, ...], list[RowError]]:
     """The nodes kept (positions), their ids, and the node rows' problems."""
     errs = _Errors(source)
-    _coords(cols, errs)
+    # a row's record problems come first, in the order the record reports them (sorting is stable)
+    errs.items.extend((e.row, 0, e) for e in cols.record_errors)
     y = cols.yield_
     bad_yield = set(y.bad) | set(np.flatnonzero(y.values <= 0).tolist())
     if require_ids is False and None not in cols.ids and len(set(cols.ids)) == len(cols.ids):

@@ -16,9 +16,9 @@ from typing import Annotated
 import typer
 
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.errors import USER_ERRORS
 from laborlens.ops.screening import (
     FORMATS,
+    USER_ERRORS,
     ListSet,
     Record,
     ScreeningIndex,
@@ -26,13 +26,14 @@ from laborlens.ops.screening import (
     choose_format,
     index_for,
     open_job,
+    sweep_leftovers,
     write_report,
 )
 from laborlens.settings import Settings
 
 
 def _fail(message: str) -> typer.Exit:
-    return fail("screen", message)
+    return fail("screen", " ".join(message.split()))  # one line, whatever a library said
 
 
 def _progress(
@@ -83,99 +84,123 @@ def _with_spinner(lists: ListSet) -> ScreeningIndex:
         return index_for(lists)
 
 
+# --- the options of `laborlens screen` --------------------------------------------------------
+
+_Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files to screen: CSV/TSV (UTF-8, GB18030/GBK, UTF-16; .gz ok), XLSX, "
+        "Parquet, JSON Lines.",
+        show_default=False,
+    ),
+]
+_ListFile = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--list-file",
+        help="Add a user list (CSV/XLSX with id,name,aliases,address,country,"
+        "registration_id; list id = file stem unless a 'list' column says otherwise). "
+        "Repeatable.",
+        show_default=False,
+    ),
+]
+_Lists = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lists",
+        help="Screen only against these list ids (comma-separated or repeated; bundled or "
+        "user list ids). See 'laborlens lists'.",
+        show_default=False,
+    ),
+]
+_AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate lists and regimes as they stood on this date (YYYY-MM-DD). Default: today.",
+        show_default=False,
+    ),
+]
+_Fmt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table|jsonl|csv|xlsx|html. Default: from the --output suffix; "
+        "else table on a terminal, jsonl when piped.",
+        show_default=False,
+    ),
+]
+_Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (omitted or '-': standard output).",
+        show_default=False,
+    ),
+]
+_Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of CSV/JSONL inputs and list files "
+        "(default: detected), e.g. gb18030, utf-16, cp1252.",
+        show_default=False,
+    ),
+]
+_Sheet = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="XLSX inputs: the worksheet to read, by name or 1-based number (default: the "
+        "first sheet with a column to screen; the one read is named on stderr).",
+        show_default=False,
+    ),
+]
+_Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Worker processes (default: CPU count, max 8; small inputs run in-process).",
+        show_default=False,
+    ),
+]
+_Limit = Annotated[
+    int,
+    typer.Option(
+        "--limit",
+        help="table/html: show at most this many rows with findings "
+        "(the worst); counts always cover every row.",
+    ),
+]
+_Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
+]
+_Engine = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local (processes on this machine) or spark (needs the 'spark' extra and "
+        "Java; CSV with the header on its first line, Parquet or JSON Lines). Results "
+        "are identical.",
+    ),
+]
+
+
 def screen_command(  # noqa: PLR0917 - one parameter per CLI option
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Files to screen: CSV/TSV (UTF-8, GB18030/GBK, UTF-16; .gz ok), XLSX, "
-            "Parquet, JSON Lines.",
-            show_default=False,
-        ),
-    ],
-    list_file: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--list-file",
-            help="Add a user list (CSV/XLSX with id,name,aliases,address,country,"
-            "registration_id; list id = file stem unless a 'list' column says otherwise). "
-            "Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    lists: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--lists",
-            help="Screen only against these list ids (comma-separated or repeated; bundled or "
-            "user list ids). See 'laborlens lists'.",
-            show_default=False,
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Evaluate lists and regimes as they stood on this date (YYYY-MM-DD). "
-            "Default: today.",
-            show_default=False,
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format: table|jsonl|csv|xlsx|html. Default: from the --output suffix; "
-            "else table on a terminal, jsonl when piped.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (omitted or '-': standard output).",
-            show_default=False,
-        ),
-    ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            help="Text encoding of CSV/JSONL inputs and list files "
-            "(default: detected), e.g. gb18030, utf-16, cp1252.",
-            show_default=False,
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="Worker processes (default: CPU count, max 8; small inputs run in-process).",
-            show_default=False,
-        ),
-    ] = None,
-    limit: Annotated[
-        int,
-        typer.Option(
-            "--limit",
-            help="table/html: show at most this many rows with findings "
-            "(the worst); counts always cover every row.",
-        ),
-    ] = 500,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
-    ] = False,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="local (processes on this machine) or spark (needs the 'spark' extra and "
-            "Java; CSV with the header on its first line, Parquet or JSON Lines). Results "
-            "are identical.",
-        ),
-    ] = "local",
+    inputs: _Inputs,
+    list_file: _ListFile = None,
+    lists: _Lists = None,
+    as_of: _AsOf = None,
+    fmt: _Fmt = None,
+    output: _Output = None,
+    encoding: _Encoding = None,
+    sheet: _Sheet = None,
+    workers: _Workers = None,
+    limit: _Limit = 500,
+    quiet: _Quiet = False,
+    engine: _Engine = "local",
 ) -> None:
     """Screen supplier / party records against the forced-labour lists and regimes.
 
@@ -202,6 +227,8 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             encoding=encoding,
             engine=engine,
             workers=workers,
+            sheet=sheet,
+            output=output,
             build_index=_with_spinner if spinner else index_for,
         )
         source_pairs = job.pairs()
@@ -209,6 +236,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
         raise _fail(str(exc)) from None
     for problem in job.loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    for stream in job.streams:
+        for note in stream.warnings:
+            typer.echo(f"laborlens screen: warning: {note}", err=True)
+    for note in sweep_leftovers(output) if output is not None else ():
+        typer.echo(f"laborlens screen: note: {note}", err=True)
     pairs = _progress(source_pairs, spinner, job.total_rows())
     options: dict[str, object] = {}
     if out_fmt in ("table", "html"):
@@ -225,7 +257,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     except USER_ERRORS as exc:
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
-        typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
+        rows = f"{summary.rows} row{'s' if summary.rows != 1 else ''}"
+        typer.echo(
+            f"laborlens screen: wrote {rows} to {output} ({out_fmt}): {summary.counts()}",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

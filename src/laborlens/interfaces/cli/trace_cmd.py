@@ -21,6 +21,7 @@ from laborlens.ops.tracing import (
     FORMATS,
     ChainInputError,
     GraphTrace,
+    InputError,
     ListError,
     OutputError,
     ResourceError,
@@ -28,6 +29,7 @@ from laborlens.ops.tracing import (
     explain,
     load_table,
     store,
+    sweep_leftovers,
     trace_graph,
     write,
     write_problems,
@@ -65,6 +67,14 @@ def _explain(result: GraphTrace, nodes: Sequence[str]) -> None:
         except KeyError:
             raise _fail(f"--explain: no node has the id '{node_id}'") from None
         sys.stdout.write(json.dumps(record.to_dict(), ensure_ascii=False, indent=1) + "\n")
+
+
+def _sweep(*targets: Path | None) -> None:
+    """Report (and remove) what killed earlier runs left next to this run's outputs."""
+    for target in targets:
+        if target is not None:
+            for note in sweep_leftovers(target):
+                typer.echo(f"laborlens trace: note: {note}", err=True)
 
 
 def _outputs(
@@ -190,10 +200,11 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
         )
         if explain_nodes:
             _explain(result, explain_nodes)
+        _sweep(output, store_path, errors_to)
         if store_path is not None:
             store(result, store_path)
         _outputs(result, chosen, output, bool(explain_nodes), errors_to)
-    except (ChainInputError, ListError, ResourceError) as exc:
+    except (ChainInputError, InputError, ListError, ResourceError) as exc:
         raise _fail(f"{chain}: {exc}" if str(chain) not in str(exc) else str(exc)) from None
     except OutputError as exc:
         raise _fail(str(exc)) from None
