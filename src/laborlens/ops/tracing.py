@@ -128,7 +128,8 @@ def trace_graph(
         list_files: user list files added to ``lists`` (as ``laborlens screen --list-file``).
         index: a compiled screening index (overrides ``lists``/``list_files``).
         workers: screening processes (1 = in-process).
-        engine: where the nodes are screened and the graph traced (``local`` or ``spark``).
+        engine: where the nodes are screened (``local`` or ``spark``); the graph searches run
+            on this machine's arrays.
         path_budget: exact source counts while (sources of a channel) x (nodes) is within this.
         max_sources: sources listed per node and channel (the nearest).
 
@@ -144,18 +145,6 @@ def trace_graph(
     extra: list[RowError] = []
     if index is None:
         index, extra = _index(lists, list_files)
-    if engine == "spark":
-        from laborlens.adapters.engine.spark_chain import trace_on_spark
-
-        return trace_on_spark(
-            table,
-            index,
-            day,
-            workers=workers,
-            path_budget=path_budget,
-            max_sources=max_sources,
-            extra_errors=extra,
-        )
     screened = screen_nodes(table, index, day, engine=engine, workers=workers)
     result = trace_table(
         table,

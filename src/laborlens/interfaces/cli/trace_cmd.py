@@ -179,7 +179,7 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
     ] = 1,
     engine: Annotated[
         str,
-        typer.Option("--engine", help="local, or spark (graphs beyond one machine)."),
+        typer.Option("--engine", help="Where the nodes are screened: local, or spark."),
     ] = "local",
 ) -> None:
     """Trace every input of a supply chain to its origin and decide per regime for each node."""
@@ -206,7 +206,7 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
         _outputs(result, chosen, output, bool(explain_nodes), errors_to)
     except (ChainInputError, InputError, ListError, ResourceError) as exc:
         raise _fail(f"{chain}: {exc}" if str(chain) not in str(exc) else str(exc)) from None
-    except OutputError as exc:
+    except (OutputError, RuntimeError) as exc:  # RuntimeError: no Spark for --engine spark
         raise _fail(str(exc)) from None
     if strict and result.errors:
         raise typer.Exit(2)
