@@ -17,17 +17,22 @@ and intra-group trade, which makes cycles; these carry about 5 % of a normal shi
 or returned volumes are small next to virgin inputs), and monthly periods. Quantities are
 lognormal in each tier's unit (kg, or pcs for wafers, cells, modules and garments).
 
+Node names and addresses come in several scripts: Chinese nodes in Han script (about 45 %) or
+pinyin/English, Vietnamese, Bangladeshi, Indian … nodes in their country's usual form, Xinjiang
+nodes in Xinjiang places, and listed nodes (about 0.05 %) under the names published on the
+bundled UFLPA and WRO lists, so that screening has real work to do.
+
 Usage:
-    python bench/gen_chains.py --nodes 2000 --edges 10000 --out /tmp/chain   # nodes.csv+edges.csv
+    python bench/gen_chains.py --nodes 2000 --out /tmp/chain   # nodes.csv + edges.csv
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -274,63 +279,240 @@ def generate(n_nodes: int, n_edges: int, seed: int = 7) -> Synthetic:
     )
 
 
+# --- names and addresses in several scripts -------------------------------------------------
+# Word pools for synthetic company names (not real companies, except the listed ones taken from
+# the bundled lists so that screening finds them).
+_HAN_BRAND = "华盛鑫源泰恒丰瑞达隆昌宏远兴福佳美新海天金利永安博雅德豪汇通和顺富康嘉信宝广元"
+_PY_BRAND = [
+    "Hua",
+    "Sheng",
+    "Xin",
+    "Yuan",
+    "Tai",
+    "Heng",
+    "Feng",
+    "Rui",
+    "Da",
+    "Long",
+    "Chang",
+    "Hong",
+    "Xing",
+    "Fu",
+    "Jia",
+    "Mei",
+    "Hai",
+    "Tian",
+    "Jin",
+    "Li",
+    "Yong",
+    "An",
+    "Bo",
+    "De",
+    "Hao",
+]
+_LATIN_BRAND = [
+    "Apex",
+    "Sunrise",
+    "Golden",
+    "Pacific",
+    "Everest",
+    "Orient",
+    "Lotus",
+    "Delta",
+    "Royal",
+    "Silver",
+    "Green",
+    "Star",
+    "Crown",
+    "Ocean",
+    "Eagle",
+    "Prime",
+    "Unity",
+    "Summit",
+    "Nova",
+    "Vista",
+    "Hanoi",
+    "Saigon",
+    "Mekong",
+    "Bengal",
+    "Indus",
+    "Alpine",
+    "Atlas",
+    "Zenith",
+]
+_CN_CITIES = [
+    ("江苏省南通市", "Nantong, Jiangsu", "南通"),
+    ("浙江省宁波市", "Ningbo, Zhejiang", "宁波"),
+    ("山东省滨州市", "Binzhou, Shandong", "滨州"),
+    ("广东省佛山市", "Foshan, Guangdong", "佛山"),
+    ("河南省郑州市", "Zhengzhou, Henan", "郑州"),
+    ("江苏省无锡市", "Wuxi, Jiangsu", "无锡"),
+    ("福建省晋江市", "Jinjiang, Fujian", "晋江"),
+    ("四川省乐山市", "Leshan, Sichuan", "乐山"),
+    ("内蒙古包头市", "Baotou, Inner Mongolia", "包头"),
+    ("云南省曲靖市", "Qujing, Yunnan", "曲靖"),
+]
+_XJ_PLACES = [
+    ("新疆阿克苏地区阿瓦提县", "Awati County, Aksu, Xinjiang", "阿克苏"),
+    ("新疆石河子市", "Shihezi, Xinjiang", "石河子"),
+    ("新疆昌吉回族自治州昌吉市", "Changji, Xinjiang Uygur Autonomous Region", "昌吉"),
+    ("新疆巴音郭楞蒙古自治州库尔勒市", "Korla, Bayingolin, Xinjiang", "库尔勒"),
+    ("新疆喀什地区喀什市", "Kashgar, XUAR", "喀什"),
+    ("新疆哈密市", "Hami, Xinjiang", "哈密"),
+]
+_ABROAD = {
+    "VN": ("Công ty TNHH {b} {w}", "{n} Đường số {k}, KCN Tân Tạo, TP. Hồ Chí Minh, Vietnam"),
+    "BD": ("{b} {w} Ltd.", "Plot {n}, BSCIC Industrial Estate, Gazipur, Dhaka, Bangladesh"),
+    "IN": ("{b} {w} Pvt. Ltd.", "{n} GIDC Estate, Surat, Gujarat, India"),
+    "PK": ("{b} {w} (Pvt) Ltd.", "{n} Sundar Industrial Estate, Lahore, Pakistan"),
+    "KH": ("{b} {w} Co., Ltd.", "Street {k}, Phnom Penh SEZ, Cambodia"),
+    "MY": ("{b} {w} Sdn. Bhd.", "{n} Jalan Perindustrian {k}, Penang, Malaysia"),
+    "TH": ("{b} {w} Co., Ltd.", "{n} Moo {k}, Amata City, Rayong, Thailand"),
+    "US": ("{b} {w} Inc.", "{n} Commerce Way, Charlotte, NC, USA"),
+    "DE": ("{b} {w} GmbH", "Industriestraße {n}, 40210 Düsseldorf, Germany"),
+    "GB": ("{b} {w} Ltd", "{n} Trading Estate, Leicester, United Kingdom"),
+}
+_WORD = {
+    "cotton": ("Cotton", "棉业"),
+    "spinning": ("Spinning", "纺纱"),
+    "fabric": ("Textile", "纺织"),
+    "garment": ("Garment", "服装"),
+    "importer": ("Apparel", "贸易"),
+    "silicon": ("Silicon", "硅业"),
+    "poly": ("New Energy", "新能源"),
+    "wafer": ("Solar", "光伏"),
+    "cell": ("Solar Power", "光电"),
+    "module": ("Energy", "能源"),
+    "bauxite": ("Mining", "矿业"),
+    "alumina": ("Alumina", "氧化铝"),
+    "smelter": ("Aluminium", "铝业"),
+    "parts": ("Metal Parts", "金属制品"),
+}
+
+
+def _word(role: str) -> tuple[str, str]:
+    for key, pair in _WORD.items():
+        if key in role:
+            return pair
+    return ("Industrial", "实业")
+
+
+def _listed_names() -> list[tuple[str, str | None]]:
+    from laborlens.core.lists import load_bundled
+
+    out = []
+    for rl in load_bundled().lists:
+        if rl.info.list_id in ("us_uflpa_entity_list", "us_cbp_wro_findings"):
+            out += [(e.name, e.addresses[0] if e.addresses else None) for e in rl.entries]
+    return out
+
+
+def node_names(chain: Synthetic, seed: int = 11) -> tuple[list[str], list[str]]:
+    """A name and an address per node: Chinese nodes in Han script or pinyin/English, others in
+    their country's usual form; Xinjiang nodes in Xinjiang places; listed nodes by the names
+    published on the bundled lists."""
+    rng = np.random.default_rng(seed)
+    n = chain.n
+    han = rng.random(n) < 0.45
+    b1, b2 = rng.integers(0, 10**6, n), rng.integers(0, 10**6, n)
+    num, k = rng.integers(1, 999, n), rng.integers(1, 40, n)
+    listed = _listed_names()
+    names: list[str] = []
+    addresses: list[str] = []
+    for v in range(n):
+        c = chain.countries[int(chain.country[v])]
+        w_en, w_han = _word(chain.role[int(chain.role_code[v])])
+        if chain.listed[v]:
+            name, addr = listed[v % len(listed)]
+            names.append(name)
+            addresses.append(addr or f"{_XJ_PLACES[v % 6][1]}, China")
+            continue
+        if c == "CN":
+            place = _XJ_PLACES[int(b1[v]) % 6] if chain.xj[v] else _CN_CITIES[int(b2[v]) % 10]
+            if han[v]:
+                brand = (
+                    _HAN_BRAND[int(b1[v]) % len(_HAN_BRAND)]
+                    + _HAN_BRAND[int(b2[v]) % len(_HAN_BRAND)]
+                )
+                names.append(f"{place[2]}{brand}{w_han}有限公司")
+                addresses.append(f"{place[0]}工业园区{num[v]}号")
+            else:
+                brand = (
+                    _PY_BRAND[int(b1[v]) % len(_PY_BRAND)]
+                    + _PY_BRAND[int(b2[v]) % len(_PY_BRAND)].lower()
+                )
+                names.append(f"{place[1].split(',')[0]} {brand} {w_en} Co., Ltd.")
+                addresses.append(f"No. {num[v]} Industrial Park, {place[1]}, China")
+            continue
+        name_t, addr_t = _ABROAD.get(c, ("{b} {w} Co.", "{n} Industrial Zone, " + c))
+        lb = _LATIN_BRAND
+        brand = f"{lb[int(b1[v]) % len(lb)]} {lb[int(b2[v]) % len(lb)]}"
+        names.append(name_t.format(b=brand, w=w_en))
+        addresses.append(addr_t.format(n=num[v], k=k[v]))
+    return names, addresses
+
+
+def to_rows(chain: Synthetic) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The chain as node and edge rows (the columns of ``nodes.csv`` and ``edges.csv``)."""
+    nodes_t, edges_t = tables_of(chain)
+    return nodes_t.to_pylist(), edges_t.to_pylist()
+
+
+def tables_of(chain: Synthetic) -> tuple[Any, Any]:
+    """The node and edge columns as Arrow tables (text, as a file would hold them)."""
+    import pyarrow as pa
+
+    tables = load_tables()
+    names, addresses = node_names(chain)
+    roles = pa.array(list(chain.role)).take(pa.array(chain.role_code))
+    labels = pa.array([m.label for m in tables.materials])
+    nodes = pa.table(
+        {
+            "id": pa.array([f"N{v}" for v in range(chain.n)]),
+            "name": pa.array(names),
+            "address": pa.array(addresses),
+            "country": pa.array(list(chain.countries)).take(pa.array(chain.country)),
+            "role": roles,
+            "product": labels.take(pa.array(chain.node_material)),
+        }
+    )
+    base = pa.array([u for _, u in tables.base])
+    m = chain.src.shape[0]
+    periods = pa.array([f"2025-{k:02d}" for k in range(1, 13)])
+    edges = pa.table(
+        {
+            "from": pa.array(np.char.add("N", chain.src.astype(str)).tolist()),
+            "to": pa.array(np.char.add("N", chain.dst.astype(str)).tolist()),
+            "product": labels.take(pa.array(chain.material)),
+            "quantity": pa.array(np.char.mod("%.1f", chain.qty).tolist()),
+            "unit": base.take(pa.array(chain.dim)),
+            "value": pa.array(np.char.mod("%.2f", chain.value).tolist()),
+            "currency": pa.array(["USD"] * m),
+            "period": periods.take(pa.array(chain.period)),
+            "declared": pa.array(np.where(chain.declared_untainted, "untainted", "").tolist()),
+        }
+    )
+    return nodes, edges
+
+
 def write_folder(chain: Synthetic, out: Path) -> None:
     """Write ``nodes.csv`` and ``edges.csv`` that ``laborlens trace`` reads."""
-    tables = load_tables()
+    import pyarrow.csv as pacsv
+
     out.mkdir(parents=True, exist_ok=True)
-    xj_places = ("Aksu, Xinjiang", "Shihezi, Xinjiang", "Korla, Xinjiang", "Changji, Xinjiang")
-    other = {"CN": ("Nantong, Jiangsu", "Wuxi, Jiangsu", "Ningbo, Zhejiang", "Binzhou, Shandong")}
-    with (out / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "name", "address", "country", "role", "product"])
-        for v in range(chain.n):
-            c = chain.countries[int(chain.country[v])]
-            if chain.xj[v]:
-                addr = f"{xj_places[v % len(xj_places)]}, China"
-            else:
-                addr = f"{other.get(c, ('Industrial Park',))[v % len(other.get(c, (1,)))]}, {c}"
-            role = chain.role[int(chain.role_code[v])]
-            w.writerow(
-                [
-                    f"N{v}",
-                    f"Synthetic {role.title()} {v}",
-                    addr,
-                    c,
-                    role,
-                    tables.materials[int(chain.node_material[v])].label,
-                ]
-            )
-    base = [u for _, u in tables.base]
-    with (out / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(
-            ["from", "to", "product", "quantity", "unit", "value", "currency", "period", "declared"]
-        )
-        for i in range(chain.src.shape[0]):
-            mat = tables.materials[int(chain.material[i])]
-            w.writerow(
-                [
-                    f"N{chain.src[i]}",
-                    f"N{chain.dst[i]}",
-                    mat.label,
-                    f"{chain.qty[i]:.1f}",
-                    base[int(chain.dim[i])],
-                    f"{chain.value[i]:.2f}",
-                    "USD",
-                    f"2025-{int(chain.period[i]) + 1:02d}",
-                    "untainted" if chain.declared_untainted[i] else "",
-                ]
-            )
+    nodes, edges = tables_of(chain)
+    pacsv.write_csv(nodes, out / "nodes.csv")
+    pacsv.write_csv(edges, out / "edges.csv")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--nodes", type=int, default=2000)
-    ap.add_argument("--edges", type=int, default=10000)
+    ap.add_argument("--edges", type=int, default=0, help="default: 3 per node")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, required=True, help="folder for nodes.csv + edges.csv")
     args = ap.parse_args()
-    chain = generate(args.nodes, args.edges, args.seed)
+    chain = generate(args.nodes, args.edges or 3 * args.nodes, args.seed)
     write_folder(chain, args.out)
     print(f"wrote {chain.n} nodes and {chain.src.shape[0]} edges to {args.out}")
 

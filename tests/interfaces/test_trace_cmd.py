@@ -51,10 +51,9 @@ EDGES = [
 ]
 
 
-def test_jsonl_one_record_per_node(tmp_path: Path) -> None:
-    res = runner.invoke(
-        app, ["trace", str(_chain(tmp_path, NODES, EDGES)), "--as-of", "2025-06-01"]
-    )
+def test_full_record_per_node(tmp_path: Path) -> None:
+    chain = str(_chain(tmp_path, NODES, EDGES))
+    res = runner.invoke(app, ["trace", chain, "--as-of", "2025-06-01", "--format", "full"])
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in res.stdout.splitlines()]
     assert [d["id"] for d in lines] == ["gin", "mill", "buyer"]
@@ -64,6 +63,60 @@ def test_jsonl_one_record_per_node(tmp_path: Path) -> None:
     assert inh[0]["products"] == ["cotton lint", "cotton yarn"]
     assert {r["regime"] for r in buyer["regimes"]} >= {"us_uflpa", "us_307", "eu_flr"}
     assert buyer["as_of"] == "2025-06-01" and "chain-v1" in buyer["algorithms"]
+
+
+def test_compact_lines_refer_to_sources_and_paths(tmp_path: Path) -> None:
+    res = runner.invoke(
+        app, ["trace", str(_chain(tmp_path, NODES, EDGES)), "--as-of", "2025-06-01"]
+    )
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [d["id"] for d in lines] == ["gin", "mill", "buyer"]
+    gin, mill, buyer = lines
+    assert gin["findings"] == ["region:CN-XJ"] and gin["inherited"] == {}
+    # nearest source, the next node upstream on its path, hops, sources reaching the node
+    assert buyer["inherited"]["region:CN-XJ"] == ["gin", "mill", 2, 1]
+    assert mill["inherited"]["region:CN-XJ"] == ["gin", "gin", 1, 1]
+    assert buyer["risk"] == "high" and buyer["regimes"]["us_uflpa"] == "presumption"
+    assert buyer["tainted"] and mill["balance"]["unit"] == "kg"
+    assert buyer["exposure"]["by_quantity"] == 1.0
+
+
+def test_explain_spells_one_node_out(tmp_path: Path) -> None:
+    chain = str(_chain(tmp_path, NODES, EDGES))
+    res = runner.invoke(app, ["trace", chain, "--as-of", "2025-06-01", "--explain", "buyer"])
+    assert res.exit_code == 0, res.output
+    record = json.loads(res.stdout)
+    assert record["id"] == "buyer"
+    (xj,) = [i for i in record["inherited"] if i["channel"] == "region:CN-XJ"]
+    assert xj["path"] == ["gin", "mill", "buyer"] and "gin" in xj["why"]
+    uflpa = next(r for r in record["regimes"] if r["regime"] == "us_uflpa")
+    assert uflpa["reasons"] and "inherited" in uflpa["reasons"][0]
+    bad = runner.invoke(app, ["trace", chain, "--explain", "nobody"])
+    assert bad.exit_code == 2 and "nobody" in bad.output
+
+
+def test_parquet_and_store(tmp_path: Path) -> None:
+    import duckdb
+    import pyarrow.parquet as pq
+
+    out, db = tmp_path / "trace.parquet", tmp_path / "trace.duckdb"
+    chain = str(EXAMPLES / "cotton_apparel")
+    res = runner.invoke(
+        app, ["trace", chain, "--as-of", "2025-12-01", "-o", str(out), "--store", str(db)]
+    )
+    assert res.exit_code == 0, res.output
+    table = pq.read_table(out)
+    assert "brand-us" in table.column("id").to_pylist()
+    assert (tmp_path / "trace.parquet.meta.json").is_file()
+    con = duckdb.connect(str(db), read_only=True)
+    (n,) = con.execute("SELECT count(*) FROM nodes").fetchone() or (0,)
+    assert n == table.num_rows
+    paths = con.execute(
+        "SELECT path FROM inherited WHERE node_id = 'brand-us' AND channel = 'region:CN-XJ'"
+    ).fetchall()
+    assert paths and all(p[0][-1] == "brand-us" for p in paths)
+    con.close()
 
 
 @pytest.mark.parametrize("fmt", ["svg", "html"])
@@ -107,8 +160,8 @@ def test_user_list_file(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     buyer = json.loads(res.stdout.splitlines()[2])
     assert any(
-        i["channel"].startswith("listed_entity:watch") and i["source"] == "mill"
-        for i in buyer["inherited"]
+        channel.startswith("listed_entity:watch") and entry[0] == "mill"
+        for channel, entry in buyer["inherited"].items()
     )
 
 
@@ -145,11 +198,17 @@ def test_row_problems_are_reported_and_strict_fails(tmp_path: Path) -> None:
         {"from": "gin", "to": "mill", "quantity": -1, "unit": "t"},
     ]
     chain = str(_chain(tmp_path, NODES, edges))
-    res = runner.invoke(app, ["trace", chain, "--as-of", "2025-06-01"])
+    res = runner.invoke(app, ["trace", chain, "--as-of", "2025-06-01", "--format", "full"])
     assert res.exit_code == 0
     assert "unknown node id 'nobody'" in res.stderr and "column 'to'" in res.stderr
     mill = json.loads(res.stdout.splitlines()[1])
     assert any("negative quantity" in e for e in mill["errors"])
+    out = tmp_path / "out.jsonl"
+    compact = runner.invoke(app, ["trace", chain, "-o", str(out)])
+    assert compact.exit_code == 0
+    assert json.loads(out.read_text().splitlines()[1])["errors"] == 1
+    problems = (tmp_path / "out.jsonl.errors.csv").read_text(encoding="utf-8")
+    assert "unknown node id 'nobody'" in problems and "negative quantity" in problems
     strict = runner.invoke(app, ["trace", chain, "--strict"])
     assert strict.exit_code == 2
 

@@ -89,12 +89,26 @@ def test_two_sources_in_one_channel_are_both_listed() -> None:
     assert sorted(i.source for i in res.node("mill").inherited) == ["x1", "x2"]
 
 
-def test_nearest_source_only_beyond_the_path_budget() -> None:
+def test_beyond_the_path_budget_the_nearest_sources_are_listed() -> None:
     ch = chain(["x1", "x2", "a", "b"], [("x1", "a"), ("x2", "b"), ("a", "b")])
     res = run(ch, {"x1": [xj()], "x2": [xj()]}, path_budget=1)
     inh = res.node("b").inherited
-    assert len(inh) == 1 and inh[0].source == "x2" and not inh[0].all_sources_listed
-    assert inh[0].to_dict()["nearest_source_only"] is True
+    # two sources: both kept, so the count is exact without counting every source
+    assert [(i.source, i.path) for i in inh] == [("x2", ("x2", "b")), ("x1", ("x1", "a", "b"))]
+    assert all(i.all_sources_listed and i.sources_total == 2 for i in inh)
+
+
+def test_nearest_source_only_when_more_sources_than_listed() -> None:
+    xs = [f"x{k}" for k in range(5)]
+    ch = chain([*xs, "mill", "buyer"], [*((x, "mill") for x in xs), ("mill", "buyer")])
+    found = {x: [xj()] for x in xs}
+    counted = run(ch, found).node("buyer").inherited
+    assert [i.source for i in counted] == ["x0", "x1", "x2"]
+    assert all(i.sources_total == 5 and not i.all_sources_listed for i in counted)
+    beyond = run(ch, found, path_budget=1).node("buyer").inherited
+    assert [i.source for i in beyond] == ["x0", "x1", "x2"]
+    assert all(i.sources_total is None for i in beyond)
+    assert beyond[0].to_dict()["nearest_source_only"] is True
 
 
 def test_shipments_after_the_as_of_date_carry_nothing_yet() -> None:

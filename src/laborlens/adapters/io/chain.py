@@ -22,20 +22,23 @@ FollowTheMoney mapping (https://followthemoney.tech/explorer/):
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from laborlens.adapters.io.chain_csv import ChainInputError, read_table_folder
 from laborlens.adapters.io.encoding import InputError, choose_encoding
 from laborlens.core import columns
 from laborlens.core.chain import Chain, build_chain
 
-
-class ChainInputError(ValueError):
-    """The chain input cannot be used at all; the message names the file."""
-
+__all__ = [
+    "ChainInputError",
+    "chain_from_ftm",
+    "read_chain",
+    "read_chain_folder",
+    "read_chain_json",
+]
 
 _NODE_SCHEMAS = {"LegalEntity", "Company", "Organization", "PublicBody", "Person"}
 _SUPPLY_WORDS = ("suppl", "vendor", "ship", "sell", "sale", "trade", "export", "import")
@@ -52,26 +55,6 @@ def _read_text(path: Path) -> str:
     except InputError as exc:
         raise ChainInputError(str(exc)) from exc
     return raw.decode(choice.encoding).lstrip("\ufeff")
-
-
-def _csv_rows(path: Path, required: Sequence[str] = ()) -> list[dict[str, Any]]:
-    text = _read_text(path)
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise ChainInputError(f"{path}: empty file (a header row is needed)")
-    try:
-        dialect: Any = csv.Sniffer().sniff(lines[0], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(lines, dialect=dialect)
-    header = [(h or "").strip().lower() for h in reader.fieldnames or ()]
-    for col in required:
-        alts = _REQUIRED_ALTS.get(col, (col,))
-        if not any(a in header for a in alts):
-            raise ChainInputError(
-                f"{path}: row 1: no column '{col}' (header has: {', '.join(header) or 'nothing'})"
-            )
-    return [dict(r) for r in reader]
 
 
 #: the names an edge's two required columns may have (resources/columns.yaml)
@@ -121,18 +104,9 @@ def read_chain_json(path: Path, *, require_ids: bool = False) -> Chain:
 
 
 def read_chain_folder(folder: Path, *, require_ids: bool = False) -> Chain:
-    """A chain from a folder with ``nodes.csv`` and ``edges.csv``."""
-    nodes_p, edges_p = folder / "nodes.csv", folder / "edges.csv"
-    for p in (nodes_p, edges_p):
-        if not p.is_file():
-            raise ChainInputError(
-                f"{folder}: missing {p.name} (a chain folder needs nodes.csv and edges.csv)"
-            )
-    nodes = _csv_rows(nodes_p)
-    edges = _csv_rows(edges_p, ("from", "to"))
-    return build_chain(
-        nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p), require_ids=require_ids
-    )
+    """A chain from a folder with ``nodes.csv`` and ``edges.csv`` (read as columns; see
+    :mod:`laborlens.adapters.io.chain_csv`)."""
+    return read_table_folder(folder, require_ids=require_ids).to_chain()
 
 
 def _iter_ftm_lines(path: Path) -> Iterator[dict[str, Any]]:

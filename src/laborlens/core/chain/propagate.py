@@ -1,29 +1,29 @@
 """Taint propagation: own findings become channels that travel downstream along material flows.
 
-Steps (all linear in nodes + edges per channel):
+Steps (each linear in nodes + edges per channel):
 
 1. ``related_party`` findings from ownership / control edges (a listed or Xinjiang parent or
    subsidiary; never material taint);
 2. taint channels: each propagating finding kind with its key (``listed_entity:<list>``,
-   ``region:<code>``, ``sector:<sector>``, ``goods_list:<list>:<good>:<country>``);
-3. per channel, breadth-first reach along active material edges. When the graph is small enough
-   (sources x nodes within ``path_budget``) every source gets its own shortest path to every node
-   it reaches; otherwise only the nearest source per node and channel is kept
-   (``nearest_source_only``): bounded storage either way;
+   ``region:<code>``, ``goods_list:<list>:<good>:<country>``, ``routing``);
+3. per channel, one breadth-first search that keeps, for every node, the nearest sources (at
+   most ``MAX_SOURCES`` + 1) each with one shortest path (:mod:`laborlens.core.chain.nearest`);
+   exact source counts while (sources x nodes) is within the path budget;
 4. third-country routing (``routing`` findings, then propagated like any channel).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from laborlens.core.chain import graph as g
-from laborlens.core.chain.flows import ALGORITHM, MAX_SOURCES, Flows
-from laborlens.core.chain.model import MATERIAL, Chain
-from laborlens.core.chain.result import Inherited
+from laborlens.core.chain.flows import ALGORITHM, Flows
+from laborlens.core.chain.model import EDGE_TYPES, MATERIAL
+from laborlens.core.chain.nearest import LocalSearch, Nearest, Search, source_counts
+from laborlens.core.chain.table import ChainTable
 from laborlens.core.chain.tables import Tables, load_tables
 from laborlens.core.model import Finding
 
@@ -64,18 +64,26 @@ def is_taint(f: Finding, taint_regions: Collection[str]) -> bool:
 
 
 def related_party(
-    chain: Chain, own: Sequence[Sequence[Finding]], taint_regions: Collection[str]
-) -> list[list[Finding]]:
-    """Related-party findings from ownership/control edges (direct links, both directions)."""
-    out: list[list[Finding]] = [[] for _ in chain.nodes]
-    for e in chain.edges:
-        if e.type == MATERIAL:
-            continue
-        parent, child = chain.nodes[e.src], chain.nodes[e.dst]
-        for here, there, rel in ((e.dst, parent, "parent"), (e.src, child, "subsidiary")):
-            if e.type != "ownership":
+    table: ChainTable,
+    own: Callable[[int], Sequence[Finding]],
+    taint_regions: Collection[str],
+) -> dict[int, list[Finding]]:
+    """Related-party findings from ownership/control edges (direct links, both directions),
+    per node that gets any."""
+    out: dict[int, list[Finding]] = {}
+    links = np.flatnonzero(table.type != EDGE_TYPES.index(MATERIAL)).tolist()
+    if not links:
+        return out
+    ends = sorted({int(v) for e in links for v in (table.src[e], table.dst[e])})
+    names = dict(zip(ends, (r.name for r in table.records.records(ends)), strict=True))
+    for e in links:
+        etype, row = EDGE_TYPES[int(table.type[e])], int(table.row[e])
+        src, dst = int(table.src[e]), int(table.dst[e])
+        for here, there, rel in ((dst, src, "parent"), (src, dst, "subsidiary")):
+            if etype != "ownership":
                 rel = "controller" if rel == "parent" else "controlled entity"
-            for f in own[there.index]:
+            there_id = table.ids[there]
+            for f in own(there):
                 if not is_taint(f, taint_regions):
                     continue
                 what = (
@@ -83,12 +91,12 @@ def related_party(
                     if f.kind == "listed_entity"
                     else f"located in {f.label or f.region}"
                 )
-                out[here].append(
+                out.setdefault(here, []).append(
                     Finding(
                         kind="related_party",
                         why=(
-                            f"{e.type} link (edge row {e.row}): its {rel} {there.id!r}"
-                            f" ({there.record.name or there.id}) is {what}"
+                            f"{etype} link (edge row {row}): its {rel} {there_id!r}"
+                            f" ({names[there] or there_id}) is {what}"
                         ),
                         score=round(f.score * 0.8, 4),
                         list=f.list,
@@ -101,167 +109,89 @@ def related_party(
                         effective_date=f.effective_date,
                         algorithm=ALGORITHM,
                         details=(
-                            ("relation", e.type),
-                            ("counterpart", there.id),
+                            ("relation", etype),
+                            ("counterpart", there_id),
                             ("counterpart_role", rel),
                             ("counterpart_finding", f.kind),
-                            ("edge_row", e.row),
+                            ("edge_row", row),
                         ),
                     )
                 )
     return out
 
 
-def _inherit(
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One taint channel traced: its sources, and per node the nearest of them.
+
+    Attributes:
+        name: ``region:CN-XJ``, ``listed_entity:<list>`` …
+        best: per source node, the id of its finding that travels (the highest score).
+        nearest: up to ``max_sources + 1`` nearest sources per node, with their paths.
+        carries: nodes carrying the channel (sources and everything downstream).
+        counts: exact number of sources reaching each node, when computed (within the budget).
+        max_sources: sources listed per node.
+    """
+
+    name: str
+    best: dict[int, int]
+    nearest: Nearest
+    carries: g.BoolArray
+    counts: g.IntArray | None
+    max_sources: int
+
+    def listed(self, v: int) -> tuple[int, int]:
+        """The kept pairs of ``v`` that are listed (at most ``max_sources``)."""
+        a = int(self.nearest.ptr[v])
+        return a, min(int(self.nearest.ptr[v + 1]), a + self.max_sources)
+
+    def total(self, v: int) -> int | None:
+        """How many sources reach ``v`` (``None`` when more than listed and not counted)."""
+        if self.counts is not None:
+            return int(self.counts[v])
+        kept = int(self.nearest.ptr[v + 1] - self.nearest.ptr[v])
+        return kept if kept <= self.max_sources else None
+
+
+def trace_channel(
     ctx: Flows,
-    r: g.Reach,
-    v: int,
+    name: str,
+    best: dict[int, int],
     *,
-    by_node: dict[int, list[Finding]],
-    channel: str,
-    tainted_inputs: int,
-    all_listed: bool,
-    sources_total: int | None,
-) -> Inherited:
-    eids = g.path_edges(r, ctx.graph, v)
-    s = int(r.origin[v])
-    best = max(by_node[s], key=lambda f: f.score)
-    path = (ctx.ids[s], *(ctx.ids[ctx.edges[i].dst] for i in eids))
-    hops = ctx.hops(eids)
-    products = " → ".join(h.product or "?" for h in hops)
-    why = (
-        f"inherits {best.kind} from {ctx.ids[s]!r} via {' → '.join(path)} ({products}): {best.why}"
-    )
-    fin = replace(
-        best,
-        why=why,
-        details=(
-            *best.details,
-            ("inherited_from", ctx.ids[s]),
-            ("path", path),
-            ("products", tuple(h.product or "" for h in hops)),
-            ("channel", channel),
-            ("propagation", ALGORITHM),
-        ),
-    )
-    return Inherited(
-        source=ctx.ids[s],
-        kind=best.kind,
-        channel=channel,
-        path=path,
-        hops=hops,
-        why=why,
-        finding=fin,
-        tainted_inputs=tainted_inputs,
-        all_sources_listed=all_listed,
-        sources_total=sources_total,
-    )
-
-
-def propagate(
-    ctx: Flows,
-    sources: dict[str, dict[int, list[Finding]]],
     path_budget: int,
-    max_sources: int = MAX_SOURCES,
-) -> tuple[list[list[Inherited]], dict[str, g.BoolArray]]:
-    """Inherited findings per node, and per channel the nodes that carry it (own or inherited)."""
-    n, graph = ctx.n, ctx.graph
-    inherited: list[list[Inherited]] = [[] for _ in range(n)]
-    carries: dict[str, g.BoolArray] = {}
-    for channel, by_node in sorted(sources.items()):
-        mask = np.zeros(n, dtype=bool)
-        mask[list(by_node)] = True
-        union = g.reach(graph, mask)
-        carrying = union.reached
-        carries[channel] = carrying
-        if graph.m:
-            tin = np.bincount(
-                graph.dst, weights=carrying[graph.src].astype(np.float64), minlength=n
-            ).astype(np.int64)
-        else:
-            tin = np.zeros(n, dtype=np.int64)
-        per_source = len(by_node) * n <= path_budget
-        runs: list[tuple[g.Reach, list[int]]]
-        if per_source:
-            runs = []
-            for s in sorted(by_node):
-                one = np.zeros(n, dtype=bool)
-                one[s] = True
-                r = g.reach(graph, one)
-                runs.append((r, np.flatnonzero(r.dist > 0).tolist()))
-        else:
-            runs = [(union, np.flatnonzero(union.dist > 0).tolist())]
-        # per (node, channel): keep the ``max_sources`` nearest sources (shortest paths first)
-        best_runs: dict[int, list[tuple[int, int, g.Reach]]] = {}
-        counts: dict[int, int] = {}
-        for order, (r, targets) in enumerate(runs):
-            for v in targets:
-                counts[v] = counts.get(v, 0) + 1
-                best_runs.setdefault(v, []).append((int(r.dist[v]), order, r))
-        for v, cands in best_runs.items():
-            cands.sort(key=lambda c: (c[0], c[1]))
-            for _, _, r in cands[:max_sources]:
-                total = counts[v] if per_source else None
-                inherited[v].append(
-                    _inherit(
-                        ctx,
-                        r,
-                        v,
-                        by_node=by_node,
-                        channel=channel,
-                        tainted_inputs=int(tin[v]),
-                        all_listed=per_source and counts[v] <= max_sources,
-                        sources_total=total,
-                    )
-                )
-    return inherited, carries
+    max_sources: int,
+    search: Search | None = None,
+) -> Channel:
+    """Follow one channel from its sources (``best``: source node -> finding id)."""
+    sources = np.fromiter(best, dtype=np.int64, count=len(best))
+    near = (search or LocalSearch()).nearest(ctx.graph, sources, max_sources + 1)
+    # every node a source reaches keeps at least one source: the carriers are the sources and
+    # the nodes that keep any
+    carries = np.diff(near.ptr) > 0
+    carries[sources] = True
+    counts = source_counts(ctx.graph, sources) if len(best) * ctx.n <= path_budget else None
+    return Channel(name, best, near, carries, counts, max_sources)
 
 
-def routing(
-    ctx: Flows, countries: Sequence[str | None], priority: Collection[str]
-) -> list[list[Finding]]:
-    """``routing`` findings: a producer outside China fed (any tier up) by a Chinese shipment
-    of a UFLPA high-priority-sector material."""
-    n, graph, tables = ctx.n, ctx.graph, ctx.tables
-    out: list[list[Finding]] = [[] for _ in range(n)]
-    if not graph.m:
+def channel_sources(
+    ptr: g.IntArray,
+    fid: g.IntArray,
+    channels: Sequence[str | None],
+    scores: Sequence[float],
+) -> dict[str, dict[int, int]]:
+    """Per channel, each source node and the id of its best finding in that channel (the
+    highest score; the first of equals)."""
+    out: dict[str, dict[int, int]] = {}
+    has = np.array([c is not None for c in channels], dtype=bool)
+    if not fid.size or not has.any():
         return out
-    cn = np.array([c == "CN" for c in countries], dtype=bool)
-    hp = np.array([m is not None and m.sector in priority for m in ctx.mats], dtype=bool)
-    if not (cn & (np.bincount(graph.src, weights=hp.astype(np.float64), minlength=n) > 0)).any():
-        return out
-    r = g.reach(graph, cn, seed_edge_ok=hp)
-    for v in np.flatnonzero(r.dist > 0).tolist():
-        c = countries[v]
-        node = ctx.chain.nodes[v]
-        if c is None or c == "CN" or not tables.is_producer(node.role):
-            continue
-        eids = g.path_edges(r, graph, v)
-        first = ctx.mats[eids[0]]
-        sector = first.sector if first is not None else None
-        path = (ctx.ids[int(r.origin[v])], *(ctx.ids[ctx.edges[i].dst] for i in eids))
-        hops = ctx.hops(eids)
-        products = " → ".join(h.product or "?" for h in hops)
-        out[v].append(
-            Finding(
-                kind="routing",
-                why=(
-                    f"last producer outside China ({c}) with Chinese {sector} input:"
-                    f" {' → '.join(path)} ({products}); third-country processing of a UFLPA"
-                    " high-priority-sector input calls for tracing to raw material"
-                ),
-                score=0.8,
-                sector=sector,
-                regime="us_uflpa",
-                country=c,
-                algorithm=ALGORITHM,
-                details=(
-                    ("path", path),
-                    ("products", tuple(h.product or "" for h in hops)),
-                    ("origin", ctx.ids[int(r.origin[v])]),
-                    ("origin_country", "CN"),
-                    ("outcome_hint", "elevated_risk"),
-                ),
-            )
-        )
+    items = np.flatnonzero(has[fid])
+    nodes = np.searchsorted(ptr, items, side="right") - 1
+    for v, f in zip(nodes.tolist(), fid[items].tolist(), strict=True):
+        c = channels[f]
+        assert c is not None
+        by_node = out.setdefault(c, {})
+        held = by_node.get(v)
+        if held is None or scores[f] > scores[held]:
+            by_node[v] = f
     return out

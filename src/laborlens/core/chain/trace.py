@@ -1,66 +1,125 @@
-"""Trace a screened chain: propagate taint downstream, route, balance, decide.
+"""Trace a screened chain on arrays: propagate taint downstream, route, balance, decide.
 
-The order of work (all linear in nodes + edges per channel):
+The order of work (each linear in nodes + edges per channel):
 
 1. own findings per node: the screening results, plus ``related_party`` findings from ownership /
    control edges (a listed or Xinjiang parent or subsidiary; never material taint);
 2. taint channels: each propagating finding kind with its key (``listed_entity:<list>``,
-   ``region:<code>``, ``sector:<sector>``, ``goods_list:<list>:<good>:<country>``);
-3. per channel, breadth-first reach along *active* material edges (edges dated after the as-of
-   date have not happened yet). When the graph is small enough (sources x nodes within
-   ``path_budget``) every source gets its own shortest path to every node it reaches; otherwise
-   only the nearest source per node and channel is kept (``nearest_source_only``) — bounded
-   storage either way;
+   ``region:<code>``, ``goods_list:<list>:<good>:<country>``);
+3. per channel, one breadth-first search along *active* material edges (edges dated after the
+   as-of date have not happened yet) keeping each node's nearest sources with one shortest path
+   each (bounded storage whatever the number of sources);
 4. third-country routing (``routing`` findings, then propagated like any channel);
 5. exposure shares and mass balance (:mod:`laborlens.core.chain.graph`);
-6. the regime evaluator per node on own + inherited findings.
+6. the regime evaluator, once per distinct situation of a node (:mod:`.verdicts`).
+
+The result, :class:`GraphTrace`, keeps arrays and references: inherited findings are (node,
+source, path) references into the graph, explained on demand (:mod:`.expand`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from laborlens.core import rules
 from laborlens.core.chain import graph as g
-from laborlens.core.chain.balance import balance
+from laborlens.core.chain.balance import NodeBalance, balance_arrays
 from laborlens.core.chain.flows import ALGORITHM, MAX_SOURCES, PATH_BUDGET, Flows
-from laborlens.core.chain.model import MATERIAL, Chain
+from laborlens.core.chain.nearest import LocalSearch, Search
+from laborlens.core.chain.own import Screened
 from laborlens.core.chain.propagate import (
+    Channel,
     channel_of,
+    channel_sources,
     is_taint,
-    propagate,
     related_party,
-    routing,
+    trace_channel,
 )
-from laborlens.core.chain.result import (
-    BalanceRow,
-    EdgeTrace,
-    Inherited,
-    NodeExposure,
-    NodeTrace,
-    TraceResult,
-)
+from laborlens.core.chain.routing import Routing, routing
+from laborlens.core.chain.table import ChainTable
 from laborlens.core.chain.tables import Tables, load_tables
-from laborlens.core.model import Finding, RowError, ScreenResult
+from laborlens.core.model import Finding, RowError
 
-__all__ = ["ALGORITHM", "MAX_SOURCES", "PATH_BUDGET", "channel_of", "trace_chain"]
-
-
-def _country(res: ScreenResult) -> str | None:
-    if res.country:
-        return res.country.upper()
-    if any(f.kind == "region" and (f.region or "").startswith("CN-") for f in res.findings):
-        return "CN"
-    return None
+__all__ = ["ALGORITHM", "MAX_SOURCES", "PATH_BUDGET", "GraphTrace", "channel_of", "trace_table"]
 
 
-def trace_chain(
-    chain: Chain,
-    screened: Sequence[ScreenResult],
+@dataclass(frozen=True, slots=True)
+class GraphTrace:
+    """A traced chain, as arrays and references (any size).
+
+    Attributes:
+        table: the chain.
+        ctx: its active material flows as of ``as_of``.
+        screened: per node its screening country, own findings and row problems.
+        related: related-party findings of the nodes that have any.
+        routing: the routed producers (findings built on demand).
+        channels: the taint channels, sorted by name, ``routing`` last.
+        own_taint: nodes tainted themselves.
+        tainted: nodes whose output carries taint (own or inherited).
+        balance: mass balance and exposure arrays.
+        outcomes: per node and regime an index into ``verdicts.OUTCOMES``.
+        risk: per node an index into ``verdicts.RISKS``.
+        regime_ids: the regimes, in the order of ``outcomes``' columns.
+    """
+
+    table: ChainTable
+    ctx: Flows
+    regimes: rules.RegimeSet
+    as_of: date
+    screened: Screened
+    related: dict[int, list[Finding]]
+    routing: Routing
+    channels: tuple[Channel, ...]
+    own_taint: g.BoolArray
+    tainted: g.BoolArray
+    balance: NodeBalance
+    outcomes: npt.NDArray[np.int8]
+    risk: npt.NDArray[np.int8]
+    regime_ids: tuple[str, ...]
+    algorithms: tuple[str, ...]
+    list_versions: tuple[tuple[str, str], ...]
+    errors: tuple[RowError, ...]
+    stats: tuple[tuple[str, Any], ...]
+
+    @property
+    def n(self) -> int:
+        return self.table.n
+
+    def own(self, v: int) -> list[Finding]:
+        """The node's own findings: screening, related party, routing (in that order)."""
+        out = self.screened.own(v)
+        out.extend(self.related.get(v, ()))
+        if self.routing.nodes.size:
+            k = int(np.searchsorted(self.routing.nodes, v))
+            if k < self.routing.nodes.shape[0] and int(self.routing.nodes[k]) == v:
+                out.append(self.routing.finding(v))
+        return out
+
+    def channel(self, name: str) -> Channel | None:
+        return next((c for c in self.channels if c.name == name), None)
+
+
+def _own_taint(screened: Screened, related: dict[int, list[Finding]], taint: Any) -> g.BoolArray:
+    ptr, fid = screened.arrays()
+    taints = np.array([is_taint(f, taint) for f in screened.findings] + [False], dtype=bool)
+    per_item = taints[fid] if fid.size else np.zeros(0, dtype=bool)
+    n = len(screened)
+    nodes = np.repeat(np.arange(n), np.diff(ptr))
+    own = np.bincount(nodes[per_item], minlength=n) > 0 if n else np.zeros(0, dtype=bool)
+    for v, fs in related.items():
+        own[v] |= any(is_taint(f, taint) for f in fs)
+    return np.asarray(own, dtype=bool)
+
+
+def trace_table(
+    table: ChainTable,
+    screened: Screened,
     regimes: rules.RegimeSet,
     as_of: date,
     *,
@@ -69,162 +128,94 @@ def trace_chain(
     algorithms: Sequence[str] = (),
     path_budget: int = PATH_BUDGET,
     max_sources: int = MAX_SOURCES,
-) -> TraceResult:
-    """Trace a screened chain.
+    search: Search | None = None,
+) -> GraphTrace:
+    """Trace a screened chain (``screened``: one screening result per node, in node order; the
+    caller screens: the chain layer does not).
 
     Args:
-        chain: the validated chain.
-        screened: one screening result per node, in ``chain.nodes`` order (the caller screens:
-            the chain layer does not).
+        table: the validated chain.
+        screened: what screening found about each node.
         regimes: the regime set to evaluate; also the registry of taint regions and UFLPA
             high-priority sectors.
         as_of: evaluation date (lists, regimes, and which dated edges have happened).
         tables: unit/material/yield tables (default: bundled).
         list_versions: ``(list id, version)`` pairs recorded on the result.
         algorithms: algorithm names of the screening pipeline, recorded on the result.
-        path_budget: see :data:`PATH_BUDGET`.
-        max_sources: see :data:`MAX_SOURCES`.
-
-    Returns:
-        The trace, one node result per node in input order.
+        path_budget: exact source counts while (sources of a channel) x (nodes) is within this.
+        max_sources: sources listed per node and channel (the nearest).
+        search: where the graph searches run (default: here, on arrays).
     """
-    if len(screened) != len(chain.nodes):
+    if len(screened) != table.n:
         raise ValueError("one screening result per node is required")
     tables = tables or load_tables()
-    ctx = Flows(chain, as_of, tables)
+    ctx = Flows(table, as_of, tables)
     taint = regimes.taint_regions
-    own: list[list[Finding]] = [list(r.findings) for r in screened]
-    for v, extra in enumerate(related_party(chain, own, taint)):
-        own[v].extend(extra)
-    countries = [_country(r) for r in screened]
-
-    sources: dict[str, dict[int, list[Finding]]] = {}
-    for v, fs in enumerate(own):
-        for f in fs:
-            c = channel_of(f, taint, tables)
-            if c is not None:
-                sources.setdefault(c, {}).setdefault(v, []).append(f)
-    inherited, carries = propagate(ctx, sources, path_budget, max_sources)
-
+    related = related_party(table, screened.own, taint)
+    ptr, fid = screened.arrays()
+    chans = [channel_of(f, taint, tables) for f in screened.findings]
+    # related-party findings never propagate (their kind is not a propagating kind)
+    by_channel = channel_sources(ptr, fid, chans, [f.score for f in screened.findings])
+    search = search or LocalSearch()
+    channels = [
+        trace_channel(ctx, c, best, path_budget=path_budget, max_sources=max_sources, search=search)
+        for c, best in sorted(by_channel.items())
+    ]
     # UFLPA high-priority sectors in force: third-country routing looks for them
     priority = frozenset(s for r, s in regimes.designated(as_of) if r == "us_uflpa")
-    route_src: dict[str, dict[int, list[Finding]]] = {}
-    for v, fs in enumerate(routing(ctx, countries, priority)):
-        if fs:
-            own[v].extend(fs)
-            route_src.setdefault("routing", {})[v] = fs
-    if route_src:
-        more, more_carries = propagate(ctx, route_src, path_budget, max_sources)
-        for v in range(ctx.n):
-            inherited[v].extend(more[v])
-        carries.update(more_carries)
-
-    own_taint = np.array([any(is_taint(f, taint) for f in fs) for fs in own], dtype=bool)
-    tainted = g.reach(ctx.graph, own_taint).reached if ctx.n else own_taint
-    rows, exposures = balance(ctx, own_taint, tainted)
-    nodes = _node_traces(
-        ctx,
-        screened,
-        regimes,
-        as_of,
-        own=own,
-        inherited=inherited,
-        countries=countries,
-        balance=(rows, exposures),
-        tainted=tainted,
-    )
-    stats: tuple[tuple[str, Any], ...] = (
-        ("nodes", ctx.n),
-        ("edges", len(chain.edges)),
-        ("active_material_edges", len(ctx.edges)),
-        ("channels", sorted(carries)),
-        ("tainted_nodes", int(tainted.sum())),
-        ("nodes_with_inherited", sum(1 for x in inherited if x)),
-    )
-    return TraceResult(
-        nodes=nodes,
-        edges=_edge_traces(ctx, carries),
-        as_of=as_of,
-        algorithms=(*algorithms, ALGORITHM),
-        list_versions=tuple(list_versions),
-        errors=chain.errors,
-        stats=stats,
-    )
-
-
-def _node_traces(
-    ctx: Flows,
-    screened: Sequence[ScreenResult],
-    regimes: rules.RegimeSet,
-    as_of: date,
-    *,
-    own: Sequence[Sequence[Finding]],
-    inherited: Sequence[Sequence[Inherited]],
-    countries: Sequence[str | None],
-    balance: tuple[Sequence[Sequence[BalanceRow]], Sequence[NodeExposure]],
-    tainted: g.BoolArray,
-) -> tuple[NodeTrace, ...]:
-    chain = ctx.chain
-    # an edge's row problems are shown on the node it delivers to
-    edge_errors: dict[int, list[RowError]] = {}
-    for err in chain.errors:
-        if err.row and err.source != chain.source:
-            edge_errors.setdefault(err.row, []).append(err)
-    node_errs: list[list[RowError]] = [list(r.errors) for r in screened]
-    for e in chain.edges:
-        node_errs[e.dst].extend(edge_errors.get(e.row, ()))
-    rows, exposures = balance
-    nodes: list[NodeTrace] = []
-    for v, nd in enumerate(chain.nodes):
-        own_fs = tuple(own[v])
-        inh = tuple(inherited[v])
-        # the evaluator needs each channel once (its nearest source); all kept paths are output
-        firsts = list({i.channel: i.finding for i in reversed(inh)}.values())
-        outcomes = rules.evaluate(
-            regimes, own_fs, country=countries[v], as_of=as_of, inherited=firsts
-        )
-        nodes.append(
-            NodeTrace(
-                id=nd.id,
-                row=nd.record.row,
-                role=nd.role,
-                name=nd.record.name,
-                country=countries[v],
-                risk=rules.risk_of(outcomes, [*own_fs, *firsts]),
-                findings=own_fs,
-                inherited=inh,
-                regimes=outcomes,
-                errors=tuple(node_errs[v]),
-                mass_balance=tuple(rows[v]),
-                exposure=exposures[v],
-                tainted=bool(tainted[v]),
+    routed = routing(ctx, screened.countries, priority, search)
+    if routed.nodes.size:
+        best = {int(v): -1 for v in routed.nodes}  # routing findings are built on demand
+        channels.append(
+            trace_channel(
+                ctx,
+                "routing",
+                best,
+                path_budget=path_budget,
+                max_sources=max_sources,
+                search=search,
             )
         )
-    return tuple(nodes)
-
-
-def _edge_traces(ctx: Flows, carries: dict[str, g.BoolArray]) -> tuple[EdgeTrace, ...]:
-    active_ids = {e.index for e in ctx.edges}
-    edge_channels: dict[int, list[str]] = {}
-    for c, arr in carries.items():
-        for i in np.flatnonzero(arr[ctx.graph.src]).tolist():
-            edge_channels.setdefault(i, []).append(c)
-    pos = {e.index: i for i, e in enumerate(ctx.edges)}
-    return tuple(
-        EdgeTrace(
-            src=ctx.ids[e.src],
-            dst=ctx.ids[e.dst],
-            type=e.type,
-            row=e.row,
-            product=e.product,
-            hs_code=e.hs_code,
-            quantity=e.quantity,
-            unit=e.unit,
-            value=e.value,
-            period=e.period,
-            declared=e.declared,
-            channels=tuple(sorted(edge_channels.get(pos.get(e.index, -1), ()))),
-            active=e.type != MATERIAL or e.index in active_ids,
-        )
-        for e in ctx.chain.edges
+    own_taint = _own_taint(screened, related, taint)
+    tainted = search.reach(ctx.graph, own_taint).reached if ctx.n else own_taint
+    balance = balance_arrays(ctx, own_taint, tainted)
+    partial = GraphTrace(
+        table=table,
+        ctx=ctx,
+        regimes=regimes,
+        as_of=as_of,
+        screened=screened,
+        related=related,
+        routing=routed,
+        channels=tuple(channels),
+        own_taint=own_taint,
+        tainted=tainted,
+        balance=balance,
+        outcomes=np.zeros((table.n, 0), dtype=np.int8),
+        risk=np.zeros(table.n, dtype=np.int8),
+        regime_ids=tuple(regimes.ids),
+        algorithms=(*algorithms, ALGORITHM),
+        list_versions=tuple(list_versions),
+        errors=table.errors,
+        stats=(),
     )
+    from laborlens.core.chain.expand import decide_all
+
+    outcomes, risk, evaluations = decide_all(partial)
+    stats: tuple[tuple[str, Any], ...] = (
+        ("nodes", table.n),
+        ("edges", table.m),
+        ("active_material_edges", ctx.graph.m),
+        ("channels", sorted(c.name for c in channels)),
+        ("tainted_nodes", int(tainted.sum())),
+        ("nodes_with_inherited", int(_inheriting(channels, table.n).sum())),
+        ("situations_evaluated", evaluations),
+    )
+    return replace(partial, outcomes=outcomes, risk=risk, stats=stats)
+
+
+def _inheriting(channels: Sequence[Channel], n: int) -> g.BoolArray:
+    out = np.zeros(n, dtype=bool)
+    for c in channels:
+        out |= np.diff(c.nearest.ptr) > 0
+    return out
