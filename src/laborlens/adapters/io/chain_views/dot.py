@@ -34,7 +34,7 @@ def _source(
     ids = {b.id: f"n{i}" for i, b in enumerate(view.boxes)}
     out = [
         "digraph G {",
-        f'graph [rankdir={direction}, nodesep=0.22, ranksep=0.45, splines=true];',
+        f"graph [rankdir={direction}, nodesep=0.22, ranksep=0.45, splines=true];",
         'node [shape=box, fixedsize=true, label=""];',
         "edge [arrowsize=0.7];",
     ]
@@ -91,7 +91,7 @@ def place(
             format="json0", engine="dot", quiet=True
         )
         data: dict[str, Any] = json.loads(raw)
-    except Exception:  # noqa: BLE001 - any failure of the external program means: fall back
+    except Exception:
         return None
     _, _, gw, gh = (float(v) for v in data["bb"].split(","))
     by_gvid = {o["_gvid"]: o for o in data.get("objects", [])}

@@ -131,7 +131,9 @@ def _size(lines: list[tuple[str, float, bool]], minimum: float, pad: float) -> t
 
 
 def label_text(link: Link) -> list[tuple[str, float, bool]]:
-    return [(p, LABEL_SIZE, False) for line in link.label for p in wrap(line, MAX_LABEL, LABEL_SIZE)]
+    return [
+        (p, LABEL_SIZE, False) for line in link.label for p in wrap(line, MAX_LABEL, LABEL_SIZE)
+    ]
 
 
 def _place_text(lines: list[tuple[str, float, bool]], rect: Rect, pad: float) -> list[TextLine]:
@@ -179,9 +181,11 @@ def layout(view: View, engine: str | None = None, direction: str = "LR") -> Draw
     for k, x in enumerate(view.links):
         segs, base, tip = routes[k]
         shift = [tuple((px + MARGIN, py + MARGIN) for px, py in s) for s in segs]
-        lrect, llines = None, ()
-        if lsizes[k] is not None and label_centers[k] is not None:
-            (lx, ly), (lw, lh) = label_centers[k], lsizes[k]
+        lrect: Rect | None = None
+        llines: tuple[TextLine, ...] = ()
+        spot, lsize = label_centers[k], lsizes[k]
+        if lsize is not None and spot is not None:
+            (lx, ly), (lw, lh) = spot, lsize
             lrect = Rect(lx - lw / 2 + MARGIN, ly - lh / 2 + MARGIN, lw, lh)
             llines = tuple(_place_text(labels[k], lrect, 2))
         links.append(
@@ -226,7 +230,9 @@ def _legend(view: View, width: float, top: float) -> tuple[list[LegendItem], flo
         if x > MARGIN and x + need > avail:
             x, y = MARGIN, y + row_h
         swatch = Rect(x, y + 2, 22, LEGEND_SIZE)
-        items.append(LegendItem(kind, swatch, TextLine(text, x + 28, y + LEGEND_SIZE + 1, LEGEND_SIZE)))
+        items.append(
+            LegendItem(kind, swatch, TextLine(text, x + 28, y + LEGEND_SIZE + 1, LEGEND_SIZE))
+        )
         x += need
     return items, (y - top) + row_h + MARGIN / 2
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 
 from laborlens.adapters.io.chain_views.dot import Placement, Point
 from laborlens.adapters.io.chain_views.view import View
@@ -97,7 +98,7 @@ def place(
 ) -> Placement:
     """Positions; ``direction`` "TB" lays the flow top to bottom (the LR layout, transposed)."""
     if direction == "TB":
-        centers, routes, labels, (w, h) = place(
+        centers, paths, spots, (w, h) = place(
             view,
             {k: (b, a) for k, (a, b) in sizes.items()},
             [None if x is None else (x[1], x[0]) for x in lsizes],
@@ -108,8 +109,8 @@ def place(
 
         return (
             {k: tr(p) for k, p in centers.items()},
-            [(tuple(tuple(tr(p) for p in s) for s in segs), tr(b), tr(t)) for segs, b, t in routes],
-            [None if p is None else tr(p) for p in labels],
+            [(tuple(tuple(tr(p) for p in s) for s in segs), tr(b), tr(t)) for segs, b, t in paths],
+            [None if p is None else tr(p) for p in spots],
             (h, w),
         )
     ids = [b.id for b in view.boxes]
@@ -125,7 +126,7 @@ def place(
             size[item] = lsizes[k]  # type: ignore[assignment]
             column[item] = 2 * layer[x.src] + 1
             chain = [x.src, item, x.dst]
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in pairwise(chain):
             preds[b].append(a)
             succs[a].append(b)
     columns: dict[int, list[str]] = defaultdict(list)
@@ -133,7 +134,7 @@ def place(
         columns[c].append(item)
     _order(columns, preds, succs)
     center = _coordinates(columns, size, preds)
-    routes = []
+    routes: list[tuple[tuple[tuple[Point, ...], ...], Point, Point]] = []
     labels: list[Point | None] = []
     for k, x in enumerate(view.links):
         (sx, sy), (tx, ty) = center[x.src], center[x.dst]
@@ -141,6 +142,7 @@ def place(
         tip = (tx - size[x.dst][0] / 2, ty)
         base = (tip[0] - ARROW, ty)
         item = f"\x00label{k}"
+        segs: tuple[tuple[Point, ...], ...]
         if item in center:
             (lx, ly), lw = center[item], size[item][0]
             segs = (_curve(start, (lx - lw / 2, ly)), _curve((lx + lw / 2, ly), base))
@@ -167,7 +169,7 @@ def _coordinates(
         width = max((size[i][0] for i in col), default=0.0)
         bottom = 0.0
         for item in col:
-            w, h = size[item]
+            h = size[item][1]
             ys = [center[p][1] for p in preds.get(item, ()) if p in center]
             want = sum(ys) / len(ys) - h / 2 if ys else bottom
             top = max(want, bottom)

@@ -120,17 +120,21 @@ def render_html(result: TraceResult, *, max_nodes: int = 150) -> str:
     names = {n.id: n.name or "" for n in result.nodes}
     parties = sorted(result.nodes, key=lambda n: (-RISK_ORDER[n.risk], not n.tainted, n.row))
     counts = {r: sum(1 for n in result.nodes if n.risk == r) for r in RISKS}
-    return _env().get_template("trace.html.j2").render(
-        as_of=result.as_of.isoformat(),
-        algorithms=", ".join(result.algorithms),
-        versions=", ".join(f"{k} {v}" for k, v in result.list_versions),
-        svg=draw_svg(drawing),
-        engine=drawing.engine,
-        collapsed=[b for b in view.boxes if b.collapsed],
-        parties=[_party(n, names, taint) for n in parties],
-        counts=counts,
-        total=len(result.nodes),
-        flows=sum(1 for e in result.edges if e.type == "material"),
-        tainted=sum(1 for n in result.nodes if n.tainted),
-        problems=[str(e) for e in result.errors],
+    return (
+        _env()
+        .get_template("trace.html.j2")
+        .render(
+            as_of=result.as_of.isoformat(),
+            algorithms=", ".join(result.algorithms),
+            versions=", ".join(f"{k} {v}" for k, v in result.list_versions),
+            svg=draw_svg(drawing),
+            engine=drawing.engine,
+            collapsed=[b for b in view.boxes if b.collapsed],
+            parties=[_party(n, names, taint) for n in parties],
+            counts=counts,
+            total=len(result.nodes),
+            flows=sum(1 for e in result.edges if e.type == "material"),
+            tainted=sum(1 for n in result.nodes if n.tainted),
+            problems=[str(e) for e in result.errors],
+        )
     )

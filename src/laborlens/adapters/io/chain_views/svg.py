@@ -20,7 +20,9 @@ STROKE = {"high": "#b3261e", "medium": "#c46a00", "low": "#a08900", "none": "#3b
 NEUTRAL = ("#f5f7fb", "#556")
 COLLAPSED = ("#eeeeee", "#888888")
 FLOW, TAINT = "#777777", "#b3261e"
-FONTS = "DejaVu Sans, Verdana, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif"
+FONTS = (
+    "DejaVu Sans, Verdana, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif"
+)
 
 
 def colours(p: PlacedBox) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from laborlens.adapters.io.humanize import quantity
 from laborlens.core.chain import MATERIAL, Chain, NodeTrace, TraceResult
@@ -117,7 +117,7 @@ def _collapse(
         if key[0] != key[1]:
             merged[key].append(x)
     new_links = [
-        group[0]
+        replace(group[0], src=a, dst=b)  # one flow keeps its label, drawn to its group's box
         if len(group) == 1
         else Link(a, b, t, any(g.tainted for g in group), (f"{len(group)} flows",))
         for (a, b, t), group in merged.items()

@@ -100,8 +100,6 @@ def _covers(d: Document) -> str:
     return "; ".join(parts) or "case"
 
 
-
-
 def _subject(kind: str, subject: str, data: DossierInput) -> str:
     chain = data.case.chain
     if kind == "edge":
@@ -189,7 +187,12 @@ def _exhibit_groups(data: DossierInput, listed: Sequence[Exhibit]) -> list[dict[
         label = data.vocabulary.get(d.doc_type).label
         title = story.exhibit_title(d, label, data.case)
         note = "; ".join(
-            p for p in (label if not title.startswith(label) else "", f"file {d.filename}" if d.filename else "") if p
+            p
+            for p in (
+                label if not title.startswith(label) else "",
+                f"file {d.filename}" if d.filename else "",
+            )
+            if p
         )
         groups.setdefault(x.group, []).append(
             {
@@ -249,7 +252,10 @@ def _cover(data: DossierInput) -> list[tuple[str, str]]:
     cover = [
         ("Importer", story.importer(case, dict(rep.tiers))),
         ("Entry number(s)", ", ".join(s.entry_number or s.shipment_id for s in ships) or "none"),
-        ("Goods", "; ".join(f"{s.goods or ''} {quantity(s.quantity, s.unit)}".strip() for s in ships)),
+        (
+            "Goods",
+            "; ".join(f"{s.goods or ''} {quantity(s.quantity, s.unit)}".strip() for s in ships),
+        ),
         ("Requested path", story.PATH_TITLES.get(rep.path, rep.path_label)),
     ]
     if det is not None:
@@ -261,7 +267,11 @@ def _cover(data: DossierInput) -> list[tuple[str, str]]:
             ),
             ("Response due", str(det.response_deadline)),
         ]
-    cover += [("Case", case.case_id), ("Prepared by", data.prepared_by), ("As of", rep.as_of.isoformat())]
+    cover += [
+        ("Case", case.case_id),
+        ("Prepared by", data.prepared_by),
+        ("As of", rep.as_of.isoformat()),
+    ]
     return cover
 
 

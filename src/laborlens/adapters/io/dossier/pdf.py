@@ -10,6 +10,7 @@ gap analysis is clean every page carries a "DRAFT — NOT SUBMITTABLE" watermark
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any
 
 from laborlens.adapters.io.chain_views import Drawing
 from laborlens.adapters.io.dossier import pdf_chain
-from laborlens.adapters.io.fonts import FontSet, find_fonts
+from laborlens.adapters.io.fonts import FontSet
 
 MARGIN = 16.0
 _HAN = ("\u3400", "\u9fff")
@@ -59,7 +60,7 @@ def _shaping_available() -> bool:
 def _document_class() -> type:
     from fpdf import FPDF
 
-    class Doc(FPDF):  # type: ignore[misc]
+    class Doc(FPDF):
         """A page with a running header, a draft watermark and "page n of N"."""
 
         draft: str = ""
@@ -70,7 +71,12 @@ def _document_class() -> type:
             if self.draft:
                 with self.local_context(text_color=(235, 190, 186)):
                     self.set_font(self.font_name, "B", 30)
-                    with self.rotation(35, self.w / 2, self.h / 2):
+                    # as large as fits along the page's diagonal (with a margin at each end)
+                    room = 0.8 * (self.w**2 + self.h**2) ** 0.5
+                    size = min(30.0, 30.0 * room / max(self.get_string_width(self.draft), 1.0))
+                    self.set_font(self.font_name, "B", size)
+                    angle = math.degrees(math.atan2(self.h, self.w))
+                    with self.rotation(angle, self.w / 2, self.h / 2):
                         width = self.get_string_width(self.draft)
                         self.text(self.w / 2 - width / 2, self.h / 2, self.draft)
             if self.page_no() > 1:
@@ -166,14 +172,16 @@ class Report:
         with self.pdf.table(
             col_widths=tuple(widths),
             headings_style=self.head,
+            first_row_as_headings=any(header),  # a key-value table has no heading row
             line_height=size * 0.5,
             text_align="LEFT",
             padding=0.8,
             cell_fill_mode="NONE",
         ) as t:
-            r = t.row()
-            for c in header:
-                r.cell(self.t(c))
+            if any(header):
+                r = t.row()
+                for c in header:
+                    r.cell(self.t(c))
             for row in rows:
                 r = t.row()
                 for c in row:
@@ -196,7 +204,9 @@ class Report:
         w, h = (pdf.h, pdf.w) if landscape != (pdf.w > pdf.h) else (pdf.w, pdf.h)
         epw = w - pdf.l_margin - pdf.r_margin
         eph = h - pdf.t_margin - pdf.b_margin - 30
-        return min(1.0, epw / (drawing.width * pdf_chain.PT), eph / (drawing.height * pdf_chain.PT))
+        return float(
+            min(1.0, epw / (drawing.width * pdf_chain.PT), eph / (drawing.height * pdf_chain.PT))
+        )
 
     def drawing(self, drawing: Drawing, scale: float) -> None:
         """The chain map at ``scale``, on this page when it fits, else on the next."""
@@ -205,5 +215,5 @@ class Report:
         if pdf.get_y() + height_mm > pdf.h - pdf.b_margin:
             pdf.add_page(orientation="L" if pdf.w > pdf.h else "P")
         top = pdf.get_y() + 1
-        pdf_chain.draw(pdf, drawing, pdf.l_margin, top, scale, self.t)
+        pdf_chain.draw(pdf, drawing, pdf.l_margin, top, scale=scale, text=self.t)
         pdf.set_xy(pdf.l_margin, top + height_mm + 3)

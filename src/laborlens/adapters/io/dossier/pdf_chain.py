@@ -6,8 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from laborlens.adapters.io.chain_views import Drawing
-from laborlens.adapters.io.chain_views.svg import COLLAPSED, FILL, FLOW, NEUTRAL, STROKE, TAINT
-from laborlens.adapters.io.chain_views.svg import arrow, colours
+from laborlens.adapters.io.chain_views.svg import (
+    COLLAPSED,
+    FILL,
+    FLOW,
+    NEUTRAL,
+    STROKE,
+    TAINT,
+    arrow,
+    colours,
+)
 
 PT = 25.4 / 72  # millimetres per point
 
@@ -18,7 +26,13 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 def draw(
-    pdf: Any, drawing: Drawing, x0: float, y0: float, scale: float, text: Callable[[str], str]
+    pdf: Any,
+    drawing: Drawing,
+    x0: float,
+    y0: float,
+    *,
+    scale: float,
+    text: Callable[[str], str],
 ) -> None:
     """Draw ``drawing`` with its top left at (x0, y0) mm, ``scale`` × its point size.
 
@@ -37,7 +51,8 @@ def draw(
         if x.link.type != "material":
             pdf.set_dash_pattern(dash=1.6 * scale, gap=1.2 * scale)
         for seg in x.segments:
-            pdf.bezier([at(p) for p in seg], style="D")
+            for i in range(0, len(seg) - 3, 3):  # one cubic piece at a time
+                pdf.bezier([at(p) for p in seg[i : i + 4]], style="D")
         pdf.set_dash_pattern()
         pdf.polygon([at(p) for p in arrow(x.base, x.tip)], style="F")
         if x.label is not None:
@@ -63,7 +78,7 @@ def draw(
         for t in b.lines:
             pdf.set_font(style="B" if t.bold else "", size=t.size * scale)
             pdf.text(*at((t.x, t.y)), text(t.text))
-    _legend(pdf, drawing, at, k, scale, text)
+    _legend(pdf, drawing, at, k, scale=scale, text=text)
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
     pdf.set_line_width(0.2)
@@ -74,6 +89,7 @@ def _legend(
     drawing: Drawing,
     at: Callable[[tuple[float, float]], tuple[float, float]],
     k: float,
+    *,
     scale: float,
     text: Callable[[str], str],
 ) -> None:

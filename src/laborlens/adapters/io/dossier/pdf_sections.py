@@ -54,7 +54,9 @@ def _toc(pdf: Any, outline: list[Any]) -> None:
         label = section.name
         page = str(section.page_number)
         width = pdf.w - pdf.l_margin - pdf.r_margin - indent
-        dots = "." * max(2, int((width - pdf.get_string_width(label + page) - 4) / pdf.get_string_width(".")))
+        dots = "." * max(
+            2, int((width - pdf.get_string_width(label + page) - 4) / pdf.get_string_width("."))
+        )
         link = pdf.add_link(page=section.page_number)
         pdf.cell(width, 6, f"{label} {dots} {page}", new_x="LMARGIN", new_y="NEXT", link=link)
 
@@ -84,14 +86,25 @@ def _chain(doc: Report, ctx: dict[str, Any], drawing: Drawing) -> None:
     doc.section("Parties", 1)
     doc.table(
         ["Tier", "Party", "Name", "Role", "Country", "Address"],
-        [(n["tier"], n["id"], n["name"], n["role"], n["country"], n["address"]) for n in ctx["nodes"]],
+        [
+            (n["tier"], n["id"], n["name"], n["role"], n["country"], n["address"])
+            for n in ctx["nodes"]
+        ],
         (6, 14, 30, 16, 8, 26),
     )
     doc.section("Flows of goods", 1)
     doc.table(
         ["Flow", "From", "To", "Product", "HS", "Quantity", "Date"],
         [
-            (e["id"], e["source"], e["target"], e["product"], e["hs_code"], e["quantity"], e["date"])
+            (
+                e["id"],
+                e["source"],
+                e["target"],
+                e["product"],
+                e["hs_code"],
+                e["quantity"],
+                e["date"],
+            )
             for e in ctx["edges"]
         ],
         (18, 13, 13, 18, 10, 14, 12),
@@ -136,9 +149,27 @@ def _balance_and_screening(doc: Report, ctx: dict[str, Any]) -> None:
         8,
     )
     doc.table(
-        ["Tier", "Party", "Period", "Unit", "Inputs untainted / tainted", "Outputs", "Shortfall", "Status"],
         [
-            (m["tier"], m["node"], m["period"], m["unit"], m["inputs"], m["outputs"], m["shortfall"], m["status"])
+            "Tier",
+            "Party",
+            "Period",
+            "Unit",
+            "Inputs untainted / tainted",
+            "Outputs",
+            "Shortfall",
+            "Status",
+        ],
+        [
+            (
+                m["tier"],
+                m["node"],
+                m["period"],
+                m["unit"],
+                m["inputs"],
+                m["outputs"],
+                m["shortfall"],
+                m["status"],
+            )
             for m in ctx["mass_balance"]
         ],
         (6, 30, 10, 7, 18, 12, 10, 11),
@@ -155,7 +186,10 @@ def _balance_and_screening(doc: Report, ctx: dict[str, Any]) -> None:
         doc.para("Nexus: " + line, 9, bold=True)
     doc.table(
         ["Party", "Risk", "Own findings", "Inherited", "Regimes"],
-        [(s["id"], s["risk"], s["findings"], s["inherited"], s["regimes"]) for s in ctx["screening"]],
+        [
+            (s["id"], s["risk"], s["findings"], s["inherited"], s["regimes"])
+            for s in ctx["screening"]
+        ],
         (12, 7, 30, 27, 24),
     )
 
@@ -165,7 +199,10 @@ def _gaps_and_attestation(doc: Report, ctx: dict[str, Any]) -> None:
     doc.section(f"6. Gaps ({c['blocking']} blocking, {c['major']} major, {c['minor']} minor)")
     doc.table(
         ["#", "Severity", "Kind", "Subject", "What"],
-        [(i, g["severity"], g["kind"], g["subject"], g["message"]) for i, g in enumerate(ctx["gaps"], start=1)],
+        [
+            (i, g["severity"], g["kind"], g["subject"], g["message"])
+            for i, g in enumerate(ctx["gaps"], start=1)
+        ],
         (5, 10, 14, 18, 53),
     )
     doc.para("Path requirements: " + ctx["citation"], 7.5)

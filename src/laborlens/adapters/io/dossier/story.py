@@ -88,7 +88,7 @@ def exhibit_title(doc: Document, type_label: str, case: Case) -> str:
     """The registered title when one was given (not just the file name), else one made from the
     type, issuer and what the document covers."""
     given = (doc.title or "").strip()
-    if given and given != (doc.filename or "") and given != doc.doc_id:
+    if given and given not in {doc.filename or "", doc.doc_id}:
         return given
     out = type_label
     if doc.issuer:
@@ -147,11 +147,13 @@ def _chain_sentence(case: Case, tiers: dict[str, int]) -> str:
     countries = sorted({n.country for n in chain.nodes if n.country and n.id in tiers})
     top = max(tiers.values(), default=0)
     origins = [n for n in chain.nodes if tiers.get(n.id) == top]
-    origin = "; ".join(f"{n.name or n.id}" + (f" ({n.country})" if n.country else "") for n in origins)
+    origin = "; ".join(
+        f"{n.name or n.id}" + (f" ({n.country})" if n.country else "") for n in origins
+    )
+    where = ", ".join(countries) or "unknown countries"
     return (
         f"The supply chain on file has {len(chain.nodes)} parties and {len(flows)} flows of goods "
-        f"over {top} tier{'s' if top != 1 else ''}, in {', '.join(countries) or 'unknown countries'}, "
-        f"traced back to {origin}."
+        f"over {top} tier{'s' if top != 1 else ''}, in {where}, traced back to {origin}."
     )
 
 
@@ -178,10 +180,14 @@ def _evidence_sentence(rep: GapReport, n_exhibits: int) -> str:
         f"{len(rep.statuses)} documentary requirements of this path."
     )
     if rep.ready:
-        return line + " Gap analysis finds no blocking gap" + (
-            f" ({c['major']} major and {c['minor']} minor points remain, listed in the gaps)."
-            if c["major"] or c["minor"]
-            else "."
+        return (
+            line
+            + " Gap analysis finds no blocking gap"
+            + (
+                f" ({c['major']} major and {c['minor']} minor points remain, listed in the gaps)."
+                if c["major"] or c["minor"]
+                else "."
+            )
         )
     kinds = _top_kinds([g.kind for g in rep.gaps if g.severity == "blocking"])
     return (
