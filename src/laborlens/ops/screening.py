@@ -11,7 +11,6 @@ the REST API screen the same way.
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 from laborlens.adapters.engine.base import ENGINES, Engine
 from laborlens.adapters.engine.local import LocalEngine
 from laborlens.adapters.fetch.update import with_updates
+from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records, read_rows
 from laborlens.adapters.io.writers import (
     FORMATS,
@@ -36,12 +36,14 @@ from laborlens.adapters.io.writers import (
 from laborlens.core.lists import ListError, ListSet, load_bundled, user_list
 from laborlens.core.model import ListInfo, Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
+from laborlens.core.resources import ResourceError
 from laborlens.core.screen import ScreeningIndex
 from laborlens.settings import Settings
 
 __all__ = [
     "ENGINES",
     "FORMATS",
+    "USER_ERRORS",
     "InputError",
     "ListError",
     "ListInfo",
@@ -62,9 +64,20 @@ __all__ = [
     "screen",
     "screen_files",
     "screen_pairs",
+    "sweep_leftovers",
 ]
 
 ListsArg = ListSet | Sequence[str] | str | None
+
+#: What an interface reports as the user's mistake (CLI exit code 2, HTTP 4xx): each names the
+#: file, row, column or id concerned; anything else is a bug and keeps its traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    InputError,
+    ListError,
+    OutputError,
+    ResourceError,
+    OSError,
+)
 
 #: Inputs smaller than this are screened in-process (starting workers would cost more).
 SMALL_INPUT_BYTES = 2 * 1024 * 1024
@@ -256,15 +269,27 @@ def screen(
 
 
 def open_inputs(
-    paths: Sequence[str | Path], *, encoding: str | None = None, batch_size: int = 2000
+    paths: Sequence[str | Path],
+    *,
+    encoding: str | None = None,
+    batch_size: int = 2000,
+    sheet: str | None = None,
 ) -> list[RecordStream]:
-    """Open every input eagerly, so that a bad file fails before any output is written."""
+    """Open every input eagerly, so that a bad file fails before any output is written.
+
+    ``sheet`` (a worksheet name or 1-based number) applies to the XLSX inputs.
+    """
     if not paths:
         raise InputError("no input file given")
     streams: list[RecordStream] = []
     try:
         for p in paths:
-            streams.append(open_records(p, encoding=encoding, batch_size=batch_size))
+            is_xlsx = Path(p).suffix.lower() in (".xlsx", ".xlsm")
+            streams.append(
+                open_records(
+                    p, encoding=encoding, batch_size=batch_size, sheet=sheet if is_xlsx else None
+                )
+            )
     except BaseException:
         for stream in streams:
             stream.close()
@@ -364,11 +389,14 @@ def open_job(
     encoding: str | None = None,
     engine: str = "local",
     workers: int | None = None,
+    sheet: str | None = None,
+    output: Path | None = None,
     build_index: Callable[[ListSet], ScreeningIndex] = index_for,
 ) -> ScreenJob:
     """Load the lists, open (and check) every input and compile the index.
 
-    ``build_index`` lets an interface show progress around :func:`index_for`.
+    ``build_index`` lets an interface show progress around :func:`index_for`; ``output``, the
+    report to write, is checked before any work (its folder must exist).
 
     Raises:
         InputError, ListError, ResourceError, ValueError: unusable input or arguments.
@@ -377,8 +405,10 @@ def open_job(
         raise ValueError(f"--workers: must be 1 or more, got {workers}")
     if engine not in ENGINES:
         raise ValueError(f"--engine: unknown engine '{engine}'; use {' or '.join(ENGINES)}")
+    if output is not None and not output.absolute().parent.is_dir():
+        raise ValueError(f"--output {output}: the folder {output.parent} does not exist")
     loaded = load_lists_checked(list_files, lists, encoding, data_dir=settings.data_dir)
-    streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
+    streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet)
     try:
         index = build_index(loaded.lists)
     except BaseException:
@@ -398,17 +428,11 @@ def write_report(
 ) -> Summary:
     """Write the results to ``output`` (standard output when ``None``) in ``fmt``.
 
-    A file is written next to its target and renamed at the end: a failed run leaves no half
-    report.
+    A file is written next to its target and renamed at the end: a failed or killed run leaves
+    no half report under the target name.
     """
     results: Iterator[Pair] = ((result, record) for record, result in pairs)
     if output is None:
         return write_results(results, fmt, sys.stdout, meta, **options)
-    partial = output.with_name(f".{output.name}.partial")
-    try:
-        summary = write_results(results, fmt, partial, meta, **options)
-        os.replace(partial, output)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return summary
+    with atomic_output(output) as partial:
+        return write_results(results, fmt, partial, meta, **options)

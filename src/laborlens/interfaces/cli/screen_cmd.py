@@ -16,9 +16,9 @@ from typing import Annotated
 import typer
 
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.errors import USER_ERRORS
 from laborlens.ops.screening import (
     FORMATS,
+    USER_ERRORS,
     ListSet,
     Record,
     ScreeningIndex,
@@ -26,13 +26,14 @@ from laborlens.ops.screening import (
     choose_format,
     index_for,
     open_job,
+    sweep_leftovers,
     write_report,
 )
 from laborlens.settings import Settings
 
 
 def _fail(message: str) -> typer.Exit:
-    return fail("screen", message)
+    return fail("screen", " ".join(message.split()))  # one line, whatever a library said
 
 
 def _progress(
@@ -148,6 +149,15 @@ _Encoding = Annotated[
         show_default=False,
     ),
 ]
+_Sheet = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="XLSX inputs: the worksheet to read, by name or 1-based number (default: the "
+        "first sheet with a column to screen; the one read is named on stderr).",
+        show_default=False,
+    ),
+]
 _Workers = Annotated[
     int | None,
     typer.Option(
@@ -186,6 +196,7 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     fmt: _Fmt = None,
     output: _Output = None,
     encoding: _Encoding = None,
+    sheet: _Sheet = None,
     workers: _Workers = None,
     limit: _Limit = 500,
     quiet: _Quiet = False,
@@ -216,6 +227,8 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             encoding=encoding,
             engine=engine,
             workers=workers,
+            sheet=sheet,
+            output=output,
             build_index=_with_spinner if spinner else index_for,
         )
         source_pairs = job.pairs()
@@ -223,6 +236,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
         raise _fail(str(exc)) from None
     for problem in job.loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    for stream in job.streams:
+        for note in stream.warnings:
+            typer.echo(f"laborlens screen: warning: {note}", err=True)
+    for note in sweep_leftovers(output) if output is not None else ():
+        typer.echo(f"laborlens screen: note: {note}", err=True)
     pairs = _progress(source_pairs, spinner, job.total_rows())
     options: dict[str, object] = {}
     if out_fmt in ("table", "html"):
@@ -239,7 +257,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     except USER_ERRORS as exc:
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
-        typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
+        rows = f"{summary.rows} row{'s' if summary.rows != 1 else ''}"
+        typer.echo(
+            f"laborlens screen: wrote {rows} to {output} ({out_fmt}): {summary.counts()}",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:
