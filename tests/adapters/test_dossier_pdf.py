@@ -8,7 +8,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +165,18 @@ def test_without_fonts_the_dossier_builds_and_says_what_is_missing(
     flat = re.sub(r"\s", "", " ".join(t for _, t in pages)).lower()
     assert "yuenanxigong" in flat  # Chinese transliterated, not dropped
     assert "nocjkfontfound" in flat  # and the cover says so
+
+
+def test_dated_and_undated_documents_of_one_type_are_listed(tmp_path: Path) -> None:
+    svc = _service(tmp_path / "store")
+    ex.open_case(svc)
+    for i, day in enumerate((date(2026, 5, 1), None, date(2026, 4, 1))):
+        p = tmp_path / f"invoice{i}.txt"
+        p.write_text(f"invoice {i}", encoding="utf-8")
+        svc.register(p, "commercial_invoice", case_id=ex.CASE_ID, doc_date=day)
+    res = svc.build_dossier(ex.CASE_ID, PATH, tmp_path / "out", as_of=ex.AS_OF)
+    svc.close()
+    manifest = json.loads((res.output / "manifest.json").read_text(encoding="utf-8"))
+    listed = [f for f in manifest["files"] if f["role"] == "exhibit"]
+    order = [f["doc_id"] for f in sorted(listed, key=lambda f: f["exhibit"])]
+    assert order == ["D0002", "D0003", "D0001"]  # undated, April, May

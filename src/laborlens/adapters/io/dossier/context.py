@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from laborlens.adapters.io.chain_views import View, chain_view
@@ -77,7 +77,14 @@ def exhibits(data: DossierInput) -> list[Exhibit]:
     tiers = dict(data.report.tiers)
     docs = sorted(
         (d for d in data.documents if not d.removed),
-        key=lambda d: (_group_of(d, tiers, data.case)[0], d.doc_type, d.doc_date or "", d.doc_id),
+        # undated documents first within their type (a date and "" do not compare)
+        key=lambda d: (
+            _group_of(d, tiers, data.case)[0],
+            d.doc_type,
+            d.doc_date is not None,
+            d.doc_date or date.min,
+            d.doc_id,
+        ),
     )
     out = []
     for i, d in enumerate(docs, start=1):
