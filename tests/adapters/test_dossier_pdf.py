@@ -180,3 +180,21 @@ def test_dated_and_undated_documents_of_one_type_are_listed(tmp_path: Path) -> N
     listed = [f for f in manifest["files"] if f["role"] == "exhibit"]
     order = [f["doc_id"] for f in sorted(listed, key=lambda f: f["exhibit"])]
     assert order == ["D0002", "D0003", "D0001"]  # undated, April, May
+
+
+@pytest.mark.parametrize(
+    ("name", "cjk", "shaped"),
+    [("Example Apparel Inc.", False, False), (CHINESE, True, False), (UYGHUR, False, True)],
+)
+def test_cjk_font_and_shaping_only_when_the_text_needs_them(
+    name: str, cjk: bool, shaped: bool
+) -> None:
+    from laborlens.adapters.io.dossier.pdf import Report
+
+    fonts = find_fonts()
+    if fonts.text is None or fonts.cjk is None:
+        pytest.skip("no DejaVu or CJK font installed")
+    ctx = {"title": "t", "prepared_by": "a", "version": "0", "ready": True, "status": "s"}
+    doc = Report({**ctx, "parties": [{"name": name}]}, None, fonts)
+    assert ("cjk" in doc.pdf.fonts) is cjk
+    assert bool(doc.pdf.text_shaping) is shaped

@@ -18,7 +18,7 @@ from typing import Any
 
 from laborlens.adapters.io.chain_views import Drawing
 from laborlens.adapters.io.dossier import pdf_chain
-from laborlens.adapters.io.fonts import FontSet
+from laborlens.adapters.io.fonts import FontSet, is_wide
 
 MARGIN = 16.0
 _HAN = ("\u3400", "\u9fff")
@@ -47,6 +47,31 @@ def han_to_pinyin(text: str) -> str:
     from pypinyin import lazy_pinyin
 
     return " ".join(lazy_pinyin(text)).replace("  ", " ")
+
+
+def _all_text(ctx: Any) -> str:
+    """Every distinct character in the report's context (its strings, walked)."""
+    seen: set[str] = set()
+    stack = [ctx]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            seen.update(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif hasattr(item, "__dataclass_fields__"):
+            stack.extend(getattr(item, f) for f in item.__dataclass_fields__)
+    return "".join(sorted(seen))
+
+
+def _needs_shaping(text: str) -> bool:
+    """Right-to-left or joining scripts (Arabic, Uyghur, Hebrew, Syriac...) or combining marks."""
+    return any(
+        unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.combining(ch) for ch in text
+    )
 
 
 def _shaping_available() -> bool:
@@ -100,7 +125,10 @@ def _document_class() -> type:
 class Report:
     """The PDF under construction and the few block types the dossier uses."""
 
-    def __init__(self, ctx: dict[str, Any], when: datetime | None, fonts: FontSet) -> None:
+    def __init__(
+        self, ctx: dict[str, Any], when: datetime | None, fonts: FontSet, extra: str = ""
+    ) -> None:
+        """``extra``: text printed besides the context's (the chain drawing's)."""
         doc_class = _document_class()
         paper = "A4" if str(ctx.get("paper", "letter")).lower() == "a4" else "Letter"
         pdf = doc_class(orientation="P", unit="mm", format=paper)
@@ -110,11 +138,13 @@ class Report:
             pdf.add_font("body", "", str(fonts.text))
             pdf.add_font("body", "B", str(fonts.bold or fonts.text))
             pdf.font_name = "body"
-            if fonts.cjk is not None:
+            # Loading a CJK font and shaping every line are the costly parts of a build, so
+            # each is turned on only when the report has text that needs it.
+            sample = _all_text(ctx) + extra
+            if fonts.cjk is not None and any(is_wide(ch) for ch in sample):
                 pdf.add_font("cjk", "", str(fonts.cjk), collection_font_number=0)
-                pdf.add_font("cjk", "B", str(fonts.cjk), collection_font_number=0)
-                pdf.set_fallback_fonts(["cjk"], exact_match=False)
-            if _shaping_available():
+                pdf.set_fallback_fonts(["cjk"], exact_match=False)  # bold CJK: the regular face
+            if _needs_shaping(sample) and _shaping_available():
                 pdf.set_text_shaping(True)
         if when is not None:
             pdf.set_creation_date(when)

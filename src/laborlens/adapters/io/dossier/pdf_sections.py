@@ -235,7 +235,10 @@ def render_pdf(
     """The report as PDF bytes (creation date pinned to ``when``) and what the fonts lacked."""
     fonts = fonts or find_fonts()
     warnings = fonts.warnings()
-    doc = Report(ctx, when, fonts)
+    drawn = [t.text for b in drawing.boxes for t in b.lines]
+    drawn += [t.text for x in drawing.links for t in x.lines]
+    drawn += [i.text.text for i in drawing.legend]
+    doc = Report(ctx, when, fonts, extra="".join(drawn))
     doc.pdf.report = doc
     _cover(doc, ctx, warnings)
     doc.pdf.add_page()
