@@ -91,6 +91,7 @@ def _pdf_of(d: Drawing) -> bytes:
     from fpdf import FPDF
 
     from laborlens.adapters.io.dossier import pdf_chain
+    from laborlens.adapters.io.dossier.pdf import close_fonts
     from laborlens.adapters.io.fonts import find_fonts
 
     fonts = find_fonts()
@@ -107,7 +108,9 @@ def _pdf_of(d: Drawing) -> bytes:
     else:
         pdf.set_font("Helvetica", "", 8)
     pdf_chain.draw(pdf, d, 5, 5, scale=1.0, text=lambda s: s)
-    return bytes(pdf.output())
+    out = bytes(pdf.output())
+    close_fonts(pdf)
+    return out
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -196,5 +196,8 @@ def test_cjk_font_and_shaping_only_when_the_text_needs_them(
         pytest.skip("no DejaVu or CJK font installed")
     ctx = {"title": "t", "prepared_by": "a", "version": "0", "ready": True, "status": "s"}
     doc = Report({**ctx, "parties": [{"name": name}]}, None, fonts)
-    assert ("cjk" in doc.pdf.fonts) is cjk
-    assert bool(doc.pdf.text_shaping) is shaped
+    try:
+        assert ("cjk" in doc.pdf.fonts) is cjk
+        assert bool(doc.pdf.text_shaping) is shaped
+    finally:
+        doc.close()

@@ -74,6 +74,14 @@ def _needs_shaping(text: str) -> bool:
     )
 
 
+def close_fonts(pdf: Any) -> None:
+    """Close the font files an FPDF document opened (they stay open until then)."""
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
 def _shaping_available() -> bool:
     try:
         import uharfbuzz  # noqa: F401
@@ -159,6 +167,10 @@ class Report:
         from fpdf.fonts import FontFace
 
         self.head = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
+
+    def close(self) -> None:
+        """Close the font files (fpdf2 reads them lazily and leaves them open)."""
+        close_fonts(self.pdf)
 
     def t(self, text: str) -> str:
         """``text`` as the fonts can print it."""

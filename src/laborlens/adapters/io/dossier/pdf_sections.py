@@ -239,13 +239,16 @@ def render_pdf(
     drawn += [t.text for x in drawing.links for t in x.lines]
     drawn += [i.text.text for i in drawing.legend]
     doc = Report(ctx, when, fonts, extra="".join(drawn))
-    doc.pdf.report = doc
-    _cover(doc, ctx, warnings)
-    doc.pdf.add_page()
-    doc.pdf.insert_toc_placeholder(_toc, pages=1, allow_extra_pages=True)
-    _summary(doc, ctx)
-    _chain(doc, ctx, drawing)
-    _exhibits(doc, ctx)
-    _balance_and_screening(doc, ctx)
-    _gaps_and_attestation(doc, ctx)
-    return bytes(doc.pdf.output()), warnings
+    try:
+        doc.pdf.report = doc
+        _cover(doc, ctx, warnings)
+        doc.pdf.add_page()
+        doc.pdf.insert_toc_placeholder(_toc, pages=1, allow_extra_pages=True)
+        _summary(doc, ctx)
+        _chain(doc, ctx, drawing)
+        _exhibits(doc, ctx)
+        _balance_and_screening(doc, ctx)
+        _gaps_and_attestation(doc, ctx)
+        return bytes(doc.pdf.output()), warnings
+    finally:
+        doc.close()
