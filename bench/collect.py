@@ -19,6 +19,7 @@ ORDER = [
     "products",
     "trace",
     "evidence",
+    "reports",
 ]
 
 HEADER = """# Benchmarks

@@ -245,6 +245,9 @@ def test_bad_input_exits_2_with_a_message(tmp_path: Path) -> None:
     assert "no shipment 'S9'" in _bad(
         data, "case", "detain", "C1", "--notice-date", "2026-10-02", "--shipment", "S9"
     )
+    assert "not letter or a4" in _bad(
+        data, "dossier", "build", "C1", "--output", str(tmp_path / "d"), "--paper", "legal"
+    )
 
 
 def test_registry_list_search_remove_and_changed_files(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def test_views_to_a_file(tmp_path: Path, fmt: str) -> None:
     if fmt == "svg":
         ET.fromstring(text)
     else:
-        assert "<table>" in text and "brand-us" in text
+        assert "<svg" in text and "brand-us" in text and "Example Apparel Brand Inc." in text
 
 
 def test_user_list_file(tmp_path: Path) -> None:

@@ -526,13 +526,20 @@ class EvidenceService:
         shipment_id: str | None = None,
         allow_gaps: bool = True,
         force: bool = False,
+        paper: str = "letter",
     ) -> DossierResult:
         """Build the submission package for a case into ``output`` (see adapters/io/dossier).
 
+        ``paper``: ``"letter"`` (US Letter, the default) or ``"a4"``. The result's ``warnings``
+        say what the machine lacked (e.g. no CJK font: Chinese transliterated in the PDF).
+
         Raises:
             EvidenceError: a stored exhibit is altered or missing (the package would not be
-                truthful), or ``allow_gaps`` is False and blocking gaps remain.
+                truthful), ``allow_gaps`` is False and blocking gaps remain, or ``paper`` is
+                neither letter nor a4.
         """
+        if paper not in ("letter", "a4"):
+            raise EvidenceError(f"paper '{paper}' is not letter or a4")
         case = self.case(case_id)
         day = as_of or (case.last_event() or self.clock()).date()
         report, section = self._gaps(case_id, path, day, shipment_id, True)
@@ -560,6 +567,7 @@ class EvidenceService:
                 generated_at=case.last_event() or datetime.combine(day, datetime.min.time(), UTC),
                 audit_head=self._case_anchor(case_id),
                 prepared_by=self.settings.user,
+                paper=paper,
             ),
             self.store.files.path_of,
             force=force,

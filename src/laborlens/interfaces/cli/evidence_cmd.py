@@ -268,6 +268,7 @@ def dossier_build(  # noqa: PLR0917 - one parameter per CLI option
         bool, typer.Option("--strict", help="Refuse while blocking gaps remain.")
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace a dossier in OUTPUT.")] = False,
+    paper: Annotated[str, typer.Option("--paper", help="letter (US Letter) or a4.")] = "letter",
     data_dir: DataDir = None,
 ) -> None:
     """Build the package: report.html/pdf, exhibits.xlsx, exhibits/, manifest.json."""
@@ -283,7 +284,10 @@ def dossier_build(  # noqa: PLR0917 - one parameter per CLI option
             shipment_id=shipment,
             allow_gaps=not strict,
             force=force,
+            paper=paper.lower(),
         )
+        for warning in res.warnings:
+            typer.echo(f"{cmd}: {warning}", err=True)
         typer.echo(
             f"dossier written to {res.output}: {len(res.exhibits)} exhibits, {res.files} files; "
             f"manifest sha256 {res.manifest_sha256}"

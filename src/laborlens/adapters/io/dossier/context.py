@@ -9,10 +9,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from laborlens.adapters.io.chain_views import View, chain_view
+from laborlens.adapters.io.dossier import story
+from laborlens.adapters.io.humanize import number, quantity
 from laborlens.core.evidence import Case, CaseScreening, Document, GapReport, Vocabulary
 from laborlens.version import __version__
 
@@ -31,6 +33,7 @@ class DossierInput:
     generated_at: datetime | None = None
     audit_head: tuple[int, str] | None = None
     prepared_by: str = "laborlens"
+    paper: str = "letter"  # or "a4"
 
     def view(self) -> View:
         """The chain map, coloured by the screening's risks."""
@@ -74,7 +77,14 @@ def exhibits(data: DossierInput) -> list[Exhibit]:
     tiers = dict(data.report.tiers)
     docs = sorted(
         (d for d in data.documents if not d.removed),
-        key=lambda d: (_group_of(d, tiers, data.case)[0], d.doc_type, d.doc_date or "", d.doc_id),
+        # undated documents first within their type (a date and "" do not compare)
+        key=lambda d: (
+            _group_of(d, tiers, data.case)[0],
+            d.doc_type,
+            d.doc_date is not None,
+            d.doc_date or date.min,
+            d.doc_id,
+        ),
     )
     out = []
     for i, d in enumerate(docs, start=1):
@@ -97,10 +107,36 @@ def _covers(d: Document) -> str:
     return "; ".join(parts) or "case"
 
 
-def num(x: float | None) -> str:
-    if x is None:
-        return ""
-    return f"{x:,.3f}".rstrip("0").rstrip(".")
+def _subject(kind: str, subject: str, data: DossierInput) -> str:
+    chain = data.case.chain
+    if kind == "edge":
+        edge = chain.edge(subject)
+        if edge is not None:
+            a, b = chain.ends(edge)
+            return f"flow {a.id} → {b.id}"
+    if kind in ("node", "producing", "source"):
+        node = chain.find(subject)
+        return f"{node.name or subject} ({subject})" if node else subject
+    if kind == "shipment":
+        return f"entry {subject}"
+    return "the case"
+
+
+def facts(data: DossierInput) -> dict[str, list[str]]:
+    """doc id -> what the document proves: the requirements it meets, for which subject."""
+    reqs = {r.id: r for r in data.vocabulary.path(data.report.path).requirements}
+    out: dict[str, list[str]] = {}
+    for st in data.report.statuses:
+        if not st.met:
+            continue
+        req = reqs.get(st.requirement)
+        why = req.why if req else st.requirement
+        line = f"{_subject(st.subject_type, st.subject_id, data)}: {why}"
+        for d in st.doc_ids:
+            items = out.setdefault(d, [])
+            if line not in items:
+                items.append(line)
+    return out
 
 
 def _summary(data: DossierInput, n_exhibits: int) -> list[tuple[str, str]]:
@@ -118,7 +154,7 @@ def _summary(data: DossierInput, n_exhibits: int) -> list[tuple[str, str]]:
             ("Entry", ship.entry_number or ship.shipment_id),
             ("Goods", ship.goods or ""),
             ("HS codes", ", ".join(ship.hs_codes)),
-            ("Quantity", f"{num(ship.quantity)} {ship.unit or ''}".strip()),
+            ("Quantity", quantity(ship.quantity, ship.unit)),
             ("Shipped / arrived", f"{ship.ship_date or '?'} / {ship.arrival_date or '?'}"),
         ]
     if det:
@@ -152,21 +188,35 @@ def _summary(data: DossierInput, n_exhibits: int) -> list[tuple[str, str]]:
 
 def _exhibit_groups(data: DossierInput, listed: Sequence[Exhibit]) -> list[dict[str, Any]]:
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    proved = facts(data)
     for x in listed:
         d = x.doc
+        label = data.vocabulary.get(d.doc_type).label
+        title = story.exhibit_title(d, label, data.case)
+        note = "; ".join(
+            p
+            for p in (
+                label if not title.startswith(label) else "",
+                f"file {d.filename}" if d.filename else "",
+            )
+            if p
+        )
         groups.setdefault(x.group, []).append(
             {
+                "note": note,
                 "exhibit": x.exhibit,
                 "type": d.doc_type,
-                "type_label": data.vocabulary.get(d.doc_type).label,
-                "title": d.title or d.filename or d.doc_id,
+                "type_label": label,
+                "title": title,
+                "file": d.filename or "",
+                "facts": proved.get(d.doc_id, []),
                 "date": str(d.doc_date or ""),
                 "parties": " / ".join(p for p in (d.issuer, d.producer) if p),
                 "covers": _covers(d),
                 "sha256": d.sha256,
                 "path": x.path,
                 "doc_id": d.doc_id,
-                "quantity": f"{num(d.quantity)} {d.unit or ''}".strip(),
+                "quantity": quantity(d.quantity, d.unit),
                 "language": d.language or "",
             }
         )
@@ -194,11 +244,42 @@ def _chain_tables(data: DossierInput) -> tuple[list[dict[str, Any]], list[dict[s
             "target": chain.nodes[e.dst].id,
             "product": e.product or "",
             "hs_code": e.hs_code or "",
-            "quantity": f"{num(e.quantity)} {e.unit or ''}".strip(),
+            "quantity": quantity(e.quantity, e.unit),
+            "date": e.ship_date.isoformat() if e.ship_date else (e.period or ""),
         }
         for e in chain.material_edges()
     ]
     return nodes, edges
+
+
+def _cover(data: DossierInput) -> list[tuple[str, str]]:
+    case, rep = data.case, data.report
+    ships = [s for s in (case.shipment(i) for i in rep.shipment_ids) if s is not None]
+    det = case.detentions[-1] if case.detentions else None
+    cover = [
+        ("Importer", story.importer(case, dict(rep.tiers))),
+        ("Entry number(s)", ", ".join(s.entry_number or s.shipment_id for s in ships) or "none"),
+        (
+            "Goods",
+            "; ".join(f"{s.goods or ''} {quantity(s.quantity, s.unit)}".strip() for s in ships),
+        ),
+        ("Requested path", story.PATH_TITLES.get(rep.path, rep.path_label)),
+    ]
+    if det is not None:
+        cover += [
+            (
+                "Detention notice",
+                f"{det.detention_number or det.detention_id}, {det.notice_date}"
+                + (f", port of {det.port}" if det.port else ""),
+            ),
+            ("Response due", str(det.response_deadline)),
+        ]
+    cover += [
+        ("Case", case.case_id),
+        ("Prepared by", data.prepared_by),
+        ("As of", rep.as_of.isoformat()),
+    ]
+    return cover
 
 
 def context(data: DossierInput, listed: Sequence[Exhibit], svg: str) -> dict[str, Any]:
@@ -206,6 +287,13 @@ def context(data: DossierInput, listed: Sequence[Exhibit], svg: str) -> dict[str
     rep = data.report
     nodes, edges = _chain_tables(data)
     return {
+        "title": story.title(rep, data.case),
+        "status": story.status_line(rep),
+        "claim": story.claim(rep) if rep.ready else "",
+        "cover": _cover(data),
+        "narrative": story.narrative(data, len(listed)),
+        "attestation": story.ATTESTATION,
+        "paper": data.paper,
         "case_id": data.case.case_id,
         "path_label": rep.path_label,
         "citation": data.vocabulary.path(rep.path).citation,
@@ -226,9 +314,9 @@ def context(data: DossierInput, listed: Sequence[Exhibit], svg: str) -> dict[str
                 "node": f"{m.name} ({m.node_id})" if m.name else m.node_id,
                 "period": m.row.period or "",
                 "unit": m.row.unit or "",
-                "inputs": f"{num(m.row.inputs_untainted)} / {num(m.row.inputs_tainted)}",
-                "outputs": num(m.row.outputs_total),
-                "shortfall": num(m.row.shortfall) if m.row.shortfall else "",
+                "inputs": f"{number(m.row.inputs_untainted)} / {number(m.row.inputs_tainted)}",
+                "outputs": number(m.row.outputs_total),
+                "shortfall": number(m.row.shortfall) if m.row.shortfall else "",
                 "status": m.row.status,
             }
             for m in rep.mass_balance

@@ -3,7 +3,7 @@
 Layout of the output folder::
 
     report.html         summary, chain map, exhibits by tier, mass balance, screening, gaps
-    report.pdf          the same report (non-Latin text transliterated; the HTML keeps it)
+    report.pdf          the same report: cover, contents, sections, attestation (fonts embedded)
     exhibits.xlsx       the exhibit index
     gaps.json           the gap analysis as data
     exhibits/E001_…     the registered documents, copied from the store
@@ -27,9 +27,9 @@ from typing import Any
 import jinja2
 
 from laborlens.adapters.io.atomic import atomic_folder, sweep_leftovers
-from laborlens.adapters.io.chain_views import draw_svg
+from laborlens.adapters.io.chain_views import draw_svg, fit_layout
 from laborlens.adapters.io.dossier.context import DossierInput, Exhibit, context, exhibits
-from laborlens.adapters.io.dossier.pdf import render_pdf
+from laborlens.adapters.io.dossier.pdf_sections import render_pdf
 from laborlens.adapters.io.dossier.xlsx import render_xlsx
 from laborlens.adapters.store.base import sha256_file
 from laborlens.core.evidence.manifest import ManifestFile, build_manifest, verify_manifest
@@ -54,6 +54,7 @@ class DossierResult:
     manifest_sha256: str
     files: int
     exhibits: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # e.g. no CJK font: Chinese transliterated
 
 
 def _template() -> jinja2.Template:
@@ -151,11 +152,13 @@ def _write_into(
 ) -> DossierResult:
     listed = exhibits(data)
     files = _copy_exhibits(output, listed, object_path)
-    view = data.view()
-    ctx = context(data, listed, draw_svg(view))
+    drawing = fit_layout(data.view(), 510, 620)  # a portrait page's text area, points
+    ctx = context(data, listed, draw_svg(drawing))
+    ctx["layout_engine"] = drawing.engine
+    pdf, warnings = render_pdf(ctx, drawing, data.generated_at)
     outputs = {
         "report.html": _template().render(r=ctx).encode("utf-8"),
-        "report.pdf": render_pdf(ctx, view, data.generated_at),
+        "report.pdf": pdf,
         "exhibits.xlsx": render_xlsx(ctx, data.generated_at),
         "gaps.json": (
             json.dumps(data.report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -173,6 +176,7 @@ def _write_into(
         manifest_sha256=str(manifest["manifest_sha256"]),
         files=len(files) + 1,
         exhibits=tuple(x.exhibit for x in listed),
+        warnings=warnings,
     )
 
 

@@ -1,25 +1,32 @@
-"""The dossier's PDF report: the HTML report's sections on A4 with the PDF core fonts.
+"""The dossier's PDF: cover page, contents with page numbers, the report's sections, attestation.
 
-Non-Latin text is transliterated (Han to pinyin; report.html keeps the original script). The
-chain map is drawn from the same chain view and layout as the HTML report.
+US Letter by default (A4 on request). Fonts are embedded and subset (only the glyphs used):
+DejaVu Sans for text, with a CJK font as fallback so Chinese names print as written, and text
+shaping (HarfBuzz) so Arabic-script (Uyghur) and Hebrew names join and run right to left. What
+the machine lacks is said on the cover and returned as warnings: no CJK font → Han transliterated
+to pinyin; no Unicode font at all → the PDF core fonts and Latin-1 transliteration. Until the
+gap analysis is clean every page carries a "DRAFT — NOT SUBMITTABLE" watermark.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from laborlens.adapters.io.chain_views import View, layout
+from laborlens.adapters.io.chain_views import Drawing
+from laborlens.adapters.io.dossier import pdf_chain
+from laborlens.adapters.io.fonts import FontSet, is_wide
+
+MARGIN = 16.0
+_HAN = ("\u3400", "\u9fff")
 
 
 def pdf_text(text: str) -> str:
-    """Text the PDF's core fonts can show: Han transliterated to pinyin, the rest folded."""
-    from pypinyin import lazy_pinyin
-
-    if any("\u3400" <= ch <= "\u9fff" for ch in text):
-        text = " ".join(lazy_pinyin(text)).replace("  ", " ")
+    """Text the PDF core fonts can show: Han transliterated to pinyin, the rest folded."""
+    text = han_to_pinyin(text)
     text = text.replace("—", "-").replace("–", "-").replace("→", "->").replace("…", "...")
     text = text.replace("·", "-").replace("≠", "!=")
     out = []
@@ -33,204 +40,222 @@ def pdf_text(text: str) -> str:
     return "".join(out)
 
 
-class _Doc:
-    """An A4 document with the few block types the report uses."""
+def han_to_pinyin(text: str) -> str:
+    """Han characters as pinyin syllables (the rest unchanged)."""
+    if not any(_HAN[0] <= ch <= _HAN[1] for ch in text):
+        return text
+    from pypinyin import lazy_pinyin
 
-    def __init__(self, ctx: dict[str, Any], when: datetime | None) -> None:
-        from fpdf import FPDF
-        from fpdf.fonts import FontFace
+    return " ".join(lazy_pinyin(text)).replace("  ", " ")
 
-        pdf = FPDF(orientation="P", unit="mm", format="A4")
+
+def _all_text(ctx: Any) -> str:
+    """Every distinct character in the report's context (its strings, walked)."""
+    seen: set[str] = set()
+    stack = [ctx]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            seen.update(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif hasattr(item, "__dataclass_fields__"):
+            stack.extend(getattr(item, f) for f in item.__dataclass_fields__)
+    return "".join(sorted(seen))
+
+
+def _needs_shaping(text: str) -> bool:
+    """Right-to-left or joining scripts (Arabic, Uyghur, Hebrew, Syriac...) or combining marks."""
+    return any(
+        unicodedata.bidirectional(ch) in ("R", "AL") or unicodedata.combining(ch) for ch in text
+    )
+
+
+def close_fonts(pdf: Any) -> None:
+    """Close the font files an FPDF document opened (they stay open until then)."""
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
+def _shaping_available() -> bool:
+    try:
+        import uharfbuzz  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _document_class() -> type:
+    from fpdf import FPDF
+
+    class Doc(FPDF):
+        """A page with a running header, a draft watermark and "page n of N"."""
+
+        draft: str = ""
+        running: str = ""
+        font_name: str = "Helvetica"
+
+        def header(self) -> None:
+            if self.draft:
+                with self.local_context(text_color=(235, 190, 186)):
+                    self.set_font(self.font_name, "B", 30)
+                    # as large as fits along the page's diagonal (with a margin at each end)
+                    room = 0.8 * (self.w**2 + self.h**2) ** 0.5
+                    size = min(30.0, 30.0 * room / max(self.get_string_width(self.draft), 1.0))
+                    self.set_font(self.font_name, "B", size)
+                    angle = math.degrees(math.atan2(self.h, self.w))
+                    with self.rotation(angle, self.w / 2, self.h / 2):
+                        width = self.get_string_width(self.draft)
+                        self.text(self.w / 2 - width / 2, self.h / 2, self.draft)
+            if self.page_no() > 1:
+                self.set_font(self.font_name, "", 7)
+                self.set_text_color(110, 110, 110)
+                self.set_xy(self.l_margin, 7)
+                self.cell(0, 4, self.running, align="L")
+                self.set_text_color(0, 0, 0)
+                self.set_y(self.t_margin)
+
+        def footer(self) -> None:
+            self.set_y(-11)
+            self.set_font(self.font_name, "", 7)
+            self.set_text_color(110, 110, 110)
+            self.cell(0, 4, f"page {self.page_no()} of {{nb}}", align="C")
+            self.set_text_color(0, 0, 0)
+
+    return Doc
+
+
+class Report:
+    """The PDF under construction and the few block types the dossier uses."""
+
+    def __init__(
+        self, ctx: dict[str, Any], when: datetime | None, fonts: FontSet, extra: str = ""
+    ) -> None:
+        """``extra``: text printed besides the context's (the chain drawing's)."""
+        doc_class = _document_class()
+        paper = "A4" if str(ctx.get("paper", "letter")).lower() == "a4" else "Letter"
+        pdf = doc_class(orientation="P", unit="mm", format=paper)
+        self.fonts = fonts
+        self.pdf = pdf
+        if fonts.text is not None:
+            pdf.add_font("body", "", str(fonts.text))
+            pdf.add_font("body", "B", str(fonts.bold or fonts.text))
+            pdf.font_name = "body"
+            # Loading a CJK font and shaping every line are the costly parts of a build, so
+            # each is turned on only when the report has text that needs it.
+            sample = _all_text(ctx) + extra
+            if fonts.cjk is not None and any(is_wide(ch) for ch in sample):
+                pdf.add_font("cjk", "", str(fonts.cjk), collection_font_number=0)
+                pdf.set_fallback_fonts(["cjk"], exact_match=False)  # bold CJK: the regular face
+            if _needs_shaping(sample) and _shaping_available():
+                pdf.set_text_shaping(True)
         if when is not None:
             pdf.set_creation_date(when)
-        pdf.set_title(pdf_text(f"Dossier {ctx['case_id']}"))
-        pdf.set_author(pdf_text(ctx["prepared_by"]))
+        pdf.set_title(self.t(ctx["title"]))
+        pdf.set_author(self.t(ctx["prepared_by"]))
         pdf.set_creator(f"laborlens {ctx['version']}")
-        pdf.set_auto_page_break(auto=True, margin=15)
-        pdf.add_page()
-        self.pdf = pdf
-        self.head = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))
+        pdf.set_margins(MARGIN, MARGIN + 2, MARGIN)
+        pdf.set_auto_page_break(auto=True, margin=16)
+        pdf.alias_nb_pages()
+        pdf.draft = "" if ctx["ready"] else self.t(ctx["status"])
+        pdf.running = self.t(f"{ctx['title']} · {ctx['status']}")
+        from fpdf.fonts import FontFace
 
-    def h1(self, text: str) -> None:
-        self.pdf.set_font("Helvetica", "B", 15)
-        self.pdf.multi_cell(0, 8, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
-        self.pdf.ln(1)
+        self.head = FontFace(emphasis="BOLD", fill_color=(232, 232, 232))
 
-    def h2(self, text: str) -> None:
-        self.pdf.ln(3)
-        self.pdf.set_font("Helvetica", "B", 12)
-        self.pdf.multi_cell(0, 7, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
-        self.pdf.set_font("Helvetica", "", 8)
+    def close(self) -> None:
+        """Close the font files (fpdf2 reads them lazily and leaves them open)."""
+        close_fonts(self.pdf)
 
-    def para(self, text: str, size: int = 8) -> None:
-        self.pdf.set_font("Helvetica", "", size)
-        self.pdf.multi_cell(0, 4, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    def t(self, text: str) -> str:
+        """``text`` as the fonts can print it."""
+        if self.fonts.text is None:
+            return pdf_text(text)
+        if self.fonts.cjk is None:
+            return han_to_pinyin(text)
+        return text
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.pdf.set_font(self.pdf.font_name, "B" if bold else "", size)
+
+    def section(self, title: str, level: int = 0) -> None:
+        pdf = self.pdf
+        if level == 0 and pdf.get_y() > pdf.h * 0.72:
+            pdf.add_page()
+        pdf.ln(3)
+        pdf.start_section(self.t(title), level=level)
+        self.font(13 if level == 0 else 10.5, bold=True)
+        pdf.multi_cell(
+            0, 7 if level == 0 else 5.5, self.t(title), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.ln(1)
+
+    def para(self, text: str, size: float = 9, bold: bool = False, height: float = 4.4) -> None:
+        self.font(size, bold)
+        self.pdf.multi_cell(0, height, self.t(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1.2)
 
     def table(
-        self, header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int]
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float],
+        size: float = 7.5,
     ) -> None:
-        self.pdf.set_font("Helvetica", "", 7)
+        if not rows:
+            self.para("(none)", 8)
+            return
+        self.font(size)
         with self.pdf.table(
-            col_widths=tuple(widths), headings_style=self.head, line_height=3.6, text_align="LEFT"
+            col_widths=tuple(widths),
+            headings_style=self.head,
+            first_row_as_headings=any(header),  # a key-value table has no heading row
+            line_height=size * 0.5,
+            text_align="LEFT",
+            padding=0.8,
+            cell_fill_mode="NONE",
         ) as t:
-            r = t.row()
-            for c in header:
-                r.cell(pdf_text(c))
+            if any(header):
+                r = t.row()
+                for c in header:
+                    r.cell(self.t(c))
             for row in rows:
                 r = t.row()
                 for c in row:
-                    r.cell(pdf_text(str(c)))
+                    r.cell(self.t(str(c)))
+        self.pdf.ln(2)
 
-    def chain(self, view: View) -> None:
-        """The chain map: boxes per layer column, lines for flows."""
+    def banner(self, text: str, ready: bool) -> None:
         pdf = self.pdf
-        pos = layout(view)
-        if not pos:
-            return
-        ncols = max(c for c, _ in pos.values()) + 1
-        nrows = max(r for _, r in pos.values()) + 1
-        gx, h, gy = 6.0, 11.0, 4.0
-        w = min(45.0, (pdf.w - pdf.l_margin - pdf.r_margin - gx * (ncols - 1)) / ncols)
-        need = nrows * (h + gy) + 6
-        if pdf.get_y() + need > pdf.h - pdf.b_margin:
-            pdf.add_page()
-        top = pdf.get_y() + 2
+        pdf.set_fill_color(*((34, 120, 60) if ready else (179, 38, 30)))
+        pdf.set_text_color(255, 255, 255)
+        self.font(15, bold=True)
+        pdf.multi_cell(0, 11, self.t(text), fill=True, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_fill_color(255, 255, 255)
+        pdf.ln(4)
 
-        def xy(box: str) -> tuple[float, float]:
-            c, r = pos[box]
-            return pdf.l_margin + c * (w + gx), top + r * (h + gy)
-
-        pdf.set_draw_color(80, 80, 80)
-        for link in view.links:
-            (x1, y1), (x2, y2) = xy(link.src), xy(link.dst)
-            pdf.line(x1 + w, y1 + h / 2, x2, y2 + h / 2)
-        pdf.set_font("Helvetica", "", 6)
-        for box in view.boxes:
-            x, y = xy(box.id)
-            pdf.set_fill_color(245, 247, 251)
-            pdf.rect(x, y, w, h, style="DF")
-            pdf.set_xy(x + 1, y + 1)
-            label = pdf_text(box.lines[0] if box.lines else box.id)[:40]
-            pdf.multi_cell(
-                w - 2, 3, label, new_x="LMARGIN", new_y="NEXT", max_line_height=3, align="L"
-            )
-            pdf.set_xy(x + 1, y + h - 3.5)
-            line = pdf_text(" - ".join(box.lines[1:3]))
-            while line and pdf.get_string_width(line) > w - 2:
-                line = line[:-1]
-            pdf.cell(w - 2, 3, line)
-        pdf.set_xy(pdf.l_margin, top + need)
-
-
-def _summary_and_chain(doc: _Doc, ctx: dict[str, Any], view: View) -> None:
-    doc.h1(f"{ctx['path_label']} - case {ctx['case_id']}")
-    doc.para(
-        f"Prepared with laborlens {ctx['version']} by {ctx['prepared_by']}; as of {ctx['as_of']}; "
-        f"fixed timestamp {ctx['generated_at']}. Non-Latin text is transliterated here; "
-        "report.html keeps the original script."
-    )
-    doc.h2("1. Summary")
-    doc.table(["Item", "Value"], ctx["summary"], (40, 140))
-    doc.para(
-        "No blocking gap remains for this path."
-        if ctx["ready"]
-        else f"{ctx['counts']['blocking']} blocking gap(s) remain: see section 6.",
-        9,
-    )
-    doc.h2("2. Supply chain map")
-    doc.chain(view)
-    doc.table(
-        ["Tier", "Node", "Name", "Role", "Country"],
-        [(n["tier"], n["id"], n["name"], n["role"], n["country"]) for n in ctx["nodes"]],
-        (10, 22, 90, 35, 23),
-    )
-    doc.pdf.ln(2)
-    doc.table(
-        ["Edge", "Product", "HS", "Quantity"],
-        [(e["id"], e["product"], e["hs_code"], e["quantity"]) for e in ctx["edges"]],
-        (60, 55, 25, 40),
-    )
-
-
-def _exhibits_and_balance(doc: _Doc, ctx: dict[str, Any]) -> None:
-    doc.h2("3. Exhibits by tier")
-    for g in ctx["exhibit_groups"]:
-        doc.para(g["title"], 9)
-        doc.table(
-            ["Exhibit", "Type", "Title", "Date", "Covers", "sha256"],
-            [
-                (
-                    x["exhibit"],
-                    x["type"],
-                    x["title"],
-                    x["date"],
-                    x["covers"],
-                    x["sha256"][:16] + "...",
-                )
-                for x in g["exhibits"]
-            ],
-            (14, 30, 50, 18, 38, 30),
+    def fit(self, drawing: Drawing, landscape: bool = False) -> float:
+        """The scale that fits ``drawing`` into the text area of a page (at most 1)."""
+        pdf = self.pdf
+        w, h = (pdf.h, pdf.w) if landscape != (pdf.w > pdf.h) else (pdf.w, pdf.h)
+        epw = w - pdf.l_margin - pdf.r_margin
+        eph = h - pdf.t_margin - pdf.b_margin - 30
+        return float(
+            min(1.0, epw / (drawing.width * pdf_chain.PT), eph / (drawing.height * pdf_chain.PT))
         )
-    doc.h2("4. Mass balance")
-    doc.para(
-        "Inputs converted by the yields; tainted inputs do not count towards untainted output."
-    )
-    doc.table(
-        ["Tier", "Node", "Period", "Unit", "In untainted / tainted", "Out", "Short", "Status"],
-        [
-            (
-                m["tier"],
-                m["node"],
-                m["period"],
-                m["unit"],
-                m["inputs"],
-                m["outputs"],
-                m["shortfall"],
-                m["status"],
-            )
-            for m in ctx["mass_balance"]
-        ],
-        (9, 48, 15, 10, 36, 22, 18, 22),
-    )
 
-
-def _screening_and_gaps(doc: _Doc, ctx: dict[str, Any]) -> None:
-    doc.h2("5. Screening results")
-    doc.para(
-        "Lists: "
-        + "; ".join(f"{k} {v}" for k, v in ctx["list_versions"])
-        + ". Algorithms: "
-        + ", ".join(ctx["algorithms"])
-    )
-    if ctx["screening_error"]:
-        doc.para(ctx["screening_error"])
-    for line in ctx["nexus"]:
-        doc.para("Nexus: " + line)
-    doc.table(
-        ["Node", "Risk", "Own findings", "Inherited", "Regimes"],
-        [
-            (s["id"], s["risk"], s["findings"], s["inherited"], s["regimes"])
-            for s in ctx["screening"]
-        ],
-        (18, 12, 55, 50, 45),
-    )
-    c = ctx["counts"]
-    doc.h2(f"6. Gaps ({c['blocking']} blocking, {c['major']} major, {c['minor']} minor)")
-    doc.table(
-        ["#", "Severity", "Kind", "Subject", "What"],
-        [
-            (i, g["severity"], g["kind"], g["subject"], g["message"])
-            for i, g in enumerate(ctx["gaps"], start=1)
-        ],
-        (8, 16, 26, 30, 100),
-    )
-    doc.para("Path requirements: " + ctx["citation"])
-
-
-def render_pdf(ctx: dict[str, Any], view: View, when: datetime | None) -> bytes:
-    """The report as PDF bytes (creation date pinned to ``when``)."""
-    doc = _Doc(ctx, when)
-    _summary_and_chain(doc, ctx, view)
-    _exhibits_and_balance(doc, ctx)
-    _screening_and_gaps(doc, ctx)
-    return bytes(doc.pdf.output())
+    def drawing(self, drawing: Drawing, scale: float) -> None:
+        """The chain map at ``scale``, on this page when it fits, else on the next."""
+        pdf = self.pdf
+        height_mm = drawing.height * pdf_chain.PT * scale
+        if pdf.get_y() + height_mm > pdf.h - pdf.b_margin:
+            pdf.add_page(orientation="L" if pdf.w > pdf.h else "P")
+        top = pdf.get_y() + 1
+        pdf_chain.draw(pdf, drawing, pdf.l_margin, top, scale=scale, text=self.t)
+        pdf.set_xy(pdf.l_margin, top + height_mm + 3)
