@@ -1,15 +1,24 @@
-"""The store behaviour test: every backend must pass it (DuckDB today)."""
+"""The store behaviour test: every backend (DuckDB, PostgreSQL) must pass it."""
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from laborlens.adapters.store import DuckDBStore, FileStore, Store, StoreError, open_store
+from laborlens.adapters.store import (
+    DuckDBStore,
+    FileStore,
+    SqlStore,
+    Store,
+    StoreError,
+    migrate,
+    open_store,
+)
 from laborlens.core.evidence.audit import verify
 from laborlens.core.evidence.model import (
     Case,
@@ -32,12 +41,16 @@ CHAIN = Chain.from_mapping(
     }
 )
 
-BACKENDS: dict[str, Callable[[Path], Store]] = {"duckdb": lambda p: open_store(p, "duckdb")}
+BACKENDS = ("duckdb", "postgresql")
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s = BACKENDS[request.param](tmp_path / "data")
+def database_for(request: pytest.FixtureRequest, backend: str) -> str:
+    return "duckdb" if backend == "duckdb" else str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    s = open_store(tmp_path / "data", database_for(request, request.param))
     yield s
     s.close()
 
@@ -174,6 +187,58 @@ def test_file_store_is_content_addressed_and_detects_edits(tmp_path: Path) -> No
     assert "missing" in (fs.verify(digest) or "")
 
 
-def test_unknown_backend() -> None:
-    with pytest.raises(StoreError, match="unknown store backend"):
-        open_store(Path("."), "postgres")
+def test_unknown_database() -> None:
+    with pytest.raises(StoreError, match="unknown database 'mysql://x'"):
+        open_store(Path("."), "mysql://x")
+
+
+def test_unreachable_postgres_is_a_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(
+        StoreError, match=f"cannot connect to postgresql://u:\\*\\*\\*@127.0.0.1:{port}"
+    ):
+        open_store(tmp_path, f"postgresql://u:secret@127.0.0.1:{port}/x")
+
+
+def test_migration_head_matches_alembic() -> None:
+    assert migrate.script_head() == migrate.HEAD
+
+
+def test_legacy_duckdb_store_is_migrated_into_the_default_tenant(tmp_path: Path) -> None:
+    import duckdb
+
+    from laborlens.adapters.store.migrations.versions import r0001_evidence
+
+    con = duckdb.connect(str(tmp_path / "laborlens.duckdb"))
+    for sql in r0001_evidence.TABLES:  # a store as it was before migrations existed
+        con.execute(sql)
+    con.execute(
+        "INSERT INTO cases VALUES ('OLD', 't', ?, NULL, NULL, NULL)", [json.dumps(CHAIN.data())]
+    )
+    con.close()
+    s = DuckDBStore(tmp_path)
+    assert [c.case_id for c in s.list_cases()] == ["OLD"]
+    assert s.scoped("other").list_cases() == []
+    s.close()
+
+
+def test_tenants_never_see_each_other(store: SqlStore) -> None:
+    store.put_case(_case())
+    store.add_document(_doc("D0001", "a" * 64))
+    store.append_audit(at=T0, actor="a", action="x", subject="C1")
+    other = store.scoped("acme")
+    assert other.get_case("C1") is None and other.list_cases() == []
+    assert other.get_document("D0001") is None and other.list_documents() == []
+    assert other.find_by_sha256("a" * 64) is None and other.audit_records() == []
+    other.put_case(_case())  # the same id in another tenant is another case
+    other.append_audit(at=T0, actor="b", action="x", subject="C1")
+    assert [r.actor for r in store.audit_records()] == ["a"]
+    assert verify(other.audit_records(), other.audit_head()).ok
+    assert other.next_doc_id() == "D0001"
+    with pytest.raises(StoreError, match="bad tenant"):
+        store.scoped("../etc")
