@@ -5,18 +5,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from laborlens.adapters import security
-from laborlens.adapters.store import SqlStore, StoreError, check_tenant
+from laborlens.adapters.store import SqlStore, StoreError, check_tenant, open_store
 from laborlens.core.workspace.accounts import (
+    GRANTS,
+    ROLES,
     AccountError,
     User,
     check_password,
     check_role,
     check_user_name,
 )
+from laborlens.settings import Settings
 
-__all__ = ["AccountError", "Accounts", "Session", "User"]
+__all__ = [
+    "GRANTS",
+    "ROLES",
+    "SESSION_HOURS",
+    "AccountError",
+    "Accounts",
+    "Session",
+    "User",
+    "open_accounts",
+    "same_secret",
+]
+
+same_secret = security.same
 
 SESSION_HOURS = 12
 
@@ -121,3 +137,8 @@ class Accounts:
         now = _now()
         self.db.set_disabled(name, now)
         self.db.revoke_tokens(name, now)
+
+
+def open_accounts(settings: Settings, database: str | None = None) -> Accounts:
+    """The accounts of the store under ``settings.data_dir`` (or on a PostgreSQL server)."""
+    return Accounts(open_store(Path(settings.data_dir), database))

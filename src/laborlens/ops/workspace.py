@@ -24,14 +24,28 @@ from laborlens.core.lists import ListError, ListSet
 from laborlens.core.workspace import alerts as rules
 from laborlens.core.workspace.accounts import User
 from laborlens.core.workspace.alerts import Decision, DecisionError
-from laborlens.core.workspace.jobs import AlertQuery, Job, ResultQuery
+from laborlens.core.workspace.jobs import AlertQuery, Job, QueryError, ResultQuery
 from laborlens.core.workspace.results import Change, compare
 from laborlens.ops.evidence import EvidenceService
 from laborlens.ops.jobs import JobRunner
 from laborlens.ops.screening import reference_lists
 from laborlens.settings import Settings
 
-__all__ = ["DecisionError", "NotFoundError", "Workspace", "WorkspaceError"]
+EXPORT_FORMATS = job_export.EXPORT_FORMATS
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "AlertQuery",
+    "Decision",
+    "DecisionError",
+    "Job",
+    "NotFoundError",
+    "QueryError",
+    "ResultQuery",
+    "SqlStore",
+    "Workspace",
+    "WorkspaceError",
+]
 
 
 class NotFoundError(LookupError):

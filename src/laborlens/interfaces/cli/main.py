@@ -13,6 +13,7 @@ from laborlens.interfaces.cli import (
     screen_cmd,
     serve_cmd,
     trace_cmd,
+    users_cmd,
 )
 from laborlens.version import __version__
 
@@ -24,7 +25,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, evidence_cmd, serve_cmd):
+for _module in (
+    screen_cmd,
+    lists_cmd,
+    regimes_cmd,
+    trace_cmd,
+    evidence_cmd,
+    serve_cmd,
+    users_cmd,
+):
     _module.register(app)
 
 
