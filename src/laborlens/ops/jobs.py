@@ -36,7 +36,8 @@ from laborlens.core.model import ListEntry
 from laborlens.core.workspace import alerts as alert_rules
 from laborlens.core.workspace.alerts import AlertCandidate, Decision
 from laborlens.core.workspace.results import ResultRow, result_row
-from laborlens.ops.screening import index_for, load_lists, open_inputs, screen_pairs
+from laborlens.ops import listcache
+from laborlens.ops.screening import index_for, open_inputs, reference_lists, screen_pairs
 
 log = logging.getLogger("laborlens.jobs")
 
@@ -163,7 +164,7 @@ def screen_job(spec: JobSpec) -> dict[str, Any]:
             f"{spec.filename}: {total:,} rows; this server screens at most "
             f"{spec.max_rows:,} rows per file (split the file, or use the CLI)"
         )
-    lists = load_lists(lists=spec.list_ids, data_dir=Path(spec.data_dir))
+    lists = listcache.select(reference_lists(Path(spec.data_dir)), spec.list_ids)
     entries: dict[tuple[str, str], ListEntry] = {
         (e.list_id, e.entry_id): e for rl in lists.lists for e in rl.entries
     }

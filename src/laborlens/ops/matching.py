@@ -15,6 +15,7 @@ from typing import Any
 
 from laborlens.core.lists import ListError, ListSet
 from laborlens.core.model import Finding, ListEntry
+from laborlens.ops import listcache
 from laborlens.ops.screening import screen
 
 ALL = "default"
@@ -50,22 +51,9 @@ def to_record(props: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v}
 
 
-_DATASETS: dict[tuple[int, str], tuple[ListSet, ListSet]] = {}
-
-
 def dataset(lists: ListSet, name: str) -> ListSet:
-    """The lists a dataset name stands for (``default``: every list). The same object is
-    returned for the same name, so its screening index is built once."""
-    if name == ALL:
-        return lists
-    hit = _DATASETS.get((id(lists), name))
-    if hit is not None and hit[0] is lists:
-        return hit[1]
-    chosen = lists.select([name])  # ListError for an unknown name
-    if len(_DATASETS) > 16:
-        _DATASETS.clear()
-    _DATASETS[(id(lists), name)] = (lists, chosen)
-    return chosen
+    """The lists a dataset name stands for (``default``: every list)."""
+    return lists if name == ALL else listcache.select(lists, [name])
 
 
 def match(

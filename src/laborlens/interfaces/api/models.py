@@ -383,12 +383,12 @@ class StatusOut(BaseModel):
 
 class CaseOut(Open):
     case_id: str
-    title: str | None
+    title: str | None = None
     status: str
     nodes: int
     edges: int
-    created_at: str | None
-    created_by: str | None
+    created_at: str | None = None
+    created_by: str | None = None
     history: list[StatusOut]
     shipments: list[dict[str, Any]] = []
     detentions: list[dict[str, Any]] = []

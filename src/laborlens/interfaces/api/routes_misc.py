@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from laborlens.interfaces.api import models as m
 from laborlens.interfaces.api.convert import age_days, user_out
 from laborlens.interfaces.api.state import SESSION_COOKIE, Caller, identify, need, state_of
-from laborlens.ops import matching
+from laborlens.ops import listcache, matching
 from laborlens.ops.accounts import GRANTS, SESSION_HOURS
 from laborlens.ops.screening import screen as screen_rows
 from laborlens.ops.workspace import Workspace
@@ -169,7 +169,7 @@ def audit(
              summary="Screen up to 1,000 rows now (nothing saved)")  # fmt: skip
 def screen(body: m.ScreenRequest, ws: Reader) -> m.ScreenResponse:
     base = ws.lists()
-    chosen = base.select(body.lists) if body.lists else base
+    chosen = listcache.select(base, body.lists)
     day = body.as_of or date.today()
     results = screen_rows(body.records, as_of=day, lists=chosen)
     out = [m.ScreenResultOut(**r.to_dict()) for r in results]
