@@ -271,9 +271,17 @@ def test_accounts(store: SqlStore) -> None:
 def _job(job_id: str, **kw: object) -> object:
     from laborlens.core.workspace.jobs import Job
 
-    return Job(job_id=job_id, filename="s.csv", input_sha256="a" * 64, input_size=10,
-               as_of=date(2026, 6, 30), created_by="ana", created_at=T0, options_key=job_id,
-               **kw)  # type: ignore[arg-type]  # fmt: skip
+    return Job(
+        job_id=job_id,
+        filename="s.csv",
+        input_sha256="a" * 64,
+        input_size=10,
+        as_of=date(2026, 6, 30),
+        created_by="ana",
+        created_at=T0,
+        options_key=job_id,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 TRICKY = ["plain", "", 'comma, "quoted"', "line\nbreak", "新疆大全", "back\\slash", "NULL"]
@@ -284,17 +292,30 @@ def _results(tenant: str, job_id: str, n: int) -> object:
 
     risks = ["high", "medium", None, "none"]
     rows = {
-        "tenant": [tenant] * n, "job_id": [job_id] * n, "row": list(range(1, n + 1)),
-        "record_id": [f"S{i}" for i in range(n)], "name": [TRICKY[i % 7] for i in range(n)],
-        "country": [None if i % 3 else "CN" for i in range(n)], "screened": [i % 4 != 2 for i in range(n)],
-        "risk": [risks[i % 4] for i in range(n)], "risk_rank": [[6, 4, 1, 0][i % 4] for i in range(n)],
-        "score": [i / n for i in range(n)], "kinds": [",region," if i % 2 else "" for i in range(n)],
-        "lists": [""] * n, "outcomes": [",us_uflpa:presumption," if i % 4 == 0 else "" for i in range(n)],
-        "entry_keys": ["k" if i % 2 else "" for i in range(n)], "errors": [None] * n,
-        "search": [TRICKY[i % 7].casefold() for i in range(n)], "data": ['{"status": "x"}'] * n,
-    }  # fmt: skip
-    types = {"row": pa.int64(), "screened": pa.bool_(), "risk_rank": pa.int32(),
-             "score": pa.float64()}  # fmt: skip
+        "tenant": [tenant] * n,
+        "job_id": [job_id] * n,
+        "row": list(range(1, n + 1)),
+        "record_id": [f"S{i}" for i in range(n)],
+        "name": [TRICKY[i % 7] for i in range(n)],
+        "country": [None if i % 3 else "CN" for i in range(n)],
+        "screened": [i % 4 != 2 for i in range(n)],
+        "risk": [risks[i % 4] for i in range(n)],
+        "risk_rank": [[6, 4, 1, 0][i % 4] for i in range(n)],
+        "score": [i / n for i in range(n)],
+        "kinds": [",region," if i % 2 else "" for i in range(n)],
+        "lists": [""] * n,
+        "outcomes": [",us_uflpa:presumption," if i % 4 == 0 else "" for i in range(n)],
+        "entry_keys": ["k" if i % 2 else "" for i in range(n)],
+        "errors": [None] * n,
+        "search": [TRICKY[i % 7].casefold() for i in range(n)],
+        "data": ['{"status": "x"}'] * n,
+    }
+    types = {
+        "row": pa.int64(),
+        "screened": pa.bool_(),
+        "risk_rank": pa.int32(),
+        "score": pa.float64(),
+    }
     return pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in rows.items()})
 
 

@@ -13,20 +13,38 @@ from laborlens.core.model import Finding, ListEntry, Record, ScreenResult
 from laborlens.core.workspace import alerts as a
 
 T = datetime(2026, 10, 1, tzinfo=UTC)
-ENTRY = ListEntry("us_uflpa_entity_list", "uflpa-1", "Xinjiang Daqo New Energy Co., Ltd.",
-                  aliases=("Daqo",), effective_date=date(2024, 11, 25))  # fmt: skip
+ENTRY = ListEntry(
+    "us_uflpa_entity_list",
+    "uflpa-1",
+    "Xinjiang Daqo New Energy Co., Ltd.",
+    aliases=("Daqo",),
+    effective_date=date(2024, 11, 25),
+)
 ENTRIES = {(ENTRY.list_id, ENTRY.entry_id): ENTRY}
 
 
 def listed(score: float = 0.97, match: str = "strong") -> Finding:
-    return Finding("listed_entity", "name matches", score=score, list=ENTRY.list_id,
-                   entry_id=ENTRY.entry_id, entry_name=ENTRY.name, match=match,  # type: ignore[arg-type]
-                   matched_name=ENTRY.name)  # fmt: skip
+    return Finding(
+        "listed_entity",
+        "name matches",
+        score=score,
+        list=ENTRY.list_id,
+        entry_id=ENTRY.entry_id,
+        entry_name=ENTRY.name,
+        match=match,  # type: ignore[arg-type]
+        matched_name=ENTRY.name,
+    )
 
 
 def region(role: str) -> Finding:
-    return Finding("region", "address in XUAR", score=0.9, region="CN-XJ", label="Xinjiang",
-                   details=(("role", role),))  # fmt: skip
+    return Finding(
+        "region",
+        "address in XUAR",
+        score=0.9,
+        region="CN-XJ",
+        label="Xinjiang",
+        details=(("role", role),),
+    )
 
 
 def result(*findings: Finding, row: int = 1) -> ScreenResult:
@@ -63,8 +81,17 @@ def test_party_key_is_stable_across_spelling_and_prefers_registration() -> None:
 
 def test_decision_is_reapplied_until_the_entry_changes() -> None:
     cand = a.alerts_for(result(listed()), REC, ENTRIES)[0]
-    d = a.Decision("D1", "J.1.1", cand.party_key, cand.entry_key, cand.fingerprint, "clear",
-                   "rita", T, reason="different company, other province")  # fmt: skip
+    d = a.Decision(
+        "D1",
+        "J.1.1",
+        cand.party_key,
+        cand.entry_key,
+        cand.fingerprint,
+        "clear",
+        "rita",
+        T,
+        reason="different company, other province",
+    )
     same = a.reapply(cand, d)
     assert same.status == "cleared" and same.reapplied and same.decision_id == "D1"
     assert "rita" in (same.note or "") and "other province" in (same.note or "")

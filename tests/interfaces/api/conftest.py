@@ -28,8 +28,9 @@ class Srv:
     """A test server and its users."""
 
     def __init__(self, data: Path, database: str | None = None, **kw: Any) -> None:
-        self.app = create_app(Settings(data_dir=data, workers=1), database=database,
-                              processes=0, **kw)  # fmt: skip
+        self.app = create_app(
+            Settings(data_dir=data, workers=1), database=database, processes=0, **kw
+        )
         self.state = self.app.state.laborlens
         self.tokens: dict[str, str] = {}
         for role in ROLES:
@@ -45,8 +46,12 @@ class Srv:
 
     def upload(self, path: Path, who: str = "analyst", **fields: str) -> Any:
         with path.open("rb") as fh:
-            return self.client.post("/api/jobs", headers=self.h(who),
-                                    files={"file": (path.name, fh, "text/csv")}, data=fields)  # fmt: skip
+            return self.client.post(
+                "/api/jobs",
+                headers=self.h(who),
+                files={"file": (path.name, fh, "text/csv")},
+                data=fields,
+            )
 
     def wait(self) -> None:
         assert self.state.runner.wait_idle(120), "jobs did not finish"
@@ -55,8 +60,9 @@ class Srv:
         res = self.upload(path, **fields)
         assert res.status_code in (200, 202), res.text
         self.wait()
-        job: dict[str, Any] = self.client.get(f"/api/jobs/{res.json()['job']['job_id']}",
-                                              headers=self.h()).json()  # fmt: skip
+        job: dict[str, Any] = self.client.get(
+            f"/api/jobs/{res.json()['job']['job_id']}", headers=self.h()
+        ).json()
         assert job["status"] == "done", job
         return job
 
@@ -66,13 +72,19 @@ class Srv:
         self.ids["job_id"] = job["job_id"]
         alerts = self.client.get("/api/alerts", headers=self.h()).json()["alerts"]
         self.ids["alert_id"] = alerts[0]["alert_id"]
-        out = self.client.post(f"/api/alerts/{alerts[1]['alert_id']}/decision",
-                               headers=self.h("reviewer"), json={"action": "escalate"})  # fmt: skip
+        out = self.client.post(
+            f"/api/alerts/{alerts[1]['alert_id']}/decision",
+            headers=self.h("reviewer"),
+            json={"action": "escalate"},
+        )
         assert out.status_code == 200, out.text
         case_id = out.json()["decision"]["case_id"]
         self.ids["case_id"] = case_id
-        built = self.client.post(f"/api/cases/{case_id}/dossiers", headers=self.h("analyst"),
-                                 json={"path": "applicability_review"})  # fmt: skip
+        built = self.client.post(
+            f"/api/cases/{case_id}/dossiers",
+            headers=self.h("analyst"),
+            json={"path": "applicability_review"},
+        )
         assert built.status_code == 201, built.text
         self.ids["build_id"] = built.json()["build_id"]
 
@@ -90,6 +102,14 @@ def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Srv]:
     for s in start(tmp_path_factory.mktemp("server")):
         s.seed()
         yield s
+
+
+@pytest.fixture
+def start_server() -> Any:
+    """A factory: ``with start_server(folder, **create_app_options) as srv: …``."""
+    from contextlib import contextmanager
+
+    return contextmanager(start)
 
 
 @pytest.fixture

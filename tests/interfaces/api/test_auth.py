@@ -84,8 +84,9 @@ def test_every_endpoint_needs_credentials(srv: Any) -> None:
         res = call(srv, method, path, None, srv.ids)
         assert res.status_code == 401, (method, path, res.status_code, res.text)
         assert res.headers.get("www-authenticate", "").startswith("Bearer")
-        bad = srv.client.request(method, re.sub(r"\{\w+\}", "x", path),
-                                 headers={"Authorization": "Bearer llt_forged"})  # fmt: skip
+        bad = srv.client.request(
+            method, re.sub(r"\{\w+\}", "x", path), headers={"Authorization": "Bearer llt_forged"}
+        )
         assert bad.status_code == 401, (method, path, "forged token")
 
 
