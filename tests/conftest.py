@@ -126,3 +126,18 @@ def pg_server() -> Iterator[PgServer]:
 def pg_url(pg_server: PgServer) -> str:
     """A fresh, empty database on the session's PostgreSQL server."""
     return pg_server.new_database()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The distribution's Chromium, for Playwright (which never downloads a browser here)."""
+    if not Path(CHROMIUM).exists():
+        require_service("Chromium", "apt-get install chromium")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        require_service("Playwright for Python", "pip install playwright")
+    return CHROMIUM

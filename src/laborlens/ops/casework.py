@@ -18,6 +18,7 @@ from typing import Any
 from laborlens.adapters.io.chain_views import render_svg
 from laborlens.core.evidence.gaps import GapReport
 from laborlens.core.evidence.model import Document, EvidenceError
+from laborlens.ops.screening import index_for
 from laborlens.ops.tracing import ChainInputError, TraceResult, trace
 from laborlens.ops.workspace import NotFoundError, Workspace
 
@@ -124,5 +125,6 @@ def trace_with_drawing(
     ws: Workspace, chain: Mapping[str, Any], as_of: date | None
 ) -> tuple[TraceResult, str]:
     """Trace a chain against the server's lists; the result and its drawing (SVG)."""
-    result = trace(dict(chain), as_of=as_of, lists=ws.lists())
+    # the screening index of the server's lists, shared with the jobs (built once)
+    result = trace(dict(chain), as_of=as_of, index=index_for(ws.lists()))
     return result, render_svg(result)

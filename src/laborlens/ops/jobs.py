@@ -207,6 +207,7 @@ class JobRunner:
         processes: 1 to screen in a separate process (the server), 0 in a thread (tests).
         max_rows: the largest file (in rows) a job may screen.
         db_wait: seconds to keep retrying while the database is unreachable mid-job.
+        part_rows: rows per stored part (progress moves by a part at a time).
     """
 
     def __init__(
@@ -218,12 +219,14 @@ class JobRunner:
         max_rows: int = 5_000_000,
         db_wait: float = 120.0,
         poll: float = 0.25,
+        part_rows: int = PART_ROWS,
     ) -> None:
         self.db = db
         self.data_dir = Path(data_dir)
         self.max_rows = max_rows
         self.db_wait = db_wait
         self.poll = poll
+        self.part_rows = part_rows
         self._processes = processes
         self._executor: ProcessPoolExecutor | ThreadPoolExecutor | None = None
         self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
@@ -329,6 +332,7 @@ class JobRunner:
             encoding=job.encoding, as_of=job.as_of, list_ids=job.list_ids,
             data_dir=str(self.data_dir), max_rows=self.max_rows,
             decisions=tuple(work.latest_decisions().values()), created_at=_now().isoformat(),
+            part_rows=self.part_rows,
         )  # fmt: skip
         try:
             info = self._follow(work, spec)

@@ -96,9 +96,9 @@ def start(tmp: Path, database: str | None = None, **kw: Any) -> Iterator[Srv]:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Srv]:
-    """A seeded server on DuckDB, shared by a test module."""
+    """A seeded server on DuckDB, shared by the API tests (they add to it, never remove)."""
     for s in start(tmp_path_factory.mktemp("server")):
         s.seed()
         yield s

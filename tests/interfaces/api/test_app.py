@@ -66,7 +66,10 @@ def test_results_worst_first_paginated_and_filtered(srv: Any) -> None:
     pres = get(srv, f"/api/jobs/{job_id}/results", outcome="us_uflpa:presumption", limit=100)
     assert pres["total"] and all("us_uflpa:presumption" in r["outcomes"] for r in pres["results"])
     text = get(srv, f"/api/jobs/{job_id}/results", q="hoshine")["results"]
-    assert sorted(r["name"] for r in text) == ["Hoshine Silicon Industry Co., Ltd.", "Hoshine Trading Ltd"]
+    assert sorted(r["name"] for r in text) == [
+        "Hoshine Silicon Industry Co., Ltd.",
+        "Hoshine Trading Ltd",
+    ]
     by_name = get(srv, f"/api/jobs/{job_id}/results", sort="name", order="asc", limit=5)
     names = [r["name"] for r in by_name["results"] if r["name"]]
     assert names == sorted(names)

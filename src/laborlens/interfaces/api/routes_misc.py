@@ -30,8 +30,9 @@ STALE_DAYS = 90
 
 
 @router.get("/health", response_model=m.Health, tags=["service"], summary="Liveness")
-def health() -> m.Health:
-    """The only endpoint without credentials (for load balancers and monitors)."""
+async def health() -> m.Health:
+    """The only endpoint without credentials (for load balancers and monitors). Answered on
+    the event loop itself: no thread, no database."""
     return m.Health(status="ok", version=__version__)
 
 

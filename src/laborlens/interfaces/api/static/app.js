@@ -11,14 +11,14 @@ function say(text, kind) {
   el.hidden = !text;
 }
 
-async function api(method, url, body, multipart) {
+async function api(method, url, body, multipart, signingIn) {
   const headers = { "X-CSRF-Token": csrf(), Accept: "application/json" };
   if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   const res = await fetch(url, {
     method, headers, credentials: "same-origin",
     body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
   });
-  if (res.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search); throw new Error("signed out"); }
+  if (res.status === 401 && !signingIn) { location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search); throw new Error("signed out"); }
   const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
   if (!res.ok) {
     const d = data.detail;
@@ -60,7 +60,7 @@ async function login(form) {
   busy(form, true);
   try {
     const body = Object.fromEntries(new FormData(form));
-    await api("POST", "/api/session", body);
+    await api("POST", "/api/session", body, false, true);
     location.href = form.dataset.next || "/";
   } catch (e) { say(e.message, "error"); busy(form, false); }
 }
