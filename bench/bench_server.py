@@ -67,8 +67,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def cli(data: Path, *args: str, env: dict[str, str]) -> str:
-    out = subprocess.run([*LAURA, *args, "--data-dir", str(data)], capture_output=True,
-                         text=True, env=env, check=True)  # fmt: skip
+    out = subprocess.run(
+        [*LAURA, *args, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return out.stdout
 
 
@@ -85,13 +90,26 @@ async def timed(stats: Stats, kind: str, coro: Any, expect: tuple[int, ...] = (2
     except httpx.HTTPError as exc:
         stats.add(kind, time.perf_counter() - t, False, repr(exc))
         return None
-    stats.add(kind, time.perf_counter() - t, res.status_code in expect,
-              f"{res.status_code} {res.text[:150]}")  # fmt: skip
+    stats.add(
+        kind,
+        time.perf_counter() - t,
+        res.status_code in expect,
+        f"{res.status_code} {res.text[:150]}",
+    )
     return res
 
 
-async def user(base: str, name: str, token: str, role: str, jobs: list[str], small: Path,
-               stats: Stats, until: float, seed: int) -> None:  # fmt: skip
+async def user(  # noqa: PLR0917 - one virtual user's whole setting
+    base: str,
+    name: str,
+    token: str,
+    role: str,
+    jobs: list[str],
+    small: Path,
+    stats: Stats,
+    until: float,
+    seed: int,
+) -> None:
     """One virtual user; ``jobs`` are finished screenings to read (uploads are not read)."""
     rnd = random.Random(seed)
     auth = {"Authorization": f"Bearer {token}"}
@@ -106,52 +124,94 @@ async def user(base: str, name: str, token: str, role: str, jobs: list[str], sma
                 if time.monotonic() - last_upload > 90:
                     last_upload = time.monotonic()
                     with small.open("rb") as fh:
-                        res = await timed(stats, "upload 2,000 rows (POST /api/jobs)", c.post(
-                            "/api/jobs", headers=auth, files={"file": (small.name, fh)},
-                            data={"title": f"{name} {int(last_upload)}"}), (200, 202))  # fmt: skip
+                        res = await timed(
+                            stats,
+                            "upload 2,000 rows (POST /api/jobs)",
+                            c.post(
+                                "/api/jobs",
+                                headers=auth,
+                                files={"file": (small.name, fh)},
+                                data={"title": f"{name} {int(last_upload)}"},
+                            ),
+                            (200, 202),
+                        )
                 elif roll < 0.35:
-                    await timed(stats, "results page (API)", c.get(
-                        f"/api/jobs/{job}/results", headers=auth,
-                        params={"offset": rnd.randrange(0, 1900, 50), "limit": 50}))  # fmt: skip
+                    await timed(
+                        stats,
+                        "results page (API)",
+                        c.get(
+                            f"/api/jobs/{job}/results",
+                            headers=auth,
+                            params={"offset": rnd.randrange(0, 1900, 50), "limit": 50},
+                        ),
+                    )
                 elif roll < 0.5:
-                    await timed(stats, "results page (HTML)", c.get(
-                        f"/jobs/{job}", params={"offset": rnd.randrange(0, 1900, 50)}))  # fmt: skip
+                    await timed(
+                        stats,
+                        "results page (HTML)",
+                        c.get(f"/jobs/{job}", params={"offset": rnd.randrange(0, 1900, 50)}),
+                    )
                 elif roll < 0.65:
-                    await timed(stats, "party page (API)", c.get(
-                        f"/api/jobs/{job}/results/{rnd.randint(1, 2000)}", headers=auth))  # fmt: skip
+                    await timed(
+                        stats,
+                        "party page (API)",
+                        c.get(f"/api/jobs/{job}/results/{rnd.randint(1, 2000)}", headers=auth),
+                    )
                 elif roll < 0.8:
-                    await timed(stats, "filtered results (API)", c.get(
-                        f"/api/jobs/{job}/results", headers=auth,
-                        params={"risk": "high", "q": rnd.choice(["xin", "co", "ltd"])}))  # fmt: skip
+                    await timed(
+                        stats,
+                        "filtered results (API)",
+                        c.get(
+                            f"/api/jobs/{job}/results",
+                            headers=auth,
+                            params={"risk": "high", "q": rnd.choice(["xin", "co", "ltd"])},
+                        ),
+                    )
                 else:
                     await timed(stats, "job list / status (API)", c.get("/api/jobs", headers=auth))
-            else:
-                if roll < 0.3:
-                    res = await timed(stats, "alert queue (API)", c.get(
-                        "/api/alerts", headers=auth,
-                        params={"offset": rnd.randrange(0, 200, 50)}))  # fmt: skip
-                    alerts = res.json()["alerts"] if res is not None and res.status_code == 200 else []
-                    if alerts and rnd.random() < 0.8:
-                        a = rnd.choice(alerts)
-                        action = rnd.choice(["clear", "confirm"])
-                        await timed(stats, "decide an alert (POST)", c.post(
+            elif roll < 0.3:
+                res = await timed(
+                    stats,
+                    "alert queue (API)",
+                    c.get(
+                        "/api/alerts", headers=auth, params={"offset": rnd.randrange(0, 200, 50)}
+                    ),
+                )
+                alerts = res.json()["alerts"] if res is not None and res.status_code == 200 else []
+                if alerts and rnd.random() < 0.8:
+                    a = rnd.choice(alerts)
+                    action = rnd.choice(["clear", "confirm"])
+                    await timed(
+                        stats,
+                        "decide an alert (POST)",
+                        c.post(
                             f"/api/alerts/{a['alert_id']}/decision",
                             headers={"X-CSRF-Token": csrf},
-                            json={"action": action, "reason": "bench: checked"}))  # fmt: skip
-                elif roll < 0.5:
-                    await timed(stats, "alert queue (HTML)", c.get("/alerts"))
-                elif roll < 0.7:
-                    await timed(stats, "party page (HTML)", c.get(
-                        f"/jobs/{job}/rows/{rnd.randint(1, 2000)}"))  # fmt: skip
-                else:
-                    await timed(stats, "results page (API)", c.get(
-                        f"/api/jobs/{job}/results", headers=auth,
-                        params={"offset": rnd.randrange(0, 1900, 50)}))  # fmt: skip
+                            json={"action": action, "reason": "bench: checked"},
+                        ),
+                    )
+            elif roll < 0.5:
+                await timed(stats, "alert queue (HTML)", c.get("/alerts"))
+            elif roll < 0.7:
+                await timed(
+                    stats, "party page (HTML)", c.get(f"/jobs/{job}/rows/{rnd.randint(1, 2000)}")
+                )
+            else:
+                await timed(
+                    stats,
+                    "results page (API)",
+                    c.get(
+                        f"/api/jobs/{job}/results",
+                        headers=auth,
+                        params={"offset": rnd.randrange(0, 1900, 50)},
+                    ),
+                )
             await asyncio.sleep(rnd.uniform(0.5, 1.5))
 
 
-async def wait_job(c: httpx.AsyncClient, auth: dict[str, str], job_id: str,
-                   timeout: float) -> dict[str, Any]:  # fmt: skip
+async def wait_job(
+    c: httpx.AsyncClient, auth: dict[str, str], job_id: str, timeout: float
+) -> dict[str, Any]:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         job: dict[str, Any] = (await c.get(f"/api/jobs/{job_id}", headers=auth)).json()
@@ -161,15 +221,20 @@ async def wait_job(c: httpx.AsyncClient, auth: dict[str, str], job_id: str,
     raise TimeoutError(f"job {job_id} not done in {timeout} s")
 
 
-async def phase_load(base: str, tokens: dict[str, str], small: Path, users: int,
-                     duration: float) -> tuple[Stats, list[str]]:  # fmt: skip
+async def phase_load(
+    base: str, tokens: dict[str, str], small: Path, users: int, duration: float
+) -> tuple[Stats, list[str]]:
     auth = {"Authorization": f"Bearer {tokens['a1']}"}
     jobs = []
     async with httpx.AsyncClient(base_url=base, timeout=600) as c:
         for i in range(2):
             with small.open("rb") as fh:
-                res = await c.post("/api/jobs", headers=auth, files={"file": (small.name, fh)},
-                                   data={"title": f"seed {i}", "as_of": f"2026-0{i + 5}-01"})  # fmt: skip
+                res = await c.post(
+                    "/api/jobs",
+                    headers=auth,
+                    files={"file": (small.name, fh)},
+                    data={"title": f"seed {i}", "as_of": f"2026-0{i + 5}-01"},
+                )
             job = await wait_job(c, auth, res.json()["job"]["job_id"], 900)
             assert job["status"] == "done", job
             jobs.append(job["job_id"])
@@ -184,8 +249,9 @@ async def phase_load(base: str, tokens: dict[str, str], small: Path, users: int,
     return stats, jobs
 
 
-async def phase_big(base: str, tokens: dict[str, str], big: Path, jobs: list[str],
-                    timeout: float) -> tuple[Stats, dict[str, Any], float]:  # fmt: skip
+async def phase_big(
+    base: str, tokens: dict[str, str], big: Path, jobs: list[str], timeout: float
+) -> tuple[Stats, dict[str, Any], float]:
     auth = {"Authorization": f"Bearer {tokens['a1']}"}
     stats = Stats()
     async with httpx.AsyncClient(base_url=base, timeout=600) as c:
@@ -196,8 +262,9 @@ async def phase_big(base: str, tokens: dict[str, str], big: Path, jobs: list[str
                     yield block
 
         t0 = time.perf_counter()
-        res = await c.post("/api/jobs", headers=auth, params={"filename": big.name},
-                           content=chunks())  # fmt: skip
+        res = await c.post(
+            "/api/jobs", headers=auth, params={"filename": big.name}, content=chunks()
+        )
         upload_s = time.perf_counter() - t0
         assert res.status_code == 202, res.text
         job_id = res.json()["job"]["job_id"]
@@ -207,15 +274,23 @@ async def phase_big(base: str, tokens: dict[str, str], big: Path, jobs: list[str
         async def health() -> None:
             async with httpx.AsyncClient(base_url=base, timeout=30) as h:
                 while not done.is_set():
-                    await timed(stats, "GET /api/health during the 1M-row job", h.get("/api/health"))
+                    await timed(
+                        stats, "GET /api/health during the 1M-row job", h.get("/api/health")
+                    )
                     await asyncio.sleep(0.1)
 
         async def reader(n: int) -> None:
             rnd = random.Random(n)
             while not done.is_set():
-                await timed(stats, "results page (API) during the 1M-row job", c.get(
-                    f"/api/jobs/{rnd.choice(jobs)}/results", headers=auth,
-                    params={"offset": rnd.randrange(0, 1900, 50)}))  # fmt: skip
+                await timed(
+                    stats,
+                    "results page (API) during the 1M-row job",
+                    c.get(
+                        f"/api/jobs/{rnd.choice(jobs)}/results",
+                        headers=auth,
+                        params={"offset": rnd.randrange(0, 1900, 50)},
+                    ),
+                )
                 await asyncio.sleep(rnd.uniform(0.5, 1.5))
 
         async def watch() -> None:
@@ -228,18 +303,22 @@ async def phase_big(base: str, tokens: dict[str, str], big: Path, jobs: list[str
 
 
 def table(stats: Stats) -> str:
-    lines = ["| request | n | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| request | n | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for kind, values in sorted(stats.times.items()):
         ms = [v * 1000 for v in values]
-        lines.append(f"| {kind} | {len(ms)} | {statistics.median(ms):.0f} | {pct(ms, 95):.0f} | "
-                     f"{pct(ms, 99):.0f} | {max(ms):.0f} | {stats.errors.get(kind, 0)} |")  # fmt: skip
+        lines.append(
+            f"| {kind} | {len(ms)} | {statistics.median(ms):.0f} | {pct(ms, 95):.0f} | "
+            f"{pct(ms, 99):.0f} | {max(ms):.0f} | {stats.errors.get(kind, 0)} |"
+        )
     for kind, sample in stats.samples.items():
         lines.append(f"\nFirst error of '{kind}': `{sample}`")
     return "\n".join(lines)
 
 
-def main() -> None:  # noqa: PLR0915 - one linear script: set up, two phases, report
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--duration", type=float, default=600)
@@ -257,8 +336,11 @@ def main() -> None:  # noqa: PLR0915 - one linear script: set up, two phases, re
     for i in range(args.users):
         role = "analyst" if i % 2 == 0 else "reviewer"
         name = f"{role[0]}{i // 2 + 1}"
-        tokens[name] = cli(data, "users", "add", name, "--role", role, "--tenant", "bench",
-                           env=env).strip().splitlines()[-1]  # fmt: skip
+        tokens[name] = (
+            cli(data, "users", "add", name, "--role", role, "--tenant", "bench", env=env)
+            .strip()
+            .splitlines()[-1]
+        )
     tokens.setdefault("a1", next(iter(tokens.values())))
     small, big = tmp / "suppliers-2000.csv", tmp / f"suppliers-{args.big_rows}.csv"
     generate(small, 2000, seed=11)
@@ -268,8 +350,12 @@ def main() -> None:  # noqa: PLR0915 - one linear script: set up, two phases, re
     gen_s = time.perf_counter() - t
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*LAURA, "serve", "--port", str(port), "--max-rows", "2000000"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "server.log", "w"))  # fmt: skip  # noqa: SIM115
+    server = subprocess.Popen(
+        [*LAURA, "serve", "--port", str(port), "--max-rows", "2000000"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp / "server.log").open("w"),
+    )
     try:
         for _ in range(600):
             try:
@@ -289,17 +375,36 @@ def main() -> None:  # noqa: PLR0915 - one linear script: set up, two phases, re
     finally:
         server.terminate()
         server.wait(timeout=60)
-    report = render(args, started, load_stats, load1, big_stats, big_job, upload_s, load2,
-                    big.stat().st_size if args.big_rows else 0, gen_s)  # fmt: skip
+    report = render(
+        args,
+        started,
+        load_stats,
+        load1,
+        big_stats,
+        big_job,
+        upload_s,
+        load2,
+        big.stat().st_size if args.big_rows else 0,
+        gen_s,
+    )
     print(report)
     if not args.no_write:
         (ROOT / "bench" / "results" / "server.md").write_text(report + "\n", encoding="utf-8")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def render(args: Any, started: datetime, load_stats: Stats, load1: tuple[float, ...],
-           big_stats: Stats, big_job: dict[str, Any], upload_s: float, load2: tuple[float, ...],
-           big_bytes: int, gen_s: float) -> str:  # fmt: skip
+def render(  # noqa: PLR0917 - every figure of the report
+    args: Any,
+    started: datetime,
+    load_stats: Stats,
+    load1: tuple[float, ...],
+    big_stats: Stats,
+    big_job: dict[str, Any],
+    upload_s: float,
+    load2: tuple[float, ...],
+    big_bytes: int,
+    gen_s: float,
+) -> str:
     store = "PostgreSQL" if args.database else "DuckDB (embedded)"
     total = sum(len(v) for v in load_stats.times.values())
     errors = sum(load_stats.errors.values())
@@ -320,11 +425,15 @@ def render(args: Any, started: datetime, load_stats: Stats, load1: tuple[float, 
         f"Load average (1/5/15 min) at the end: {load1[0]:.1f} / {load1[1]:.1f} / {load1[2]:.1f}.",
     ]
     if args.big_rows:
-        health = [v * 1000 for v in big_stats.times.get("GET /api/health during the 1M-row job", [])]
+        health = [
+            v * 1000 for v in big_stats.times.get("GET /api/health during the 1M-row job", [])
+        ]
         secs = 0.0
         if big_job.get("started_at") and big_job.get("finished_at"):
-            secs = (datetime.fromisoformat(big_job["finished_at"])
-                    - datetime.fromisoformat(big_job["started_at"])).total_seconds()  # fmt: skip
+            secs = (
+                datetime.fromisoformat(big_job["finished_at"])
+                - datetime.fromisoformat(big_job["started_at"])
+            ).total_seconds()
         out += [
             "",
             f"### {args.big_rows:,}-row upload screened as a background job",
