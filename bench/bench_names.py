@@ -46,6 +46,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "names.md"
 CASES = ROOT / "tests" / "cases"
+# The names-v1 pair files (query, reference). names_listed.csv and names_crossscript.csv have
+# another schema (expected_list, expected_name, split) and their own evaluation.
+V1_CASE_FILES = ("names.csv", "names_lists.csv")
 THRESHOLD_NK = 0.7
 
 _REGIONS = [
@@ -208,7 +211,7 @@ def generate_persons(generated: list[str]) -> list[str]:
 
 def load_cases() -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
-    for path in sorted(CASES.glob("names*.csv")):
+    for path in (CASES / name for name in V1_CASE_FILES):
         with path.open(encoding="utf-8", newline="") as fh:
             rows.extend(csv.DictReader(fh))
     return rows
