@@ -41,8 +41,9 @@ def test_add_prints_the_token_once_on_its_last_line(tmp_path: Path) -> None:
 
 
 def test_password_from_stdin_is_hashed(tmp_path: Path) -> None:
-    code, out = run(tmp_path, "add", "ana", "--role", "admin", "--password",
-                    stdin="a very long password\n")  # fmt: skip
+    code, out = run(
+        tmp_path, "add", "ana", "--role", "admin", "--password", stdin="a very long password\n"
+    )
     assert code == 0 and "password set" in out
     accounts = open_accounts(Settings(data_dir=tmp_path))
     try:
@@ -80,10 +81,15 @@ def test_disable_revokes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("host", "tls", "proxy", "warns"),
-    [("127.0.0.1", False, False, False), ("localhost", False, False, False),
-     ("::1", False, False, False), ("0.0.0.0", False, False, True),
-     ("10.0.0.5", True, False, False), ("0.0.0.0", False, True, False)],
-)  # fmt: skip
+    [
+        ("127.0.0.1", False, False, False),
+        ("localhost", False, False, False),
+        ("::1", False, False, False),
+        ("0.0.0.0", False, False, True),
+        ("10.0.0.5", True, False, False),
+        ("0.0.0.0", False, True, False),
+    ],
+)
 def test_serve_warns_when_exposed_without_tls(
     host: str, tls: bool, proxy: bool, warns: bool
 ) -> None:

@@ -128,12 +128,17 @@ def test_standard_multipart_and_raw_bodies(fresh: Any) -> None:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     res = fresh.client.post(
-        "/api/jobs", content=parts, headers={**fresh.h("analyst"),
-        "Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )  # fmt: skip
+        "/api/jobs",
+        content=parts,
+        headers={**fresh.h("analyst"), "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert res.status_code == 202, res.text
-    raw = fresh.client.post("/api/jobs", content=body.replace(b"Acme", b"Delta"),
-                            params={"filename": "raw.csv"}, headers=fresh.h("analyst"))  # fmt: skip
+    raw = fresh.client.post(
+        "/api/jobs",
+        content=body.replace(b"Acme", b"Delta"),
+        params={"filename": "raw.csv"},
+        headers=fresh.h("analyst"),
+    )
     assert raw.status_code == 202, raw.text
     fresh.wait()
     for r, name in ((res, "q3.csv"), (raw, "raw.csv")):
@@ -148,13 +153,18 @@ def test_standard_multipart_and_raw_bodies(fresh: Any) -> None:
         (b"garbage", "multipart/form-data; boundary=x", 400, "malformed multipart"),
         (b"", "multipart/form-data", 400, "boundary"),
         (b"", "text/csv", 400, "empty"),
-        (b"--x\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--x--\r\n",
-         "multipart/form-data; boundary=x", 400, "field named 'file'"),
+        (
+            b'--x\r\nContent-Disposition: form-data; name="other"\r\n\r\nv\r\n--x--\r\n',
+            "multipart/form-data; boundary=x",
+            400,
+            "field named 'file'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_malformed_uploads(srv: Any, body: bytes, ctype: str, status: int, says: str) -> None:
-    res = srv.client.post("/api/jobs", content=body,
-                          headers={**srv.h("analyst"), "Content-Type": ctype})  # fmt: skip
+    res = srv.client.post(
+        "/api/jobs", content=body, headers={**srv.h("analyst"), "Content-Type": ctype}
+    )
     assert res.status_code == status and says in res.json()["detail"], res.text
     assert not list(srv.state.upload_dir.glob("*")), "temporary files left behind"
 
@@ -163,13 +173,15 @@ def test_upload_and_row_limits(tmp_path: Path, request: pytest.FixtureRequest) -
     starter = request.getfixturevalue("start_server")
     with starter(tmp_path / "s", max_upload_bytes=1000, max_rows=5) as s:
         big = b"name\n" + b"Acme Trading Company Limited\n" * 100
-        res = s.client.post("/api/jobs", content=big, params={"filename": "big.csv"},
-                            headers=s.h("analyst"))  # fmt: skip
+        res = s.client.post(
+            "/api/jobs", content=big, params={"filename": "big.csv"}, headers=s.h("analyst")
+        )
         assert res.status_code == 413 and "1,000 bytes" in res.json()["detail"]
         assert not list(s.state.upload_dir.glob("*"))
         rows = b"name\n" + b"".join(f"Firm {i}\n".encode() for i in range(9))
-        res = s.client.post("/api/jobs", content=rows, params={"filename": "nine.csv"},
-                            headers=s.h("analyst"))  # fmt: skip
+        res = s.client.post(
+            "/api/jobs", content=rows, params={"filename": "nine.csv"}, headers=s.h("analyst")
+        )
         assert res.status_code == 202
         s.wait()
         job = get(s, f"/api/jobs/{res.json()['job']['job_id']}")
@@ -184,17 +196,29 @@ def test_encodings(fresh: Any) -> None:
     rows = get(fresh, f"/api/jobs/{gbk['job_id']}/results", q="新疆大全")["results"]
     assert rows and gbk["encoding"] == "gb18030"
     latin = "name,address\nSociedad Española de Algodón,Sevilla\n".encode("latin-1")
-    res = fresh.client.post("/api/jobs", content=latin, headers=fresh.h("analyst"),
-                            params={"filename": "es.csv", "encoding": "latin-1"})  # fmt: skip
+    res = fresh.client.post(
+        "/api/jobs",
+        content=latin,
+        headers=fresh.h("analyst"),
+        params={"filename": "es.csv", "encoding": "latin-1"},
+    )
     assert res.status_code == 202
     fresh.wait()
     (row,) = get(fresh, f"/api/jobs/{res.json()['job']['job_id']}/results")["results"]
     assert row["name"] == "Sociedad Española de Algodón"
-    bad = fresh.client.post("/api/jobs", content=latin, headers=fresh.h("analyst"),
-                            params={"filename": "es.csv", "encoding": "klingon"})  # fmt: skip
+    bad = fresh.client.post(
+        "/api/jobs",
+        content=latin,
+        headers=fresh.h("analyst"),
+        params={"filename": "es.csv", "encoding": "klingon"},
+    )
     assert bad.status_code == 400 and "unknown encoding" in bad.json()["detail"]
-    res = fresh.client.post("/api/jobs", content=b"\x00\x01binary", headers=fresh.h("analyst"),
-                            params={"filename": "x.exe"})  # fmt: skip
+    res = fresh.client.post(
+        "/api/jobs",
+        content=b"\x00\x01binary",
+        headers=fresh.h("analyst"),
+        params={"filename": "x.exe"},
+    )
     fresh.wait()
     job = get(fresh, f"/api/jobs/{res.json()['job']['job_id']}")
     assert job["status"] == "failed" and "unsupported file type" in job["error"]
@@ -204,43 +228,60 @@ def test_rescreen_reapplies_decisions_until_the_entry_changes(fresh: Any) -> Non
     first = fresh.screened(EXAMPLES / "suppliers.csv", as_of="2026-06-30")
     alerts = get(fresh, "/api/alerts", job_id=first["job_id"], kind="listed_entity")["alerts"]
     target = alerts[0]
-    out = fresh.client.post(f"/api/alerts/{target['alert_id']}/decision",
-                            headers=fresh.h("reviewer"),
-                            json={"action": "clear", "reason": "another firm of that name"})  # fmt: skip
+    out = fresh.client.post(
+        f"/api/alerts/{target['alert_id']}/decision",
+        headers=fresh.h("reviewer"),
+        json={"action": "clear", "reason": "another firm of that name"},
+    )
     assert out.status_code == 200 and out.json()["alert"]["status"] == "cleared"
-    res = fresh.client.post(f"/api/jobs/{first['job_id']}/rescreen", headers=fresh.h("analyst"),
-                            json={"as_of": "2026-06-30"})  # fmt: skip
+    res = fresh.client.post(
+        f"/api/jobs/{first['job_id']}/rescreen",
+        headers=fresh.h("analyst"),
+        json={"as_of": "2026-06-30"},
+    )
     assert res.status_code == 202 and res.json()["parent_id"] == first["job_id"]
     fresh.wait()
     second = res.json()["job_id"]
     again = get(fresh, "/api/alerts", job_id=second, status="cleared")["alerts"]
-    same = [a for a in again if a["entry_key"] == target["entry_key"]
-            and a["party_key"] == target["party_key"]]  # fmt: skip
+    same = [
+        a
+        for a in again
+        if a["entry_key"] == target["entry_key"] and a["party_key"] == target["party_key"]
+    ]
     assert same and same[0]["reapplied"] and "another firm" in same[0]["note"]
     assert get(fresh, f"/api/jobs/{second}/diff")["total"] == 0  # same lists, same date
     # the entry changes (its fingerprint no longer matches the decision): the alert reopens
     with fresh.state.store.db.write() as tx:
         tx.execute("UPDATE decisions SET fingerprint = 'older'")
-    res = fresh.client.post(f"/api/jobs/{second}/rescreen", headers=fresh.h("analyst"),
-                            json={"as_of": "2026-06-30"})  # fmt: skip
+    res = fresh.client.post(
+        f"/api/jobs/{second}/rescreen", headers=fresh.h("analyst"), json={"as_of": "2026-06-30"}
+    )
     fresh.wait()
     reopened = get(fresh, "/api/alerts", job_id=res.json()["job_id"], status="open")["alerts"]
-    note = [a["note"] for a in reopened if a["entry_key"] == target["entry_key"]
-            and a["party_key"] == target["party_key"]]  # fmt: skip
+    note = [
+        a["note"]
+        for a in reopened
+        if a["entry_key"] == target["entry_key"] and a["party_key"] == target["party_key"]
+    ]
     assert note and "changed" in note[0]
 
 
 def test_rescreen_shows_what_changed_and_lists_changed(fresh: Any) -> None:
     first = fresh.screened(EXAMPLES / "suppliers.csv", as_of="2026-06-30")
-    res = fresh.client.post(f"/api/jobs/{first['job_id']}/rescreen", headers=fresh.h("analyst"),
-                            json={"as_of": "2022-01-01"})  # fmt: skip
+    res = fresh.client.post(
+        f"/api/jobs/{first['job_id']}/rescreen",
+        headers=fresh.h("analyst"),
+        json={"as_of": "2022-01-01"},
+    )
     fresh.wait()
     diff = get(fresh, f"/api/jobs/{res.json()['job_id']}/diff", limit=500)
     assert diff["total"] > 0 and diff["parent_id"] == first["job_id"]
     assert {c["kind"] for c in diff["changes"]} & {"risk_down", "findings_changed"}
     with fresh.state.store.db.write() as tx:
-        tx.execute("UPDATE jobs SET list_versions = ? WHERE job_id = ?",
-                   ['{"us_uflpa_entity_list": "2020-01-01#old"}', first["job_id"]])  # fmt: skip
+        tx.execute(
+            "UPDATE jobs SET list_versions = ? WHERE job_id = ?",
+            ['{"us_uflpa_entity_list": "2020-01-01#old"}', first["job_id"]],
+        )
     changed = get(fresh, f"/api/jobs/{first['job_id']}")["lists_changed"]
     assert changed["us_uflpa_entity_list"]["then"] == "2020-01-01#old"
 
@@ -260,12 +301,16 @@ def test_decisions_are_audited_with_user_time_and_versions(srv: Any) -> None:
 
 
 def test_yente_compatible_match(srv: Any) -> None:
-    body = {"queries": {
-        "q1": {"schema": "Company", "properties": {"name": ["Hoshine Silicon Industry Co"],
-                                                   "country": ["cn"]}},
-        "q2": {"schema": "Company", "properties": {"name": ["Harmless Buttons of Porto"]}},
-        "q3": {"schema": "Company", "properties": {}},
-    }}  # fmt: skip
+    body = {
+        "queries": {
+            "q1": {
+                "schema": "Company",
+                "properties": {"name": ["Hoshine Silicon Industry Co"], "country": ["cn"]},
+            },
+            "q2": {"schema": "Company", "properties": {"name": ["Harmless Buttons of Porto"]}},
+            "q3": {"schema": "Company", "properties": {}},
+        }
+    }
     res = srv.client.post("/match/default", headers=srv.h("viewer"), json=body)
     assert res.status_code == 200, res.text
     out = res.json()["responses"]
@@ -282,18 +327,23 @@ def test_yente_compatible_match(srv: Any) -> None:
 
 def test_case_evidence_gaps_and_dossier(srv: Any) -> None:
     chain = json.loads((EXAMPLES / "evidence" / "chain.json").read_text())
-    res = srv.client.post("/api/cases", headers=srv.h("analyst"),
-                          json={"case_id": "TEE-1", "title": "T-shirts", "chain": chain})  # fmt: skip
+    res = srv.client.post(
+        "/api/cases",
+        headers=srv.h("analyst"),
+        json={"case_id": "TEE-1", "title": "T-shirts", "chain": chain},
+    )
     assert res.status_code == 201, res.text
-    dup = srv.client.post("/api/cases", headers=srv.h("analyst"),
-                          json={"case_id": "TEE-1", "chain": chain})  # fmt: skip
+    dup = srv.client.post(
+        "/api/cases", headers=srv.h("analyst"), json={"case_id": "TEE-1", "chain": chain}
+    )
     assert dup.status_code == 409
     node = chain["nodes"][1]["id"]
     up = srv.client.post(
-        "/api/cases/TEE-1/evidence", headers=srv.h("analyst"),
+        "/api/cases/TEE-1/evidence",
+        headers=srv.h("analyst"),
         files={"file": ("gin-audit.txt", b"audit report", "text/plain")},
         data={"doc_type": "audit report", "nodes": node, "date": "2026-05-01"},
-    )  # fmt: skip
+    )
     assert up.status_code == 201, up.text
     assert up.json()["filename"] == "gin-audit.txt" and len(up.json()["sha256"]) == 64
     gaps = get(srv, "/api/cases/TEE-1/gaps", path="applicability_review")
@@ -310,25 +360,37 @@ def test_case_evidence_gaps_and_dossier(srv: Any) -> None:
 
 
 def test_users_api(srv: Any) -> None:
-    res = srv.client.post("/api/users", headers=srv.h("admin"),
-                          json={"name": "auditor-9", "role": "viewer"})  # fmt: skip
+    res = srv.client.post(
+        "/api/users", headers=srv.h("admin"), json={"name": "auditor-9", "role": "viewer"}
+    )
     assert res.status_code == 201
     token = res.json()["token"]
     me = srv.client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).json()
-    assert me == {"name": "auditor-9", "tenant": "acme", "role": "viewer",
-                  "permissions": ["read"], "csrf": None}  # fmt: skip
+    assert me == {
+        "name": "auditor-9",
+        "tenant": "acme",
+        "role": "viewer",
+        "permissions": ["read"],
+        "csrf": None,
+    }
     names = [u["name"] for u in get(srv, "/api/users", who="admin")]
     assert "auditor-9" in names and "intruder" not in names
 
 
 def test_quick_screen(srv: Any) -> None:
-    res = srv.client.post("/api/screen", headers=srv.h("viewer"), json={
-        "records": [{"supplier_name": "Hoshine Silicon Industry Co., Ltd."}, {"country": "CN"}],
-        "as_of": "2026-01-01"})  # fmt: skip
+    res = srv.client.post(
+        "/api/screen",
+        headers=srv.h("viewer"),
+        json={
+            "records": [{"supplier_name": "Hoshine Silicon Industry Co., Ltd."}, {"country": "CN"}],
+            "as_of": "2026-01-01",
+        },
+    )
     assert res.status_code == 200
-    assert [r["risk"] for r in res.json()["results"]][0] == "high"
-    bad = srv.client.post("/api/screen", headers=srv.h("viewer"),
-                          json={"records": [{"name": "x"}], "lists": ["nope"]})  # fmt: skip
+    assert next(r["risk"] for r in res.json()["results"]) == "high"
+    bad = srv.client.post(
+        "/api/screen", headers=srv.h("viewer"), json={"records": [{"name": "x"}], "lists": ["nope"]}
+    )
     assert bad.status_code == 400 and "unknown list id 'nope'" in bad.json()["detail"]
 
 
@@ -338,12 +400,17 @@ def test_pages_render(srv: Any) -> None:
     assert res.status_code == 200
     job_id, case_id = srv.ids["job_id"], srv.ids["case_id"]
     for url, text in [
-        ("/", "Saved screenings"), (f"/jobs/{job_id}", "Export"), (f"/jobs/{job_id}/rows/51",
-        "not screened"), ("/alerts", "Alert review queue"), ("/cases", case_id),
-        (f"/cases/{case_id}", "Dossiers"), ("/trace", "Trace a supply chain"),
-        ("/lists", "days old"), ("/audit", "hash chain verified"),
+        ("/", "Saved screenings"),
+        (f"/jobs/{job_id}", "Export"),
+        (f"/jobs/{job_id}/rows/51", "not screened"),
+        ("/alerts", "Alert review queue"),
+        ("/cases", case_id),
+        (f"/cases/{case_id}", "Dossiers"),
+        ("/trace", "Trace a supply chain"),
+        ("/lists", "days old"),
+        ("/audit", "hash chain verified"),
         (f"/jobs/{job_id}?risk=high&sort=name&order=asc&q=xin", "Xinjiang"),
-    ]:  # fmt: skip
+    ]:
         page = c.get(url)
         assert page.status_code == 200 and text in page.text, url
     assert "Upload and screen" not in c.get("/").text  # a viewer does not upload

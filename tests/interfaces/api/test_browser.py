@@ -21,9 +21,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +64,13 @@ def browser(chromium: str) -> Iterator[Any]:
     profile = Path(tempfile.mkdtemp(prefix="laborlens-chromium-"))
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium, args=FLAGS, headless=True,
-            accept_downloads=True, viewport={"width": 1400, "height": 1000},
-        )  # fmt: skip
+            str(profile),
+            executable_path=chromium,
+            args=FLAGS,
+            headless=True,
+            accept_downloads=True,
+            viewport={"width": 1400, "height": 1000},
+        )
         yield context
         context.close()
     shutil.rmtree(profile, ignore_errors=True)
@@ -116,9 +126,14 @@ def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
     page.wait_for_url("**/cases/*")
     shot(page, "06-case")
 
-    page.set_input_files("#evidence input[name=file]", {
-        "name": "supplier-affidavit.txt", "mimeType": "text/plain",
-        "buffer": b"We declare no forced labour in our production."})  # fmt: skip
+    page.set_input_files(
+        "#evidence input[name=file]",
+        {
+            "name": "supplier-affidavit.txt",
+            "mimeType": "text/plain",
+            "buffer": b"We declare no forced labour in our production.",
+        },
+    )
     page.select_option("#evidence select[name=doc_type]", "affidavit")
     page.click("#evidence button[type=submit]")
     page.wait_for_selector("td:has-text('supplier-affidavit.txt')")

@@ -37,8 +37,13 @@ def test_flows_on_postgres(pg_srv: Any, tmp_path: Path) -> None:
         "s = open_store(Path(sys.argv[1]), sys.argv[2], 'acme'); "
         "print(s.work.list_jobs()[0], len(s.list_cases())); s.close()"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "other"), pg_srv.pg_url],
-                         capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "other"), pg_srv.pg_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1", "1"]
 
@@ -75,8 +80,9 @@ def test_database_restart_mid_job(pg_srv: Any, pg_server: Any, tmp_path: Path) -
     pg_server.start()
     pg_srv.wait()
     job = pg_srv.client.get(f"/api/jobs/{job_id}", headers=pg_srv.h()).json()
-    stored = pg_srv.client.get(f"/api/jobs/{job_id}/results", headers=pg_srv.h(),
-                               params={"limit": 1}).json()["total"]  # fmt: skip
+    stored = pg_srv.client.get(
+        f"/api/jobs/{job_id}/results", headers=pg_srv.h(), params={"limit": 1}
+    ).json()["total"]
     if job["status"] == "done":  # resumed: every row, once
         assert job["done_rows"] == job["total_rows"] == stored == 2000
     else:  # or failed visibly, never shown as complete

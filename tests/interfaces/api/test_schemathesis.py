@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
+import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -38,8 +36,9 @@ def test_openapi_contract(srv: Any) -> None:
         operation = found.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)  # fmt: skip
+        @settings(
+            max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def check(case: Any) -> None:
             case.call_and_validate(headers=headers, checks=CHECKS, timeout=120)
 
