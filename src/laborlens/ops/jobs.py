@@ -13,6 +13,7 @@ are never shown as complete.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -198,6 +199,12 @@ def screen_job(spec: JobSpec) -> dict[str, Any]:
     }
 
 
+def _lower_priority() -> None:
+    """The worker yields the CPU to the server process: requests before screening."""
+    with contextlib.suppress(OSError):  # not permitted here: normal priority then
+        os.nice(10)
+
+
 class JobRunner:
     """Runs saved jobs one at a time on a worker (a process; a thread with ``processes=0``).
 
@@ -281,7 +288,9 @@ class JobRunner:
                 import multiprocessing
 
                 self._executor = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_lower_priority,
                 )
             else:
                 self._executor = ThreadPoolExecutor(max_workers=1)
