@@ -214,7 +214,11 @@ async def wait_job(
 ) -> dict[str, Any]:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        job: dict[str, Any] = (await c.get(f"/api/jobs/{job_id}", headers=auth)).json()
+        try:
+            job: dict[str, Any] = (await c.get(f"/api/jobs/{job_id}", headers=auth)).json()
+        except httpx.HTTPError:  # a dropped connection: ask again (errors are timed elsewhere)
+            await asyncio.sleep(1)
+            continue
         if job["status"] in ("done", "failed"):
             return job
         await asyncio.sleep(1)
@@ -366,6 +370,11 @@ def main() -> None:
         started = datetime.now(UTC)
         load_stats, jobs = asyncio.run(phase_load(base, tokens, small, args.users, args.duration))
         load1 = os.getloadavg()
+        only_load = argparse.Namespace(**{**vars(args), "big_rows": 0})
+        print(
+            render(only_load, started, load_stats, load1, Stats(), {}, 0.0, load1, 0, 0.0),
+            flush=True,
+        )  # fmt: skip  (kept even if the second phase fails)
         big_stats, big_job, upload_s = Stats(), {}, 0.0
         if args.big_rows:
             big_stats, big_job, upload_s = asyncio.run(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["screen", "names", "geo", "products", "trace", "evidence"]
+ORDER = ["screen", "names", "geo", "products", "trace", "evidence", "server"]
 
 HEADER = """# Benchmarks
 
