@@ -346,7 +346,11 @@ class JobRunner:
         try:
             info = self._follow(work, spec)
         except StoreUnavailableError as exc:
-            log.error("job %s: database unavailable, left for the next start: %s", job_id, exc)
+            if not self._stopping.is_set():  # try again once the database may be back
+                log.error("job %s: database unavailable, retrying in 10 s: %s", job_id, exc)
+                retry = threading.Timer(10.0, self.submit, (tenant, job_id))
+                retry.daemon = True
+                retry.start()
             return
         except Exception as exc:
             message = str(exc) or type(exc).__name__
