@@ -105,6 +105,7 @@ def _results_table(spec: JobSpec, rows: Sequence[ResultRow], source: str) -> Any
         "errors": [clean(r.errors) for r in rows],
         "search": [r.search for r in rows],
         "data": [clean(json.dumps(r.data, ensure_ascii=False)) for r in rows],
+        "details": [json.dumps(r.details, ensure_ascii=False) for r in rows],
     }
     types = {"row": pa.int64(), "screened": pa.bool_(), "risk_rank": pa.int32(),
              "score": pa.float64()}  # fmt: skip

@@ -11,6 +11,7 @@ from laborlens.adapters.store.base import StoreError
 from laborlens.adapters.store.sql import Database
 from laborlens.core.workspace.alerts import Decision
 from laborlens.core.workspace.jobs import RESULT_SORTS, AlertQuery, Job, ResultQuery
+from laborlens.core.workspace.results import with_details
 
 _JOB_COLS = (
     "job_id, title, filename, file_format, encoding, status, total_rows, done_rows, error, "
@@ -287,20 +288,44 @@ class WorkStore:
         sql_where = " AND ".join(where)
         with self.db.read() as tx:
             total = tx.one(f"SELECT count(*) FROM results WHERE {sql_where}", params)
-            rows = tx.all(
-                f'SELECT {_RESULT_COLS} FROM results WHERE {sql_where} ORDER BY {order}, "row" '
-                "LIMIT ? OFFSET ?",
-                [*params, q.limit, q.offset],
-            )
+            # the page's row numbers first, then their wide columns: sorting narrow rows is
+            # what keeps a page fast on a job of a million rows
+            picked = [
+                int(r[0])
+                for r in tx.all(
+                    f'SELECT "row" FROM results WHERE {sql_where} ORDER BY {order}, "row" '
+                    "LIMIT ? OFFSET ?",
+                    [*params, q.limit, q.offset],
+                )
+            ]
+            rows = self._rows(tx, job_id, picked)
         return int(total[0]) if total else 0, [_result(r) for r in rows]
 
+    def _rows(self, tx: Any, job_id: str, picked: list[int]) -> list[tuple[Any, ...]]:
+        if not picked:
+            return []
+        marks = ", ".join("?" * len(picked))
+        found = tx.all(
+            f'SELECT {_RESULT_COLS} FROM results WHERE tenant = ? AND job_id = ? AND "row" IN '
+            f"({marks})",
+            [self.tenant, job_id, *picked],
+        )
+        by_row = {int(r[1]): r for r in found}
+        return [by_row[n] for n in picked if n in by_row]
+
     def result(self, job_id: str, row: int) -> dict[str, Any] | None:
+        """One row, with its findings' details."""
         with self.db.read() as tx:
             r = tx.one(
-                f'SELECT {_RESULT_COLS} FROM results WHERE tenant = ? AND job_id = ? AND "row" = ?',
+                f"SELECT {_RESULT_COLS}, details FROM results "
+                'WHERE tenant = ? AND job_id = ? AND "row" = ?',
                 [self.tenant, job_id, row],
             )
-        return _result(r) if r else None
+        if not r:
+            return None
+        out = _result(r[:-1])
+        out["data"] = with_details(out["data"], json.loads(r[-1]) if r[-1] else None)
+        return out
 
     def iter_results(self, job_id: str, batch: int = 5000) -> Any:
         """Every result row of a job, worst first, in batches (for exports)."""
@@ -360,12 +385,25 @@ class WorkStore:
         sql_where = " AND ".join(where)
         with self.db.read() as tx:
             total = tx.one(f"SELECT count(*) FROM alerts WHERE {sql_where}", params)
-            rows = tx.all(
-                f"SELECT {_ALERT_COLS} FROM alerts WHERE {sql_where} "
-                'ORDER BY score DESC, created_at DESC, job_id, "row", alert_id LIMIT ? OFFSET ?',
-                [*params, q.limit, q.offset],
+            picked = [
+                str(r[0])
+                for r in tx.all(
+                    f"SELECT alert_id FROM alerts WHERE {sql_where} ORDER BY score DESC, "
+                    'created_at DESC, job_id, "row", alert_id LIMIT ? OFFSET ?',
+                    [*params, q.limit, q.offset],
+                )
+            ]
+            found = (
+                tx.all(
+                    f"SELECT {_ALERT_COLS} FROM alerts WHERE tenant = ? AND alert_id IN "
+                    f"({', '.join('?' * len(picked))})",
+                    [self.tenant, *picked],
+                )
+                if picked
+                else []
             )
-        return int(total[0]) if total else 0, [_alert(r) for r in rows]
+        by_id = {r[0]: r for r in found}
+        return int(total[0]) if total else 0, [_alert(by_id[i]) for i in picked if i in by_id]
 
     def get_alert(self, alert_id: str) -> dict[str, Any] | None:
         with self.db.read() as tx:

@@ -44,6 +44,7 @@ class ResultRow:
     errors: str | None
     search: str
     data: dict[str, Any]
+    details: list[Any]
 
 
 def _tags(values: Iterable[str]) -> str:
@@ -64,10 +65,13 @@ def record_dict(record: Record) -> dict[str, Any]:
 def result_row(
     result: ScreenResult, record: Record, alerts: Iterable[AlertCandidate] = ()
 ) -> ResultRow:
-    """The stored row for one screened record."""
+    """The stored row for one screened record (see :func:`with_details` to join them back)."""
     screened = record.is_screenable()
     risk = result.risk if screened else None
     keys = sorted({a.entry_key for a in alerts})
+    result_dict = result.to_dict()
+    # a finding's details are long and wanted on a party's page only: kept apart
+    details = [f.pop("details", None) for f in result_dict["findings"]]
     text = " ".join(
         [record.id or "", record.name or "", *record.aliases, record.address or "",
          record.registration_id or ""]
@@ -89,9 +93,10 @@ def result_row(
         search=" ".join(text.casefold().split()),
         data={
             "record": record_dict(record),
-            "result": result.to_dict(),
+            "result": result_dict,
             "status": risk or NOT_SCREENED,
         },
+        details=details,
     )
 
 
@@ -138,3 +143,12 @@ def compare(
     if b == a and old == new:
         return None
     return Change(row, name, b, a, tuple(sorted(new - old)), tuple(sorted(old - new)))
+
+
+def with_details(data: dict[str, Any], details: list[Any] | None) -> dict[str, Any]:
+    """The stored result with each finding's details put back."""
+    for finding, extra in zip(data.get("result", {}).get("findings", []), details or [],
+                              strict=False):  # fmt: skip
+        if extra is not None:
+            finding["details"] = extra
+    return data

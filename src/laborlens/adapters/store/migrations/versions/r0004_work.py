@@ -1,7 +1,8 @@
 """Saved work: screening jobs, their results, alerts, review decisions and dossier builds.
 
 Results keep a few columns to sort and filter on (risk rank, score, finding kinds, lists,
-regime outcomes, a lower-cased search text) next to the full result as JSON.
+regime outcomes, a lower-cased search text) next to the result as JSON; the findings'
+machine-readable details (the bulk of it) sit in their own column, read for a party's page only.
 
 Revision ID: 0004
 Revises: 0003
@@ -30,7 +31,7 @@ TABLES = (
     name TEXT, country TEXT, screened BOOLEAN NOT NULL, risk TEXT, risk_rank INTEGER NOT NULL,
     score DOUBLE PRECISION NOT NULL, kinds TEXT NOT NULL, lists TEXT NOT NULL,
     outcomes TEXT NOT NULL, entry_keys TEXT NOT NULL, errors TEXT, search TEXT NOT NULL,
-    data TEXT NOT NULL, PRIMARY KEY (tenant, job_id, "row"))""",
+    data TEXT NOT NULL, details TEXT, PRIMARY KEY (tenant, job_id, "row"))""",
     "CREATE INDEX results_rank ON results (tenant, job_id, risk_rank, score)",
     """CREATE TABLE alerts (
     tenant TEXT NOT NULL, alert_id TEXT NOT NULL, job_id TEXT NOT NULL, "row" BIGINT NOT NULL,
