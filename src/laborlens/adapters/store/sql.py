@@ -204,6 +204,10 @@ class PgDatabase:
         self.url = url
         self._errors = (psycopg.OperationalError, psycopg.InterfaceError)
         self._psycopg = psycopg
+        try:  # one plain connection first: an unreachable server fails in seconds, clearly
+            psycopg.connect(url, connect_timeout=5).close()
+        except psycopg.Error as exc:
+            raise StoreUnavailableError(f"cannot connect to {redact(url)}: {exc}") from exc
         try:
             self._pool = ConnectionPool(
                 url,
