@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from laborlens.core.lists import ListSet, load_bundled
 from laborlens.core.screen import ScreeningIndex
@@ -141,3 +142,12 @@ def chromium() -> str:
     except ImportError:
         require_service("Playwright for Python", "pip install playwright")
     return CHROMIUM
+
+# The reliability properties run at least 1,000 examples each (issue-level target); other
+# property tests keep their own, smaller settings.
+settings.register_profile(
+    "reliability",
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
