@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from laborlens.core.cells import safe_row, xlsx_text
+
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("text/csv; charset=utf-8", ".csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
@@ -32,15 +34,6 @@ COLUMNS: tuple[str, ...] = (
     "regimes",
     "errors",
 )
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A CSV cell no spreadsheet runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def finding_text(f: Mapping[str, Any]) -> str:
@@ -78,7 +71,7 @@ def write_csv(batches: Iterable[list[dict[str, Any]]], out: TextIO) -> int:
     writer.writerow(COLUMNS)
     n = 0
     for r in _rows(batches):
-        writer.writerow([safe_cell(r[c]) for c in COLUMNS])
+        writer.writerow(safe_row(r[c] for c in COLUMNS))
         n += 1
     return n
 
@@ -86,7 +79,6 @@ def write_csv(batches: Iterable[list[dict[str, Any]]], out: TextIO) -> int:
 def write_xlsx(batches: Iterable[list[dict[str, Any]]], path: Path, meta: Mapping[str, Any]) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Results")
@@ -95,7 +87,7 @@ def write_xlsx(batches: Iterable[list[dict[str, Any]]], path: Path, meta: Mappin
         out: list[Any] = []
         for v in values:
             if isinstance(v, str):
-                c = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", v)[:32000])
+                c = WriteOnlyCell(sheet, value=xlsx_text(v))
                 c.data_type = "s"  # text, never a formula
                 out.append(c)
             else:
