@@ -1,7 +1,7 @@
 """The labelled case set (tests/cases/names*.csv): quality targets of issue 3, per category.
 
 Each row pairs a query name with a reference name, a label (1 = the same party) and one public
-source. A pair is predicted a match when names-v1 puts it in the ``strong`` or ``possible`` band.
+source. A pair is predicted a match when names-v2 puts it in the ``strong`` or ``possible`` band.
 """
 
 from __future__ import annotations
