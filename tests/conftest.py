@@ -143,6 +143,7 @@ def chromium() -> str:
         require_service("Playwright for Python", "pip install playwright")
     return CHROMIUM
 
+
 # The reliability properties run at least 1,000 examples each (issue-level target); other
 # property tests keep their own, smaller settings.
 settings.register_profile(

@@ -19,10 +19,10 @@ from laborlens.adapters.store import (
     migrate,
     open_store,
 )
+from laborlens.core.chain import build_chain
 from laborlens.core.evidence.audit import verify
 from laborlens.core.evidence.model import (
     Case,
-    Chain,
     Coverage,
     Detention,
     Document,
@@ -31,14 +31,12 @@ from laborlens.core.evidence.model import (
 )
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
-CHAIN = Chain.from_mapping(
-    {
-        "nodes": [
-            {"id": "MILL", "name": "Yarn Mill", "role": "spinner", "country": "VN"},
-            {"id": "IMP", "name": "Importer", "role": "importer"},
-        ],
-        "edges": [{"from": "MILL", "to": "IMP", "product": "yarn", "quantity": 5, "unit": "t"}],
-    }
+CHAIN = build_chain(
+    [
+        {"id": "MILL", "name": "Yarn Mill", "role": "spinner", "country": "VN"},
+        {"id": "IMP", "name": "Importer", "role": "importer"},
+    ],
+    [{"from": "MILL", "to": "IMP", "product": "yarn", "quantity": 5, "unit": "t"}],
 )
 
 BACKENDS = ("duckdb", "postgresql")
@@ -218,7 +216,7 @@ def test_legacy_duckdb_store_is_migrated_into_the_default_tenant(tmp_path: Path)
     for sql in r0001_evidence.TABLES:  # a store as it was before migrations existed
         con.execute(sql)
     con.execute(
-        "INSERT INTO cases VALUES ('OLD', 't', ?, NULL, NULL, NULL)", [json.dumps(CHAIN.data())]
+        "INSERT INTO cases VALUES ('OLD', 't', ?, NULL, NULL, NULL)", [json.dumps(CHAIN.to_mapping())]
     )
     con.close()
     s = DuckDBStore(tmp_path)

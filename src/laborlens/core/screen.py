@@ -38,12 +38,13 @@ class ScreeningIndex:
     @classmethod
     def build(cls, lists: ListSet) -> ScreeningIndex:
         infos = {rl.info.list_id: rl.info for rl in lists.lists}
+        regimes = rules.load_regimes()
         return cls(
             lists=lists,
             names=names.build_name_index(lists.entities(), infos),
             gazetteer=geo.build_gazetteer(),
-            products=products.build_product_index(lists),
-            regimes=rules.load_regimes(),
+            products=products.build_product_index(lists, regimes.designations()),
+            regimes=regimes,
         )
 
     def algorithms(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from laborlens.adapters.io import job_export
 from laborlens.adapters.store import SqlStore, sha256_file
-from laborlens.core.evidence.model import Case, Chain
+from laborlens.core.evidence.model import Case
 from laborlens.core.lists import ListError, ListSet
 from laborlens.core.workspace import alerts as rules
 from laborlens.core.workspace.accounts import User
@@ -300,7 +300,7 @@ class Workspace:
                 "country": alert["country"], "role": "supplier"}  # fmt: skip
         svc.create_case(
             new_id,
-            Chain.from_mapping({"nodes": [node], "edges": []}),
+            {"nodes": [node], "edges": []},
             title=f"{alert['party_name']}: {alert['entry_name']} ({alert['kind']})",
         )
         return new_id

@@ -81,13 +81,7 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
-    base, app = live
-    page = browser.new_page()
-    page.set_default_timeout(120_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
+def sign_in(page: Any, base: str) -> None:
     page.goto(f"{base}/alerts")
     assert "/login" in page.url  # not signed in: sent to sign in, and back afterwards
     page.fill("input[name=username]", "maria")
@@ -99,8 +93,10 @@ def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
     page.fill("input[name=password]", "browser test pw 1")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/alerts")
-    page.click("nav >> text=Screenings")
 
+
+def upload_and_open_party(page: Any) -> None:
+    page.click("nav >> text=Screenings")
     page.set_input_files("#upload input[name=file]", str(ROOT / "examples" / "suppliers.csv"))
     page.fill("#upload input[name=title]", "Q3 supplier master")
     shot(page, "02-upload")
@@ -113,6 +109,8 @@ def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
     page.wait_for_selector("h2:has-text('Findings')")
     shot(page, "04-party")
 
+
+def clear_then_escalate(page: Any, base: str) -> None:
     page.click("nav >> text=Alerts")
     first = page.locator("tr[data-alert]").first
     first.locator("input[name=reason]").fill("same name, different company (checked registry)")
@@ -126,6 +124,8 @@ def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
     page.wait_for_url("**/cases/*")
     shot(page, "06-case")
 
+
+def add_evidence_and_download_dossier(page: Any) -> None:
     page.set_input_files(
         "#evidence input[name=file]",
         {
@@ -144,6 +144,20 @@ def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
         page.click("a.download")
     path = dl.value.path()
     assert path is not None and Path(path).stat().st_size > 1000
+
+
+def test_analyst_to_dossier(live: tuple[str, Any], browser: Any) -> None:
+    base, app = live
+    page = browser.new_page()
+    page.set_default_timeout(120_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    sign_in(page, base)
+    upload_and_open_party(page)
+    clear_then_escalate(page, base)
+    add_evidence_and_download_dossier(page)
+
     assert not errors, errors
     audit = [r.action for r in app.state.laborlens.store.scoped("acme").audit_records()]
     assert {"alert.clear", "alert.escalate", "evidence.register", "dossier.build"} <= set(audit)

@@ -49,7 +49,8 @@ def test_flows_on_postgres(pg_srv: Any, tmp_path: Path) -> None:
 
 
 def _rows(path: Path, n: int) -> Path:
-    src = list(csv.reader((EXAMPLES / "suppliers.csv").open(encoding="utf-8")))
+    with (EXAMPLES / "suppliers.csv").open(encoding="utf-8") as fh:
+        src = list(csv.reader(fh))
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(src[0])

@@ -1,9 +1,7 @@
-"""Storage adapters: cases, evidence, the audit log and saved work, in DuckDB (the embedded
-default) or PostgreSQL (a shared server), behind one :class:`Store` protocol."""
+"""Evidence, casework and workspace storage: one ``Store`` protocol over SQL, DuckDB (the embedded
+default) or PostgreSQL (a shared server), plus a content-addressed file store."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from laborlens.adapters.store.base import FileStore, Store, StoreError, sha256_file
 from laborlens.adapters.store.sql import StoreUnavailableError, is_postgres_url, redact
@@ -13,6 +11,7 @@ from laborlens.adapters.store.sql_store import (
     SqlStore,
     check_tenant,
     open_database,
+    open_store,
 )
 
 __all__ = [
@@ -30,19 +29,3 @@ __all__ = [
     "redact",
     "sha256_file",
 ]
-
-
-def open_store(
-    data_dir: Path, database: str | None = None, tenant: str = DEFAULT_TENANT
-) -> SqlStore:
-    """Open (creating and migrating if needed) the store.
-
-    Args:
-        data_dir: where evidence files and audit heads live (and the DuckDB file).
-        database: ``None``/``"duckdb"`` for the embedded file, or a ``postgresql://`` URL.
-        tenant: whose data the store sees.
-
-    Raises:
-        StoreError: unknown database kind, or the store cannot be opened.
-    """
-    return SqlStore(open_database(Path(data_dir), database), Path(data_dir), tenant)

@@ -29,17 +29,17 @@ from laborlens.adapters.store.accounts import AccountStore
 from laborlens.adapters.store.base import FileStore, StoreError
 from laborlens.adapters.store.sql import Database, DuckDatabase, PgDatabase
 from laborlens.adapters.store.work import WorkStore
+from laborlens.core.canonical import canonical_json
+from laborlens.core.chain import Chain, build_chain
 from laborlens.core.evidence.audit import GENESIS, AuditRecord, make_record
 from laborlens.core.evidence.model import (
     Case,
-    Chain,
-    Coverage,
     Detention,
     Document,
     Shipment,
     StatusChange,
-    canonical_json,
 )
+from laborlens.core.model import from_json_fields
 
 DB_FILE = "laborlens.duckdb"
 HEAD_FILE = "audit.head"
@@ -117,7 +117,7 @@ class SqlStore:
                     self.tenant,
                     case.case_id,
                     case.title,
-                    canonical_json(case.chain.data()),
+                    canonical_json(case.chain.to_mapping()),
                     case.chain_source,
                     case.created_at.isoformat() if case.created_at else None,
                     case.created_by,
@@ -150,14 +150,14 @@ class SqlStore:
         case_id = str(row[0])
         key = [self.tenant, case_id]
         ships = [
-            _shipment(json.loads(r[0]))
+            from_json_fields(Shipment, json.loads(r[0]))
             for r in tx.all(
                 "SELECT data FROM shipments WHERE tenant = ? AND case_id = ? ORDER BY shipment_id",
                 key,
             )
         ]
         dets = [
-            _detention(json.loads(r[0]))
+            from_json_fields(Detention, json.loads(r[0]))
             for r in tx.all(
                 "SELECT data FROM detentions WHERE tenant = ? AND case_id = ? "
                 "ORDER BY detention_id",
@@ -175,7 +175,7 @@ class SqlStore:
         return Case(
             case_id=case_id,
             title=row[1],
-            chain=Chain.from_mapping(json.loads(row[2])),
+            chain=_chain(json.loads(row[2])),
             chain_source=row[3],
             created_at=_dt(row[4]),
             created_by=row[5],
@@ -490,6 +490,22 @@ def open_database(data_dir: Path, database: str | None = None) -> Database:
     return db
 
 
+def open_store(
+    data_dir: Path, database: str | None = None, tenant: str = DEFAULT_TENANT
+) -> SqlStore:
+    """Open (creating and migrating if needed) the store.
+
+    Args:
+        data_dir: where evidence files and audit heads live (and the DuckDB file).
+        database: ``None``/``"duckdb"`` for the embedded file, or a ``postgresql://`` URL.
+        tenant: whose data the store sees.
+
+    Raises:
+        StoreError: unknown database kind, or the store cannot be opened.
+    """
+    return SqlStore(open_database(Path(data_dir), database), Path(data_dir), tenant)
+
+
 class DuckDBStore(SqlStore):
     """The embedded default: every table in ``data_dir/laborlens.duckdb``."""
 
@@ -497,59 +513,11 @@ class DuckDBStore(SqlStore):
         super().__init__(open_database(Path(data_dir)), Path(data_dir), tenant)
 
 
-def _shipment(d: Mapping[str, Any]) -> Shipment:
-    return Shipment(
-        shipment_id=d["shipment_id"],
-        case_id=d["case_id"],
-        entry_number=d.get("entry_number"),
-        goods=d.get("goods"),
-        hs_codes=tuple(d.get("hs_codes", ())),
-        quantity=d.get("quantity"),
-        unit=d.get("unit"),
-        value=d.get("value"),
-        currency=d.get("currency"),
-        ship_date=_d(d.get("ship_date")),
-        arrival_date=_d(d.get("arrival_date")),
-        exporter_node=d.get("exporter_node"),
-    )
-
-
-def _detention(d: Mapping[str, Any]) -> Detention:
-    return Detention(
-        detention_id=d["detention_id"],
-        case_id=d["case_id"],
-        shipment_id=d["shipment_id"],
-        notice_date=date.fromisoformat(d["notice_date"]),
-        response_deadline=date.fromisoformat(d["response_deadline"]),
-        regime=d.get("regime", "us_uflpa"),
-        detention_number=d.get("detention_number"),
-        port=d.get("port"),
-    )
+def _chain(data: Mapping[str, Any]) -> Chain:
+    """A case's chain as kept (``Chain.to_mapping``, or the chain file as given)."""
+    return build_chain(data.get("nodes") or [], data.get("edges") or [])
 
 
 def _document(row: Sequence[Any]) -> Document:
-    d = json.loads(row[0])
-    return Document(
-        doc_id=d["doc_id"],
-        sha256=d["sha256"],
-        doc_type=d["doc_type"],
-        case_id=d.get("case_id"),
-        title=d.get("title"),
-        filename=d.get("filename"),
-        size=int(d.get("size", 0)),
-        issuer=d.get("issuer"),
-        producer=d.get("producer"),
-        doc_date=_d(d.get("doc_date")),
-        valid_until=_d(d.get("valid_until")),
-        quantity=d.get("quantity"),
-        unit=d.get("unit"),
-        language=d.get("language"),
-        translation_of=d.get("translation_of"),
-        coverage=Coverage.from_mapping(d.get("coverage")),
-        registered_at=_dt(d.get("registered_at")),
-        registered_by=d.get("registered_by"),
-        removed_at=_dt(row[1]),
-        removed_by=row[2],
-        removal_reason=row[3],
-        source_path=d.get("source_path"),
-    )
+    removed = {"removed_at": _dt(row[1]), "removed_by": row[2], "removal_reason": row[3]}
+    return from_json_fields(Document, json.loads(row[0]), **removed)

@@ -70,7 +70,7 @@ def get_case(case_id: str, ws: Reader) -> m.CaseDetail:
     docs = ws.evidence().documents(case_id)
     return m.CaseDetail(
         case=case_out(case),
-        chain=m.ChainIn.model_validate(case.chain.data()),
+        chain=m.ChainIn.model_validate(case.chain.to_mapping()),
         documents=[m.DocumentOut(**d.to_dict()) for d in docs],
         dossiers=[_dossier_out(r) for r in ws.work.dossiers(case_id)],
     )

@@ -7,7 +7,10 @@ import sys
 import typer
 
 from laborlens.interfaces.cli import (
+    alternatives_cmd,
+    case_cmd,
     evidence_cmd,
+    exposure_cmd,
     lists_cmd,
     regimes_cmd,
     screen_cmd,
@@ -30,9 +33,12 @@ for _module in (
     lists_cmd,
     regimes_cmd,
     trace_cmd,
+    case_cmd,
     evidence_cmd,
     serve_cmd,
     users_cmd,
+    exposure_cmd,
+    alternatives_cmd,
 ):
     _module.register(app)
 
