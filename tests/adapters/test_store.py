@@ -216,7 +216,8 @@ def test_legacy_duckdb_store_is_migrated_into_the_default_tenant(tmp_path: Path)
     for sql in r0001_evidence.TABLES:  # a store as it was before migrations existed
         con.execute(sql)
     con.execute(
-        "INSERT INTO cases VALUES ('OLD', 't', ?, NULL, NULL, NULL)", [json.dumps(CHAIN.to_mapping())]
+        "INSERT INTO cases VALUES ('OLD', 't', ?, NULL, NULL, NULL)",
+        [json.dumps(CHAIN.to_mapping())],
     )
     con.close()
     s = DuckDBStore(tmp_path)
