@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from laborlens.core.records import field_for_header, normalize_header
+from laborlens.core.records import assign_fields, field_for_header, normalize_header
 
 #: Party fields (who supplied), in output order; the screening record is built from these.
 PARTY_FIELDS: tuple[str, ...] = (
@@ -273,23 +273,8 @@ class OrderColumns:
     def from_headers(cls, headers: Sequence[object]) -> OrderColumns:
         """Map headers to fields: exact names first, then synonyms; the first column wins,
         except for address parts and aliases, whose columns are all used."""
-        names = tuple(
-            str(h).replace("\ufeff", "").strip()
-            if h is not None and str(h).strip()
-            else f"column_{i}"
-            for i, h in enumerate(headers, start=1)
-        )
-        guesses = [order_field_for_header(h) for h in names]
-        fields: list[str | None] = [None] * len(names)
-        taken: set[str] = set()
-        for exact_pass in (True, False):
-            for i, (fld, exact) in enumerate(guesses):
-                if fld is None or exact is not exact_pass or fields[i] is not None:
-                    continue
-                if fld in MERGED or fld not in taken:
-                    fields[i] = fld
-                    taken.add(fld)
-        return cls(names, tuple(fields))
+        names, fields = assign_fields(headers, order_field_for_header, MERGED)
+        return cls(names, fields)
 
     def columns_of(self, fld: str) -> tuple[int, ...]:
         """Positions of the columns feeding ``fld``, in column order."""
