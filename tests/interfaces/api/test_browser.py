@@ -114,8 +114,8 @@ def clear_then_escalate(page: Any, base: str) -> None:
     page.click("nav >> text=Alerts")
     first = page.locator("tr[data-alert]").first
     first.locator("input[name=reason]").fill("same name, different company (checked registry)")
-    first.locator("button[data-decide=clear]").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the page reloads once the decision is saved
+        first.locator("button[data-decide=clear]").click()
     page.goto(f"{base}/alerts?status=cleared")
     assert page.locator("tr[data-alert]").count() >= 1
     shot(page, "05-alert-cleared")
