@@ -20,6 +20,7 @@ ORDER = [
     "trace",
     "evidence",
     "reports",
+    "server",
 ]
 
 HEADER = """# Benchmarks

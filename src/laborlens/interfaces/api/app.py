@@ -1,141 +1,129 @@
-"""REST API and web UI over the same operations as the CLI.
+"""The shared server: REST API (``/api/…``, ``/match/…``), web UI (``/``) and API docs (``/docs``).
 
-Run with ``laborlens serve`` (needs the ``api`` extra: ``pip install 'laborlens[api]'``). The app
-binds to localhost by default: supplier data is confidential and stays on the user's machine.
+Run with ``laborlens serve`` (needs the ``api`` extra). Everything is served from this machine:
+the documentation's assets come from the installed ``swagger-ui-bundle`` package, not a CDN.
 """
 
 from __future__ import annotations
 
-import tempfile
-from datetime import date
-from importlib import resources
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
-from laborlens.adapters.fetch.update import UpdateError, with_updates
-from laborlens.adapters.io.readers import InputError, open_records
-from laborlens.core.lists import ListError, ListSet, load_bundled
-from laborlens.core.screen import screen_batch
-from laborlens.ops.screening import index_for
+from laborlens.interfaces.api import models as m
+from laborlens.interfaces.api import routes_cases, routes_misc, routes_work, ui
+from laborlens.interfaces.api.state import ServerState
+from laborlens.ops.server import HANDLED_ERRORS, Server, open_server, status_for
 from laborlens.settings import Settings
 from laborlens.version import __version__
 
-#: The largest batch one request may screen (bigger files: use the CLI).
-MAX_RECORDS = 10_000
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * 1024**3
+
+#: answers every /api route may give, documented once for all
+COMMON_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": m.ErrorBody, "description": "the request cannot be done as sent"},
+    401: {"model": m.ErrorBody, "description": "no, unknown or expired credentials"},
+    403: {"model": m.ErrorBody, "description": "the role may not do this, or CSRF missing"},
+    404: {"model": m.ErrorBody, "description": "no such thing in this tenant"},
+    409: {"model": m.ErrorBody, "description": "already exists"},
+    503: {"model": m.ErrorBody, "description": "the database is unreachable; retry"},
+}
 
 
-class ScreenRequest(BaseModel):
-    records: list[dict[str, Any]] = Field(
-        ..., description="rows with the columns of DESIGN.md §3.1 (synonyms accepted)"
-    )
-    as_of: date | None = Field(None, description="evaluation date (default today)")
-    lists: list[str] | None = Field(None, description="restrict to these list ids")
-
-
-def _lists(base: ListSet, ids: list[str] | None) -> ListSet:
-    try:
-        return base.select(ids) if ids else base
-    except ListError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from exc
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the FastAPI application.
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: str | None = None,
+    processes: int = 1,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    max_rows: int = 5_000_000,
+    secure_cookies: bool = False,
+) -> FastAPI:
+    """Build the application.
 
     Args:
-        settings: run-time settings (data folder for downloaded lists, workers).
+        settings: data folder (DuckDB file, evidence, uploads, downloaded lists) and more.
+        database: ``None`` for the embedded DuckDB store, or a ``postgresql://`` URL.
+        processes: 1 screens jobs in a worker process; 0 in a thread (tests).
+        max_upload_bytes: larger uploads are refused while they arrive (413).
+        max_rows: files with more data rows are refused before screening.
+        secure_cookies: mark the session cookie ``Secure`` (behind HTTPS).
     """
     cfg = settings or Settings()
-    try:
-        base = with_updates(load_bundled(), cfg.data_dir)
-    except (UpdateError, ValueError, OSError):
-        base = load_bundled()  # a broken download never stops the service; bundled lists serve
-    app = FastAPI(title="laborlens", version=__version__)
+    server: Server = open_server(cfg, database, processes=processes, max_rows=max_rows)
 
-    @app.get("/api/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        server.runner.start()
+        try:
+            yield
+        finally:
+            server.close()
 
-    @app.get("/api/lists")
-    def lists() -> list[dict[str, Any]]:
-        return [
-            {
-                "list_id": rl.info.list_id,
-                "title": rl.info.title,
-                "publisher": rl.info.publisher,
-                "snapshot_date": rl.info.snapshot_date.isoformat()
-                if rl.info.snapshot_date
-                else None,
-                "entries": rl.info.entries,
-                "version": rl.info.version,
-                "complete": rl.info.complete,
-                "completeness_note": rl.info.completeness_note,
-            }
-            for rl in base.lists
-        ]
-
-    @app.post("/api/screen")
-    def screen(req: ScreenRequest) -> dict[str, Any]:
-        if len(req.records) > MAX_RECORDS:
-            raise HTTPException(
-                status_code=413,
-                detail=f"at most {MAX_RECORDS} records per request; use the CLI for more",
-            )
-        from laborlens.ops.screening import screen as screen_rows
-
-        chosen = _lists(base, req.lists)
-        results = screen_rows(req.records, as_of=req.as_of, lists=chosen)
-        return {
-            "as_of": (req.as_of or date.today()).isoformat(),
-            "lists": chosen.versions(),
-            "results": [r.to_dict() for r in results],
-        }
-
-    @app.post("/api/screen/file")
-    async def screen_file(
-        request: Request,
-        filename: Annotated[str, Query(description="name with the file's type suffix")] = (
-            "upload.csv"
-        ),
-        as_of: Annotated[date | None, Query()] = None,
-        lists: Annotated[str | None, Query(description="comma-separated list ids")] = None,
-    ) -> dict[str, Any]:
-        body = await request.body()
-        if len(body) > MAX_UPLOAD_BYTES:
-            raise HTTPException(status_code=413, detail="file too large; use the CLI")
-        suffix = Path(filename).suffix.lower() or ".csv"
-        chosen = _lists(base, [i for i in (lists or "").split(",") if i.strip()] or None)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(body)
-            try:
-                stream = open_records(path, batch_size=cfg.batch_size)
-                index = index_for(chosen)
-                day = as_of or date.today()
-                results = [r for batch in stream for r in screen_batch(batch, index, day)]
-            except InputError as exc:
-                raise HTTPException(
-                    status_code=422, detail=str(exc).replace(str(path), filename)
-                ) from exc
-        if len(results) > MAX_RECORDS * 10:
-            raise HTTPException(status_code=413, detail="too many rows; use the CLI")
-        return {
-            "as_of": (as_of or date.today()).isoformat(),
-            "lists": chosen.versions(),
-            "results": [r.to_dict() for r in results],
-        }
-
-    @app.get("/", response_class=HTMLResponse)
-    def ui() -> str:
-        return (
-            resources.files("laborlens.interfaces.api")
-            .joinpath("ui.html")
-            .read_text(encoding="utf-8")
-        )
-
+    app = FastAPI(
+        title="laborlens",
+        version=__version__,
+        description="Screen suppliers for forced-labour risk, review alerts, trace chains and "
+        "prove absence at the border. Send `Authorization: Bearer <token>` (from `laborlens "
+        "users add`) on every call except `/api/health`.",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.laborlens = ServerState(
+        settings=cfg, store=server.store, accounts=server.accounts, runner=server.runner,
+        max_upload_bytes=max_upload_bytes, secure_cookies=secure_cookies,
+    )  # fmt: skip
+    for router in (routes_misc.router, routes_work.router, routes_work.review,
+                   routes_cases.router, routes_misc.match_router):  # fmt: skip
+        app.include_router(router, responses=COMMON_RESPONSES)
+    _errors(app)
+    _docs(app)
+    ui.mount(app)
     return app
+
+
+def _errors(app: FastAPI) -> None:
+    async def domain_error(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc) or 500)
+
+    for kind in HANDLED_ERRORS:
+        app.add_exception_handler(kind, domain_error)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code,
+                            headers=exc.headers)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        from fastapi.encoders import jsonable_encoder
+
+        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+
+
+def _docs(app: FastAPI) -> None:
+    import swagger_ui_bundle
+
+    app.mount(
+        "/static/docs",
+        StaticFiles(directory=Path(swagger_ui_bundle.swagger_ui_path)),
+        name="docs-assets",
+    )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="laborlens API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/docs/favicon-32x32.png",
+        )

@@ -16,6 +16,7 @@ from laborlens.interfaces.cli import (
     screen_cmd,
     serve_cmd,
     trace_cmd,
+    users_cmd,
 )
 from laborlens.version import __version__
 
@@ -35,6 +36,7 @@ for _module in (
     case_cmd,
     evidence_cmd,
     serve_cmd,
+    users_cmd,
     exposure_cmd,
     alternatives_cmd,
 ):
