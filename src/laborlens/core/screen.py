@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from laborlens.core import geo, names, products, rules
+from laborlens.core import geo, kb, names, products, rules
 from laborlens.core.lists import ListSet
 from laborlens.core.model import (
     RISK_ORDER,
@@ -34,20 +34,25 @@ class ScreeningIndex:
     gazetteer: geo.Gazetteer
     products: products.ProductIndex
     regimes: rules.RegimeSet
+    kb: kb.KBIndex
 
     @classmethod
-    def build(cls, lists: ListSet) -> ScreeningIndex:
+    def build(cls, lists: ListSet, knowledge: kb.KnowledgeBase | None = None) -> ScreeningIndex:
+        """Compile ``lists`` (with the bundled knowledge base, or ``knowledge``)."""
         infos = {rl.info.list_id: rl.info for rl in lists.lists}
+        kb_index = kb.build_index(knowledge if knowledge is not None else kb.load_kb(), lists)
         return cls(
             lists=lists,
-            names=names.build_name_index(lists.entities(), infos),
+            # the KB adds known names to the listed entries and indexes parents/subsidiaries
+            names=names.build_name_index(kb_index.entries, infos),
             gazetteer=geo.build_gazetteer(),
             products=products.build_product_index(lists),
             regimes=rules.load_regimes(),
+            kb=kb_index,
         )
 
     def algorithms(self) -> tuple[str, ...]:
-        return (names.ALGORITHM, geo.ALGORITHM, products.ALGORITHM, rules.ALGORITHM)
+        return (names.ALGORITHM, kb.ALGORITHM, geo.ALGORITHM, products.ALGORITHM, rules.ALGORITHM)
 
 
 def _sort_key(f: Finding) -> tuple[int, float]:
@@ -78,7 +83,7 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
             source=record.source,
         )
     named = names.match_record(index.names, record, as_of)
-    findings: list[Finding] = list(named.findings)
+    findings: list[Finding] = kb.annotate(index.kb, record, named.findings, as_of)
     errors.extend(named.errors)
     place = geo.locate(index.gazetteer, record)
     findings.extend(place.findings)

@@ -316,6 +316,11 @@ def explain(q: NameAnalysis, r: NameAnalysis, cmp: Comparison) -> tuple[str, lis
     return text, parts
 
 
+#: Entry facts copied into a finding's details, so that regime rules can test them (a CBP
+#: order's status, the reason an entry was listed).
+ENTRY_FACTS = ("status", "listing_reason")
+
+
 def _finding(  # noqa: PLR0917 - an internal constructor, called in three places
     kind: str,
     index: NameIndex,
@@ -340,7 +345,11 @@ def _finding(  # noqa: PLR0917 - an internal constructor, called in three places
         effective_date=entry.effective_date,
         field=field,
         algorithm=ALGORITHM,
-        details=tuple(details),
+        details=(
+            *details,
+            *((("program", "/".join(entry.programs)),) if entry.programs else ()),
+            *((k, v) for k in ENTRY_FACTS if (v := entry.prop(k))),
+        ),
     )
 
 
@@ -456,7 +465,7 @@ def match_record(
         for ri, cmp in scored:
             ref: RefName = index.refs[ri]
             entry = index.entries[ref.entry]
-            if not entry.in_force(as_of):
+            if not entry.in_force(as_of) or not entry.name_in_force(ref.name, as_of):
                 continue
             level = band(cmp.score, cfg)
             # the whole listed name inside the record's name, plus distinctive words of its own:

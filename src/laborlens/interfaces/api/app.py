@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from laborlens.adapters.fetch.update import UpdateError, with_updates
 from laborlens.adapters.io.readers import InputError, open_records
-from laborlens.core.lists import ListError, ListSet, load_bundled
+from laborlens.core.lists import ListError, ListSet, load_bundled, with_freshness
 from laborlens.core.screen import screen_batch
 from laborlens.ops.screening import index_for
 from laborlens.settings import Settings
@@ -54,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     try:
         base = with_updates(load_bundled(), cfg.data_dir)
     except (UpdateError, ValueError, OSError):
-        base = load_bundled()  # a broken download never stops the service; bundled lists serve
+        # a broken download never stops the service; the bundled lists serve
+        base = with_freshness(load_bundled(), date.today())
     app = FastAPI(title="laborlens", version=__version__)
 
     @app.get("/api/health")
@@ -75,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "version": rl.info.version,
                 "complete": rl.info.complete,
                 "completeness_note": rl.info.completeness_note,
+                "stale": rl.info.stale,
+                "cadence": rl.info.cadence,
+                "origin": rl.info.origin,
             }
             for rl in base.lists
         ]
