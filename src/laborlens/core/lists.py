@@ -100,16 +100,16 @@ def freshness_note(info: ListInfo, today: date) -> str | None:
 
 
 def with_freshness(lists: ListSet, today: date) -> ListSet:
-    """The lists with ``stale`` set, and a STALE note added, for the day of the run."""
+    """The lists with ``stale`` set, and a STALE note put before the completeness note, for the
+    day of the run (lists already marked are left as they are)."""
     out = []
     for rl in lists.lists:
-        note = freshness_note(rl.info, today)
-        if note is None and not rl.info.stale:
+        note = None if rl.info.stale else freshness_note(rl.info, today)
+        if note is None:
             out.append(rl)
             continue
-        base = (rl.info.completeness_note or "").split("STALE: ")[0].strip()
-        text = " ".join(t for t in (note, base) if t) or None
-        info = dataclasses.replace(rl.info, stale=note is not None, completeness_note=text)
+        text = " ".join(t for t in (note, rl.info.completeness_note) if t)
+        info = dataclasses.replace(rl.info, stale=True, completeness_note=text)
         out.append(ReferenceList(info, rl.entries))
     return ListSet(tuple(out))
 
@@ -156,7 +156,7 @@ def _info_from_json(obj: Mapping[str, Any], origin: str) -> ListInfo:
         cadence_days=obj.get("cadence_days"),
         cadence=obj.get("cadence"),
         origin=obj.get("origin") or origin,
-        user=obj.get("origin") == "user",
+        user=bool(obj.get("user", obj.get("origin") == "user")),
     )
 
 

@@ -11,6 +11,7 @@ table is a user list of its own.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -75,8 +76,10 @@ def reference_lists(data_dir: Path | None = None, today: date | None = None) -> 
 
 
 def _stem(path: Path) -> str:
+    """A list id from a file name: ``watch.ftm.json`` -> ``watch_ftm``."""
     stem = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
-    return Path(stem).stem or stem
+    stem = Path(stem).stem or stem
+    return re.sub(r"[^a-z0-9_]+", "_", stem.lower()).strip("_") or "list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ def _as_list(entries: list[dict[str, Any]], info: ListInfo) -> ReferenceList:
         "entries": len(entries), "sha256": sha, "complete": True,
         "completeness_note": info.completeness_note, "kind": info.kind, "file": "f",
         "origin": info.origin, "cadence_days": info.cadence_days, "cadence": info.cadence,
+        "user": info.user,
     }]
     return lists_from_manifest(manifest, lambda _: body, where=info.source)[0]
 

@@ -47,7 +47,7 @@ KEEP = 5
 RESET_HINT = "run 'laborlens lists reset' to go back to the bundled lists"
 
 
-class StoreError(RuntimeError):
+class StoreError(ValueError):
     """The data folder's lists cannot be used; the message says how to recover."""
 
 

@@ -47,8 +47,9 @@ BIS_CSL_URL = bis.CSL_URL
 MIN_KEEP = 0.8
 
 
-class UpdateError(RuntimeError):
-    """An update or import could not be completed; nothing was replaced."""
+class UpdateError(ValueError):
+    """An update or import could not be completed; nothing was replaced (a user error: the
+    message says what was expected and found, or how to recover)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -345,7 +345,11 @@ def annotate(
     return sorted(best.values(), key=lambda f: (-_rank(f)[0], -_rank(f)[1]))
 
 
-def _rank(f: Finding) -> tuple[int, float]:
+def _rank(f: Finding) -> tuple[float, float]:
+    """Strong listed > a parent/subsidiary the KB names > possible listed > other related."""
     if f.kind == "listed_entity":
         return (3 if f.match == "strong" else 2, f.score)
-    return (1 if f.kind == "related_party" else 0, f.score)
+    if f.kind == "related_party":
+        basis = _detail(f, "basis")
+        return (2.5 if isinstance(basis, str) and basis.startswith("kb_") else 1, f.score)
+    return (0, f.score)
