@@ -131,7 +131,10 @@ def _cbp(paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def _ofac(paths: list[Path]) -> list[dict[str, Any]]:
-    return ofac.parse_ofac(paths[0].read_bytes().decode("latin-1"))  # OFAC files are Latin-1
+    # OFAC files are Latin-1. The 2024 sdn.csv came without its address and alias files: those
+    # of the 2021 snapshot give the aliases and addresses of the entries still listed.
+    sdn, add, alt = (p.read_bytes().decode("latin-1") for p in paths)
+    return ofac.parse_ofac(sdn, add, alt, other_snapshot="2021-07-07")
 
 
 def _bis(paths: list[Path]) -> list[dict[str, Any]]:
@@ -196,17 +199,23 @@ LISTS: list[Spec] = [
         "title": "OFAC Specially Designated Nationals and Blocked Persons List",
         "publisher": "US Department of the Treasury, Office of Foreign Assets Control",
         "source": ofac.BASE_URL + "sdn.csv",
-        "files": [("sources/ofac/sdn-2024-05-03.csv", "ofac_sdn_csv")],
+        "files": [
+            ("sources/ofac/sdn-2024-05-03.csv", "ofac_sdn_csv"),
+            ("ofac_sdn/add.csv", "ofac_add_csv"),
+            ("ofac_sdn/alt.csv", "ofac_alt_csv"),
+        ],
         "provenance": "OFAC's sdn.csv of 2024-05-03 as scraped by the public GitHub repository "
         "jackdwyer/specially-designated-nationals-list, commit "
-        "a5ec3c5ee4aae1b36ba24897a051787ea5429d30; no add.csv/alt.csv of that date",
+        "a5ec3c5ee4aae1b36ba24897a051787ea5429d30; add.csv and alt.csv of 2021-07-07 from the "
+        "test data of moov-io/watchman (no newer ones were available)",
         "builder": _ofac,
         "snapshot_date": "2024-05-03",
         "published": "2024-05-03",
         "complete": True,
         "completeness_note": (
-            "Official sdn.csv of 2024-05-03 without its address and alias files: aliases and "
-            "nationalities come from the Remarks column, addresses are missing."
+            "Official sdn.csv of 2024-05-03; its address and alias files were not available, so "
+            "aliases and addresses come from OFAC's add.csv/alt.csv of 2021-07-07 (for the "
+            "entries listed in both) and from the Remarks column: later ones are missing."
         ),
         "cadence_days": 7,
         "cadence": "several times a week (OFAC Recent Actions)",

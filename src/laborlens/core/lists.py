@@ -8,6 +8,7 @@ manifest. User lists (``--list-file``) arrive from an adapter as rows of text an
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import re
@@ -226,9 +227,15 @@ def load_bundled() -> ListSet:
     global _BUNDLED  # noqa: PLW0603 - immutable, loaded once per process
     if _BUNDLED is None:
         manifest = resources.read_json(_MANIFEST)
-        lists = lists_from_manifest(
-            manifest, lambda f: resources.read_text(f"lists/{f}"), where="resources/lists"
-        )
+        enabled = gc.isenabled()
+        gc.disable()  # ~20,000 long-lived entries, no cycles: no collector passes while made
+        try:
+            lists = lists_from_manifest(
+                manifest, lambda f: resources.read_text(f"lists/{f}"), where="resources/lists"
+            )
+        finally:
+            if enabled:
+                gc.enable()
         _BUNDLED = ListSet(tuple(lists))
     return _BUNDLED
 

@@ -75,11 +75,15 @@ def reference_lists(data_dir: Path | None = None, today: date | None = None) -> 
     return _CACHE[key]
 
 
-def _stem(path: Path) -> str:
-    """A list id from a file name: ``watch.ftm.json`` -> ``watch_ftm``."""
+def _plain_stem(path: Path) -> str:
+    """A user list's default id: the file name without its type suffix (``my-watch.csv``)."""
     stem = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
-    stem = Path(stem).stem or stem
-    return re.sub(r"[^a-z0-9_]+", "_", stem.lower()).strip("_") or "list"
+    return Path(stem).stem or stem
+
+
+def _stem(path: Path) -> str:
+    """The id of a list file in a list format: ``watch.ftm.json`` -> ``watch_ftm``."""
+    return re.sub(r"[^a-z0-9_]+", "_", _plain_stem(path).lower()).strip("_") or "list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +136,7 @@ def read_list_files(
         fmt = detect(head) if head.strip() else None
         if fmt is None:
             rows = read_rows(path, encoding=encoding)
-            extra, errs = user_list(_stem(path), rows, source=str(path))
+            extra, errs = user_list(_plain_stem(path), rows, source=str(path))
             errors.extend(errs)
             if not extra:
                 raise InputError(f"{path}: no usable list entry (every row lacks a name)")

@@ -46,8 +46,16 @@ def remarks_aliases(remarks: str) -> tuple[list[str], list[str]]:
     return aliases, former
 
 
-def parse_ofac(sdn: str, add: str = "", alt: str = "") -> list[dict[str, Any]]:
+def parse_ofac(
+    sdn: str, add: str = "", alt: str = "", *, other_snapshot: str | None = None
+) -> list[dict[str, Any]]:
     """Entries of OFAC's SDN list from its legacy CSV files (decoded text).
+
+    Args:
+        sdn, add, alt: the three files (``add``/``alt`` may be empty).
+        other_snapshot: when ``add``/``alt`` come from an older snapshot than ``sdn`` (a name
+            for it, e.g. ``2021-07-07``): their rows for entries no longer listed are dropped
+            instead of refused, and the entries say where their aliases and addresses came from.
 
     Raises:
         SourceError: a row with the wrong number of columns (naming file and row), an
@@ -99,11 +107,12 @@ def parse_ofac(sdn: str, add: str = "", alt: str = "") -> list[dict[str, Any]]:
                 source="OFAC SDN legacy CSV (sdn.csv"
                 + (", add.csv" if add else "")
                 + (", alt.csv" if alt else "")
+                + (f" of {other_snapshot}" if other_snapshot and (add or alt) else "")
                 + ")",
             )
         )
     orphans = (set(addresses) | set(alt_names)) - known
-    if orphans:
+    if orphans and other_snapshot is None:
         raise SourceError(f"OFAC add/alt rows refer to unknown ent_num: {sorted(orphans)[:5]}")
     if len(entries) < MIN_ENTRIES:
         raise SourceError(
