@@ -68,10 +68,14 @@ def evaluate(cases: Path, day: date) -> tuple[list[dict[str, Any]], int]:
         if r["label"] == "1":
             targets = expected.get((r["expected_list"], name_key(r["expected_name"])), set())
             unresolved += not targets
-            kinds = {"listed_entity"} | ({"related_party"} if r["category"] == "parent_group"
-                                         else set())
-            hits = [f for f in findings if f.list == r["expected_list"]
-                    and f.entry_id in targets and f.kind in kinds]
+            kinds = {"listed_entity"} | (
+                {"related_party"} if r["category"] == "parent_group" else set()
+            )
+            hits = [
+                f
+                for f in findings
+                if f.list == r["expected_list"] and f.entry_id in targets and f.kind in kinds
+            ]
             item["found"] = bool(hits)
             item["strong"] = any(f.kind == "listed_entity" and f.match == "strong" for f in hits)
             item["resolved"] = bool(targets)
@@ -107,15 +111,24 @@ def _table(items: list[dict[str, Any]], split: str) -> list[str]:
         total, found, strong = total + len(xs), found + f, strong + s
         lines.append(f"| {cat} | {len(xs)} | {f} ({f / len(xs):.2f}) | {s} ({s / len(xs):.2f}) |")
     if total:
-        lines.append(f"| **all positives** | {total} | {found} (**{found / total:.3f}**) | "
-                     f"{strong} ({strong / total:.3f}) |")
+        lines.append(
+            f"| **all positives** | {total} | {found} (**{found / total:.3f}**) | "
+            f"{strong} ({strong / total:.3f}) |"
+        )
     neg = [i for i in part if i["label"] == "0"]
     if neg:
         sh = sum(i["strong_hit"] for i in neg)
         ah = sum(i["any_hit"] for i in neg)
-        lines += ["", f"Negatives (confusable unlisted companies): {len(neg)}; with a `strong` "
-                  f"listed-entity hit: **{sh}**; with any finding on a forced-labour list: {ah}."]
+        lines += [
+            "",
+            f"Negatives (confusable unlisted companies): {len(neg)}; with a `strong` "
+            f"listed-entity hit: **{sh}**; with any finding on a forced-labour list: {ah}.",
+        ]
     return lines
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Command: `python bench/bench_kb.py --as-of {args.as_of}`",
         "",
-        f"Case set `{args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases}`"
+        f"Case set `{_shown(args.cases)}`"
         f" ({len(items)} rows); screened as a record's name against the bundled lists and the "
         f"knowledge base as of {args.as_of}. {unresolved} positive row(s) name an entry not on "
         "the bundled list (counted as missed).",
@@ -145,11 +158,14 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     for split in ("dev", "test"):
-        lines += _table(items, split) + [""]
+        lines += [*_table(items, split), ""]
     if args.misses:
         lines += ["Missed positives:", ""]
-        lines += [f"- {i['split']} {i['category']}: `{i['query']}` -> {i['expected_name']}"
-                  for i in items if i["label"] == "1" and not i["found"]]
+        lines += [
+            f"- {i['split']} {i['category']}: `{i['query']}` -> {i['expected_name']}"
+            for i in items
+            if i["label"] == "1" and not i["found"]
+        ]
         lines += ["", "Negatives with a strong hit:", ""]
         lines += [f"- `{i['query']}`" for i in items if i["label"] == "0" and i["strong_hit"]]
     text = "\n".join(lines) + "\n"

@@ -52,7 +52,11 @@ print(json.dumps({
 def run_once() -> dict[str, object]:
     env = dict(os.environ, PYTHONHASHSEED="0")
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True, env=env,
+        [sys.executable, "-c", _PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
         cwd=ROOT,
     )
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])

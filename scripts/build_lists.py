@@ -4,10 +4,11 @@ Usage: python scripts/build_lists.py [--shared DIR]
 
 Reads the captures in ``shared/data/sources`` (the DHS UFLPA Entity List page, CBP's Withhold
 Release Orders and Findings, OFAC's SDN file, the BIS Entity List; see that folder's README) and
-the DOL List of Goods in ``shared/data``, and writes ``src/laborlens/resources/lists/<list_id>.jsonl``
-(one entry per line) plus ``manifest.json``: per list its publisher, source, snapshot and
-publication dates, update cadence, rows, entries, the sha256 of each list file and of each raw
-source file it was built from, and what in it is still third-party.
+the DOL List of Goods in ``shared/data``, and writes
+``src/laborlens/resources/lists/<list_id>.jsonl`` (one entry per line) plus ``manifest.json``:
+per list its publisher, source, snapshot and publication dates, update cadence, rows, entries,
+the sha256 of each list file and of each raw source file it was built from, and what in it is
+still third-party.
 
 Every source row becomes an entry or the script exits non-zero naming the file and row; the
 knowledge base (``resources/kb``) is checked against the new lists (every entity name must
@@ -327,7 +328,7 @@ def _check_kb() -> list[str]:
     from laborlens.core import kb, lists, resources
 
     resources.read_json.cache_clear()
-    lists._BUNDLED = None  # noqa: SLF001 - rebuild from the files just written
+    lists._BUNDLED = None
     problems = kb.unresolved(kb.load_kb(), lists.load_bundled())
     return [str(p) for p in problems]
 
@@ -350,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
             obj, body = build_one(spec, data)
             (OUT / obj["file"]).write_text(body, encoding="utf-8")
             manifest.append(obj)
-            print(f"{obj['list_id']}: {obj['rows']} rows, {obj['entries']} entries -> {obj['file']}")
+            print(
+                f"{obj['list_id']}: {obj['rows']} rows, {obj['entries']} entries -> {obj['file']}"
+            )
     except (SourceError, OSError) as exc:
         print(f"build_lists: {exc}", file=sys.stderr)
         return 1

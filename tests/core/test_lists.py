@@ -117,8 +117,7 @@ def test_diff_additions_removals_renames_changes() -> None:
         _e("c", "Same Co.", programs=("2(d)(2)(B)(ii)",)),
     )
     new = (
-        _e("a2", "Aksu Huafu Color Spinning Co., Ltd.",
-           aliases=("Aksu Huafu Textiles Co., Ltd.",)),
+        _e("a2", "Aksu Huafu Color Spinning Co., Ltd.", aliases=("Aksu Huafu Textiles Co., Ltd.",)),
         _e("c", "Same Co.", programs=("2(d)(2)(B)(ii)", "2(d)(2)(B)(v)")),
         _e("d", "New Co.", effective_date=date(2025, 1, 15)),
     )
@@ -137,8 +136,11 @@ def test_diff_additions_removals_renames_changes() -> None:
 
 def test_name_dates(bundled: ListSet) -> None:
     e = bundled.get("us_uflpa_entity_list").entries[0]
-    dated = dataclasses.replace(e, name_since=((e.aliases[0], date(2030, 1, 1)),)) if (
-        e.aliases) else dataclasses.replace(e, name_since=((e.name, date(2030, 1, 1)),))
+    dated = (
+        dataclasses.replace(e, name_since=((e.aliases[0], date(2030, 1, 1)),))
+        if (e.aliases)
+        else dataclasses.replace(e, name_since=((e.name, date(2030, 1, 1)),))
+    )
     name = dated.name_since[0][0]
     assert not dated.name_in_force(name, date(2029, 12, 31))
     assert dated.name_in_force(name, date(2030, 1, 1))

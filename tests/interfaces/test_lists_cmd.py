@@ -11,8 +11,13 @@ from typer.testing import CliRunner
 from laborlens.interfaces.cli.main import app
 
 runner = CliRunner()
-BUNDLED = ("us_uflpa_entity_list", "us_cbp_wro_findings", "us_ofac_sdn", "us_bis_entity_list",
-           "us_dol_tvpra")
+BUNDLED = (
+    "us_uflpa_entity_list",
+    "us_cbp_wro_findings",
+    "us_ofac_sdn",
+    "us_bis_entity_list",
+    "us_dol_tvpra",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +42,16 @@ def test_json_format_has_freshness_fields() -> None:
     data = json.loads(result.stdout)
     assert [d["id"] for d in data] == list(BUNDLED)
     for d in data:
-        assert {"snapshot_date", "published", "version", "complete", "stale", "cadence",
-                "cadence_days", "origin"} <= set(d)
+        assert {
+            "snapshot_date",
+            "published",
+            "version",
+            "complete",
+            "stale",
+            "cadence",
+            "cadence_days",
+            "origin",
+        } <= set(d)
         assert d["version"].startswith(d["snapshot_date"])
     ofac = data[2]
     assert ofac["stale"] is True and ofac["completeness_note"].startswith("STALE: snapshot")
@@ -77,9 +90,14 @@ def test_update_failure_is_a_clean_exit_2(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def _ftm(tmp_path: Path, n: int = 3) -> Path:
-    lines = [{"id": f"c{i}", "schema": "Company",
-              "properties": {"name": [f"Example Watch {i} Co., Ltd."], "country": ["cn"]}}
-             for i in range(n)]
+    lines = [
+        {
+            "id": f"c{i}",
+            "schema": "Company",
+            "properties": {"name": [f"Example Watch {i} Co., Ltd."], "country": ["cn"]},
+        }
+        for i in range(n)
+    ]
     path = tmp_path / "watch.ftm.json"
     path.write_text("\n".join(json.dumps(o) for o in lines), encoding="utf-8")
     return path
@@ -100,8 +118,9 @@ def test_import_history_diff_and_reset(tmp_path: Path) -> None:
     diff = runner.invoke(app, ["lists", "diff", first, "current", "--list", "watch"])
     assert diff.exit_code == 0, diff.output
     assert "1 added, 0 removed" in diff.stdout and "Example Watch 3 Co., Ltd." in diff.stdout
-    as_json = json.loads(runner.invoke(
-        app, ["lists", "diff", first, "current", "--format", "json"]).stdout)
+    as_json = json.loads(
+        runner.invoke(app, ["lists", "diff", first, "current", "--format", "json"]).stdout
+    )
     assert [c["kind"] for d in as_json for c in d["changes"]] == ["added"]
     reset = runner.invoke(app, ["lists", "reset"])
     assert reset.exit_code == 0 and "bundled lists in use" in reset.stdout
@@ -129,9 +148,21 @@ def test_import_refusals_and_corrupt_state_exit_2(tmp_path: Path, _data_dir: Pat
 
 def test_export_ftm(tmp_path: Path) -> None:
     out = tmp_path / "lists.ftm.json"
-    res = runner.invoke(app, ["lists", "export", "--format", "ftm", "--list",
-                              "us_uflpa_entity_list", "--list", "us_cbp_wro_findings",
-                              "-o", str(out)])
+    res = runner.invoke(
+        app,
+        [
+            "lists",
+            "export",
+            "--format",
+            "ftm",
+            "--list",
+            "us_uflpa_entity_list",
+            "--list",
+            "us_cbp_wro_findings",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     objs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     parties = [o for o in objs if o["schema"] != "Sanction"]
@@ -150,7 +181,8 @@ def test_list_file_formats(tmp_path: Path) -> None:
     args = ["lists", "--format", "json", "--list-file", str(path)]
     root = Path(__file__).resolve().parents[2]
     page = Path(os.environ.get("LABORLENS_SHARED_DIR", root.parent / "shared")) / (
-        "data/sources/dhs/uflpa-entity-list-page-2026-07-09.html")
+        "data/sources/dhs/uflpa-entity-list-page-2026-07-09.html"
+    )
     if page.is_file():
         args += ["--list-file", str(page)]
     data = {d["id"]: d for d in json.loads(runner.invoke(app, args).stdout)}

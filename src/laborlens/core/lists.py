@@ -174,9 +174,7 @@ def manifest_lists(manifest: Any, where: str) -> list[Mapping[str, Any]]:
     for n, obj in enumerate(items, start=1):
         missing = [k for k in needed if not isinstance(obj, Mapping) or k not in obj]
         if missing:
-            raise ListError(
-                f"{where}/manifest.json: list {n} lacks {', '.join(missing)}"
-            )
+            raise ListError(f"{where}/manifest.json: list {n} lacks {', '.join(missing)}")
     return items
 
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from laborlens.core import geo, kb, names, products, rules
+from laborlens.core import geo, names, products, rules
+from laborlens.core import kb as kbase
 from laborlens.core.lists import ListSet
 from laborlens.core.model import (
     RISK_ORDER,
@@ -35,10 +36,10 @@ class ScreeningIndex:
     gazetteer: geo.Gazetteer
     products: products.ProductIndex
     regimes: rules.RegimeSet
-    kb: kb.KBIndex
+    kb: kbase.KBIndex
 
     @classmethod
-    def build(cls, lists: ListSet, knowledge: kb.KnowledgeBase | None = None) -> ScreeningIndex:
+    def build(cls, lists: ListSet, knowledge: kbase.KnowledgeBase | None = None) -> ScreeningIndex:
         """Compile ``lists`` (with the bundled knowledge base, or ``knowledge``)."""
         # the build makes a few million long-lived objects and no reference cycles: the cyclic
         # collector, run again and again while they are made, would cost a third of the time
@@ -51,9 +52,9 @@ class ScreeningIndex:
                 gc.enable()
 
     @classmethod
-    def _build(cls, lists: ListSet, knowledge: kb.KnowledgeBase | None) -> ScreeningIndex:
+    def _build(cls, lists: ListSet, knowledge: kbase.KnowledgeBase | None) -> ScreeningIndex:
         infos = {rl.info.list_id: rl.info for rl in lists.lists}
-        kb_index = kb.build_index(knowledge if knowledge is not None else kb.load_kb(), lists)
+        kb_index = kbase.build_index(knowledge if knowledge is not None else kbase.load_kb(), lists)
         return cls(
             lists=lists,
             # the KB adds known names to the listed entries and indexes parents/subsidiaries
@@ -65,7 +66,13 @@ class ScreeningIndex:
         )
 
     def algorithms(self) -> tuple[str, ...]:
-        return (names.ALGORITHM, kb.ALGORITHM, geo.ALGORITHM, products.ALGORITHM, rules.ALGORITHM)
+        return (
+            names.ALGORITHM,
+            kbase.ALGORITHM,
+            geo.ALGORITHM,
+            products.ALGORITHM,
+            rules.ALGORITHM,
+        )
 
 
 def _sort_key(f: Finding) -> tuple[int, float]:
@@ -96,7 +103,7 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
             source=record.source,
         )
     named = names.match_record(index.names, record, as_of)
-    findings: list[Finding] = kb.annotate(index.kb, record, named.findings, as_of)
+    findings: list[Finding] = kbase.annotate(index.kb, record, named.findings, as_of)
     errors.extend(named.errors)
     place = geo.locate(index.gazetteer, record)
     findings.extend(place.findings)

@@ -101,14 +101,26 @@ def _as_list(entries: list[dict[str, Any]], info: ListInfo) -> ReferenceList:
     import hashlib
 
     sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    manifest = [{
-        "list_id": info.list_id, "title": info.title, "publisher": info.publisher,
-        "source": info.source, "snapshot_date": None, "rows": len(entries),
-        "entries": len(entries), "sha256": sha, "complete": True,
-        "completeness_note": info.completeness_note, "kind": info.kind, "file": "f",
-        "origin": info.origin, "cadence_days": info.cadence_days, "cadence": info.cadence,
-        "user": info.user,
-    }]
+    manifest = [
+        {
+            "list_id": info.list_id,
+            "title": info.title,
+            "publisher": info.publisher,
+            "source": info.source,
+            "snapshot_date": None,
+            "rows": len(entries),
+            "entries": len(entries),
+            "sha256": sha,
+            "complete": True,
+            "completeness_note": info.completeness_note,
+            "kind": info.kind,
+            "file": "f",
+            "origin": info.origin,
+            "cadence_days": info.cadence_days,
+            "cadence": info.cadence,
+            "user": info.user,
+        }
+    ]
     return lists_from_manifest(manifest, lambda _: body, where=info.source)[0]
 
 
@@ -131,8 +143,11 @@ def read_list_files(
         try:
             head = path.read_bytes()[:4_000_000]
         except OSError as exc:
-            raise InputError(f"{path}: file not found" if isinstance(exc, FileNotFoundError)
-                             else f"{path}: cannot read ({exc.strerror})") from None
+            raise InputError(
+                f"{path}: file not found"
+                if isinstance(exc, FileNotFoundError)
+                else f"{path}: cannot read ({exc.strerror})"
+            ) from None
         fmt = detect(head) if head.strip() else None
         if fmt is None:
             rows = read_rows(path, encoding=encoding)
@@ -202,9 +217,10 @@ def _version_lists(data_dir: Path, ref: str) -> tuple[ListSet, str]:
         return load_bundled(), "bundled"
     path = Path(ref)
     if path.is_file():
-        entries, fmt, list_id = updater.read_list_file(path, None, _rows)
-        info = ListInfo(list_id, list_id, "file", str(path), None, len(entries),
-                        len(entries), "", True)
+        entries, _, list_id = updater.read_list_file(path, None, _rows)
+        info = ListInfo(
+            list_id, list_id, "file", str(path), None, len(entries), len(entries), "", True
+        )
         return ListSet((_as_list(entries, info),)), path.name
     try:
         version = store.find(data_dir, ref)
@@ -229,9 +245,13 @@ def diff(
     for list_id in ids:
         ra, rb = a.get(list_id), b.get(list_id)
         out.append(
-            diff_entries(list_id, ra.entries, rb.entries,
-                         old_version=f"{a_name} {ra.info.version}",
-                         new_version=f"{b_name} {rb.info.version}")
+            diff_entries(
+                list_id,
+                ra.entries,
+                rb.entries,
+                old_version=f"{a_name} {ra.info.version}",
+                new_version=f"{b_name} {rb.info.version}",
+            )
         )
     return out
 

@@ -25,14 +25,35 @@ def cbp_csv_from_json(raw: bytes) -> bytes:
     """CBP's CSV layout rebuilt from the JSON parse of the same file (same rows and columns)."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["Country", "Entity", "Effective Date", "Status", "WRO/Finding", "Industry",
-                "Merchandise", "Remarks", "Press Release"])
+    w.writerow(
+        [
+            "Country",
+            "Entity",
+            "Effective Date",
+            "Status",
+            "WRO/Finding",
+            "Industry",
+            "Merchandise",
+            "Remarks",
+            "Press Release",
+        ]
+    )
     for e in json.loads(raw)["entities"]:
         parts = dict(p.split(": ", 1) for p in e["notes"].split("; ")[1:] if ": " in p)
         y, m, d = e["effective_date"].split("-")
-        w.writerow([e["country"], e["name"], f"{int(m)}/{int(d)}/{y}", e["status"],
-                    e["notes"].split(";")[0], parts.get("Industry", ""),
-                    parts.get("Merchandise", ""), parts.get("Remarks", ""), ""])
+        w.writerow(
+            [
+                e["country"],
+                e["name"],
+                f"{int(m)}/{int(d)}/{y}",
+                e["status"],
+                e["notes"].split(";")[0],
+                parts.get("Industry", ""),
+                parts.get("Merchandise", ""),
+                parts.get("Remarks", ""),
+                "",
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -40,12 +61,31 @@ def csl_from_bis_json(raw: bytes) -> bytes:
     """trade.gov CSL rows (Entity List source) made from the BIS capture's entries."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["_id", "source", "name", "alt_names", "addresses", "federal_register_notice",
-                "start_date", "license_requirement"])
+    w.writerow(
+        [
+            "_id",
+            "source",
+            "name",
+            "alt_names",
+            "addresses",
+            "federal_register_notice",
+            "start_date",
+            "license_requirement",
+        ]
+    )
     for n, e in enumerate(json.loads(raw)["entities"]):
-        w.writerow([n, "Entity List (EL) - Bureau of Industry and Security", e["name"],
-                    "; ".join(e["aliases"]), f"{e['address'] or ''}, {e['country']}",
-                    (e["federal_register"] or "").replace("\n", " "), "", e["notes"]])
+        w.writerow(
+            [
+                n,
+                "Entity List (EL) - Bureau of Industry and Security",
+                e["name"],
+                "; ".join(e["aliases"]),
+                f"{e['address'] or ''}, {e['country']}",
+                (e["federal_register"] or "").replace("\n", " "),
+                "",
+                e["notes"],
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -56,9 +96,9 @@ def publisher() -> dict[str, bytes]:
 
     cbp_csv = cbp_csv_from_json(_read("cbp/wro-findings-fy26-2026-06-23.json"))
     page = (
-        '<html><a href="/sites/default/files/2026-06/withhold-release-orders-findings-fy26-'
-        '2026-06-23.csv">Withhold Release Orders and Findings Dataset</a></html>'
-    ).encode()
+        b'<html><a href="/sites/default/files/2026-06/withhold-release-orders-findings-fy26-'
+        b'2026-06-23.csv">Withhold Release Orders and Findings Dataset</a></html>'
+    )
     return {
         update.UFLPA_URL: _read("dhs/uflpa-entity-list-page-2026-07-09.html"),
         update.CBP_URL: page,

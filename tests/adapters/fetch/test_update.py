@@ -19,9 +19,9 @@ from laborlens.ops.screening import screen
 TODAY = date(2026, 7, 10)
 
 
-def _fetcher(served: dict[str, bytes], broken: dict[str, bytes] | None = None) -> Callable[
-    [str], bytes
-]:
+def _fetcher(
+    served: dict[str, bytes], broken: dict[str, bytes] | None = None
+) -> Callable[[str], bytes]:
     def fetch(url: str) -> bytes:
         data = (broken or {}).get(url, served.get(url))
         if data is None:
@@ -42,8 +42,12 @@ def _state(data_dir: Path) -> tuple[str | None, list[str]]:
 def test_update_all_lists_into_one_new_version(tmp_path: Path, publisher: dict[str, bytes]) -> None:
     reports = update.update_lists(tmp_path, fetch=_fetcher(publisher), today=TODAY)
     got = {r.list_id: r.entries for r in reports}
-    assert got == {"us_uflpa_entity_list": 144, "us_cbp_wro_findings": 79,
-                   "us_ofac_sdn": 14965, "us_bis_entity_list": 3409}
+    assert got == {
+        "us_uflpa_entity_list": 144,
+        "us_cbp_wro_findings": 79,
+        "us_ofac_sdn": 14965,
+        "us_bis_entity_list": 3409,
+    }
     version = store.current(tmp_path)
     assert version is not None and len(store.versions(tmp_path)) == 1
     lists = update.with_updates(load_bundled(), tmp_path, today=TODAY)
@@ -61,8 +65,10 @@ def _broken_page(page: bytes, how: str) -> bytes:
     if how == "truncated":
         return text[: text.index("Zhuhai Pantum")].encode()
     if how == "reordered":
-        return text.replace("<th>Name of Entity</th><th>Effective Date</th>",
-                            "<th>Effective Date</th><th>Name of Entity</th>").encode()
+        return text.replace(
+            "<th>Name of Entity</th><th>Effective Date</th>",
+            "<th>Effective Date</th><th>Name of Entity</th>",
+        ).encode()
     if how == "empty":
         return b""
     if how == "html_changed":  # the tables become lists
@@ -85,8 +91,10 @@ def test_broken_dhs_page_changes_nothing(
     update.update_lists(tmp_path, ["us_uflpa_entity_list"], fetch=_fetcher(publisher), today=TODAY)
     before = _state(tmp_path)
     broken = {update.UFLPA_URL: _broken_page(publisher[update.UFLPA_URL], how)}
-    with pytest.raises(update.UpdateError, match=expected.replace("(", r"\(").replace(")", r"\)")
-                       .replace("|", r"\|")):
+    with pytest.raises(
+        update.UpdateError,
+        match=expected.replace("(", r"\(").replace(")", r"\)").replace("|", r"\|"),
+    ):
         update.update_lists(tmp_path, fetch=_fetcher(publisher, broken), today=TODAY)
     assert _state(tmp_path) == before
     assert update.with_updates(load_bundled(), tmp_path).info("us_uflpa_entity_list").entries == 144
@@ -104,11 +112,19 @@ def test_broken_dhs_page_changes_nothing(
     ],
 )
 def test_one_broken_list_stops_the_whole_update(
-    tmp_path: Path, publisher: dict[str, bytes], url_key: str,
-    damage: Callable[[bytes], bytes], expected: str,
+    tmp_path: Path,
+    publisher: dict[str, bytes],
+    url_key: str,
+    damage: Callable[[bytes], bytes],
+    expected: str,
 ) -> None:
-    url = next(u for u in publisher if u.lower().endswith(
-        {"csv": "2026-06-23.csv", "sdn": "sdn.csv", "csl": "consolidated.csv"}[url_key]))
+    url = next(
+        u
+        for u in publisher
+        if u.lower().endswith(
+            {"csv": "2026-06-23.csv", "sdn": "sdn.csv", "csl": "consolidated.csv"}[url_key]
+        )
+    )
     broken = {url: damage(publisher[url])}
     with pytest.raises(update.UpdateError, match=expected):
         update.update_lists(tmp_path, fetch=_fetcher(publisher, broken), today=TODAY)
@@ -125,10 +141,11 @@ def test_a_failed_download_changes_nothing(tmp_path: Path, publisher: dict[str, 
 def test_suspiciously_small_copy_is_refused(tmp_path: Path, publisher: dict[str, bytes]) -> None:
     page = publisher[update.UFLPA_URL].decode()
     start = page.index("<tr><td>Aksu Biaoxin")
-    small = page[:start] + page[page.index("</tbody>", start):]  # (v) table emptied of rows
+    small = page[:start] + page[page.index("</tbody>", start) :]  # (v) table emptied of rows
     with pytest.raises(update.UpdateError, match="section \\(v\\) table has no rows"):
-        update.update_lists(tmp_path, ["us_uflpa_entity_list"],
-                            fetch=_fetcher({update.UFLPA_URL: small.encode()}))
+        update.update_lists(
+            tmp_path, ["us_uflpa_entity_list"], fetch=_fetcher({update.UFLPA_URL: small.encode()})
+        )
     with pytest.raises(update.UpdateError, match="cannot update us_dol_tvpra"):
         update.update_lists(tmp_path, ["us_dol_tvpra"], fetch=_fetcher(publisher))
 
@@ -191,11 +208,24 @@ def test_old_data_folder_layout_is_still_read(tmp_path: Path) -> None:
     import hashlib
 
     (folder / "cbp.jsonl").write_text(body)
-    (folder / "manifest.json").write_text(json.dumps([{
-        "list_id": "us_cbp_wro_findings", "title": "t", "publisher": "p", "source": "s",
-        "snapshot_date": "2021-01-01", "rows": 3, "entries": 3,
-        "sha256": hashlib.sha256(body.encode()).hexdigest(), "complete": True,
-        "file": "cbp.jsonl"}]))
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            [
+                {
+                    "list_id": "us_cbp_wro_findings",
+                    "title": "t",
+                    "publisher": "p",
+                    "source": "s",
+                    "snapshot_date": "2021-01-01",
+                    "rows": 3,
+                    "entries": 3,
+                    "sha256": hashlib.sha256(body.encode()).hexdigest(),
+                    "complete": True,
+                    "file": "cbp.jsonl",
+                }
+            ]
+        )
+    )
     (got,) = update.load_updated(tmp_path)
     assert got.info.entries == 3
     assert store.reset(tmp_path) == store.LEGACY and update.load_updated(tmp_path) == []
@@ -218,7 +248,8 @@ def test_import_official_file_gives_the_same_outcomes_as_bundled(
     ours = screen(rows, as_of=day, lists=imported)
     theirs = screen(rows, as_of=day, lists=load_bundled())
     assert [[o.outcome for o in r.regimes] for r in ours] == [
-        [o.outcome for o in r.regimes] for r in theirs]
+        [o.outcome for o in r.regimes] for r in theirs
+    ]
     assert ours[0].regimes[0].outcome == "presumption"
 
 
@@ -240,8 +271,11 @@ def test_import_refuses_a_file_of_another_list_and_bad_files(
 
 def test_import_ftm_as_a_bundled_list(tmp_path: Path) -> None:
     lines = [
-        {"id": f"c{n}", "schema": "Company", "properties": {"name": [f"Example {n} Co., Ltd."],
-                                                          "country": ["cn"]}}
+        {
+            "id": f"c{n}",
+            "schema": "Company",
+            "properties": {"name": [f"Example {n} Co., Ltd."], "country": ["cn"]},
+        }
         for n in range(3)
     ]
     path = tmp_path / "entities.ftm.json"

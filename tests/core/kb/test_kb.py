@@ -62,9 +62,11 @@ def test_fixture_resolves_and_derives_traditional_forms(
     zijin = fixture_kb.entities[1]
     hant = [f for f in zijin.facts if f.kind == "name_zh_hant"]
     assert [(f.value, f.derived, f.derived_from) for f in hant] == [
-        ("紫金礦業集團股份有限公司", True, "紫金矿业集团股份有限公司")]
+        ("紫金礦業集團股份有限公司", True, "紫金矿业集团股份有限公司")
+    ]
     assert {f.value for f in zijin.facts if f.derived and f.kind == "former_name_zh"} == {
-        "福建紫金礦業股份有限公司"}
+        "福建紫金礦業股份有限公司"
+    }
 
 
 def test_a_name_not_on_the_list_is_reported(small: ListSet) -> None:
@@ -87,14 +89,20 @@ BASE = "schema: laborlens-kb/1\nlist: us_uflpa_entity_list\nentities:\n  - name:
         ("      - {kind: ticker, value: SHA600000, source: s}\n", "is not CODE.EXCHANGE"),
         ("      - {kind: ticker, value: 60000.SH, source: s}\n", "mainland codes have six"),
         ("      - {kind: uscc, value: '91650100MA77ABCDE1', source: s}\n", "is not a valid USCC"),
-        ("      - {kind: parent, value: P, source: s, valid_from: 2024-01-01, "
-         "valid_to: 2023-01-01}\n", "valid_to' must be after valid_from"),
+        (
+            "      - {kind: parent, value: P, source: s, valid_from: 2024-01-01, "
+            "valid_to: 2023-01-01}\n",
+            "valid_to' must be after valid_from",
+        ),
         ("      - {kind: parent, value: P, source: s, colour: red}\n", "unknown field(s) colour"),
     ],
 )
 def test_malformed_facts_name_file_entity_and_fact(facts: str, message: str) -> None:
-    with pytest.raises(kb.KBError, match=r"f\.yaml: entities\[0\] \('A'\): facts\[0\]: .*"
-                       + message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+    with pytest.raises(
+        kb.KBError,
+        match=r"f\.yaml: entities\[0\] \('A'\): facts\[0\]: .*"
+        + message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\."),
+    ):
         kb.load_kb({"f.yaml": BASE + facts})
 
 
@@ -113,7 +121,13 @@ def test_malformed_files() -> None:
 
 def test_ticker_notations() -> None:
     assert tickers.notations("600000.SH")[:6] == [
-        "600000.SH", "600000.SS", "SHA:600000", "SSE:600000", "SH:600000", "600000 CH"]
+        "600000.SH",
+        "600000.SS",
+        "SHA:600000",
+        "SSE:600000",
+        "SH:600000",
+        "600000 CH",
+    ]
     hk = tickers.notations("0700.HK")
     assert {"0700.HK", "00700.HK", "HKG:0700", "0700 HK", "700.HK", "00700"} <= set(hk)
     assert tickers.parse("688303 CH") == {"688303.SH"}
@@ -126,8 +140,9 @@ def test_ticker_notations() -> None:
 
 @given(
     st.one_of(
-        st.tuples(st.sampled_from(["60", "68", "00", "30", "83"]),
-                  st.integers(0, 9999)).map(lambda t: f"{t[0]}{t[1]:04d}"),
+        st.tuples(st.sampled_from(["60", "68", "00", "30", "83"]), st.integers(0, 9999)).map(
+            lambda t: f"{t[0]}{t[1]:04d}"
+        ),
     ),
     st.integers(1, 9999),
 )
@@ -145,8 +160,12 @@ def _fact(f: object) -> dict:  # type: ignore[type-arg]
     return dict(f.details).get("kb_fact") or {}  # type: ignore[attr-defined]
 
 
-def test_registered_chinese_name_finds_the_listed_entity_strong(small_index: ScreeningIndex) -> None:
-    (f,) = [f for f in _listed(small_index, "新疆大全新能源股份有限公司") if f.kind == "listed_entity"]
+def test_registered_chinese_name_finds_the_listed_entity_strong(
+    small_index: ScreeningIndex,
+) -> None:
+    (f,) = [
+        f for f in _listed(small_index, "新疆大全新能源股份有限公司") if f.kind == "listed_entity"
+    ]
     assert f.entry_name == "Xinjiang Daqo New Energy Co., Ltd." and f.match == "strong"
     fact = _fact(f)
     assert fact["kind"] == "name_zh" and "SSE filing" in fact["source"]
@@ -158,7 +177,8 @@ def test_traditional_short_and_former_names(small_index: ScreeningIndex) -> None
     assert trad.match == "strong"
     short = _listed(small_index, "大全能源")[0]
     assert short.entry_name == "Xinjiang Daqo New Energy Co., Ltd." and _fact(short)["kind"] == (
-        "short_name_zh")
+        "short_name_zh"
+    )
     former = _listed(small_index, "福建紫金矿业股份有限公司")[0]
     assert former.entry_name == "Zijin Mining Group Co., Ltd." and former.match == "strong"
     assert _fact(former)["kind"] == "former_name_zh" and _fact(former)["valid_to"] == "2004-06-01"
@@ -166,8 +186,9 @@ def test_traditional_short_and_former_names(small_index: ScreeningIndex) -> None
     assert derived.match == "strong" and derived.entry_name == "Zijin Mining Group Co., Ltd."
 
 
-@pytest.mark.parametrize("written", ["688303.SH", "SHA:688303", "688303 CH", "688303.SS",
-                                     "sh688303"])
+@pytest.mark.parametrize(
+    "written", ["688303.SH", "SHA:688303", "688303 CH", "688303.SS", "sh688303"]
+)
 def test_ticker_in_any_notation(small_index: ScreeningIndex, written: str) -> None:
     (f,) = _listed(small_index, written)
     assert f.entry_name == "Xinjiang Daqo New Energy Co., Ltd." and f.match == "strong"
@@ -178,8 +199,9 @@ def test_ticker_in_any_notation(small_index: ScreeningIndex, written: str) -> No
 def test_ticker_column_and_hk_forms(small_index: ScreeningIndex) -> None:
     rec = Record(row=1, id="1", name="Some supplier", extra=(("Stock code", "02899"),))
     found = [f for f in screen_record(rec, small_index, DAY).findings if f.list]
-    assert [(f.entry_name, f.field) for f in found] == [("Zijin Mining Group Co., Ltd.",
-                                                         "Stock code")]
+    assert [(f.entry_name, f.field) for f in found] == [
+        ("Zijin Mining Group Co., Ltd.", "Stock code")
+    ]
 
 
 def test_parent_gives_related_party_with_its_source(small_index: ScreeningIndex) -> None:
@@ -197,16 +219,21 @@ def test_dated_facts_respect_as_of(small_index: ScreeningIndex) -> None:
     assert _listed(small_index, "新疆大全新能源股份有限公司", date(2022, 6, 20)) == []
     assert _listed(small_index, "新疆大全新能源股份有限公司", date(2022, 6, 21))
     # a subsidiary known only from 2030
-    assert _listed(small_index, "Example Future Subsidiary Holdings Co., Ltd.", date(2029, 1, 1)) == []
-    assert [f.kind for f in _listed(small_index, "Example Future Subsidiary Holdings Co., Ltd.", date(2030, 1, 2))] == [
-        "related_party"]
+    assert (
+        _listed(small_index, "Example Future Subsidiary Holdings Co., Ltd.", date(2029, 1, 1)) == []
+    )
+    assert [
+        f.kind
+        for f in _listed(
+            small_index, "Example Future Subsidiary Holdings Co., Ltd.", date(2030, 1, 2)
+        )
+    ] == ["related_party"]
 
 
-def test_user_list_entry_inherits_kb_names(
-    small: ListSet, fixture_kb: kb.KnowledgeBase
-) -> None:
-    mine, _ = user_list("watch", [{"id": "w1", "name": "Xinjiang Daqo New Energy Co., Ltd."}],
-                        source="watch.csv")
+def test_user_list_entry_inherits_kb_names(small: ListSet, fixture_kb: kb.KnowledgeBase) -> None:
+    mine, _ = user_list(
+        "watch", [{"id": "w1", "name": "Xinjiang Daqo New Energy Co., Ltd."}], source="watch.csv"
+    )
     index = ScreeningIndex.build(small.select(["us_cbp_wro_findings"]).plus(mine), fixture_kb)
     (f,) = _listed(index, "新疆大全新能源股份有限公司")
     assert (f.list, f.entry_id, f.match) == ("watch", "w1", "strong")

@@ -14,16 +14,36 @@ from laborlens.core.sources.detect import FORMATS, detect, parse
 from laborlens.core.sources.ftm import parse_ftm_json, parse_simple_csv, to_ftm
 
 FTM_LINES = [
-    {"id": "x-1", "schema": "Company", "target": True, "datasets": ["us_dhs_uflpa"],
-     "properties": {"name": ["Xinjiang Example Cotton Co., Ltd."], "alias": ["XEC"],
-                    "previousName": ["Old Example Cotton"], "country": ["cn"],
-                    "addressEntity": ["addr-1"], "registrationNumber": ["91650100MA77ABCDEX"]}},
+    {
+        "id": "x-1",
+        "schema": "Company",
+        "target": True,
+        "datasets": ["us_dhs_uflpa"],
+        "properties": {
+            "name": ["Xinjiang Example Cotton Co., Ltd."],
+            "alias": ["XEC"],
+            "previousName": ["Old Example Cotton"],
+            "country": ["cn"],
+            "addressEntity": ["addr-1"],
+            "registrationNumber": ["91650100MA77ABCDEX"],
+        },
+    },
     {"id": "addr-1", "schema": "Address", "properties": {"full": ["1 Road, Urumqi, Xinjiang"]}},
-    {"id": "s-1", "schema": "Sanction", "properties": {
-        "entity": ["x-1"], "program": ["UFLPA"], "startDate": ["2024-05-17"],
-        "authority": ["DHS"]}},
-    {"id": "p-1", "schema": "Person", "properties": {"name": ["Jane Example"],
-                                                      "nationality": ["cn"]}},
+    {
+        "id": "s-1",
+        "schema": "Sanction",
+        "properties": {
+            "entity": ["x-1"],
+            "program": ["UFLPA"],
+            "startDate": ["2024-05-17"],
+            "authority": ["DHS"],
+        },
+    },
+    {
+        "id": "p-1",
+        "schema": "Person",
+        "properties": {"name": ["Jane Example"], "nationality": ["cn"]},
+    },
 ]
 
 
@@ -48,7 +68,7 @@ def test_simple_csv() -> None:
     text = (
         "id,schema,name,aliases,birth_date,countries,addresses,identifiers,sanctions,phones,"
         "emails,dataset,first_seen,last_seen,last_change\n"
-        'NK-1,Company,Hetian Haolin Hair Accessories Co. Ltd.,Hotan Haolin Hair Accessories;'
+        "NK-1,Company,Hetian Haolin Hair Accessories Co. Ltd.,Hotan Haolin Hair Accessories;"
         'Hollin Hair Accessories,,cn,"No. 4 Yulongwan Road, Hotan",,'
         '"UFLPA Entity List - 2022-06-21",,,us_dhs_uflpa,2022-07-01,2026-01-01,2024-01-01\n'
     )
@@ -60,16 +80,33 @@ def test_simple_csv() -> None:
 
 
 def _info(list_id: str = "us_uflpa_entity_list") -> ListInfo:
-    return ListInfo(list_id, "UFLPA Entity List", "DHS", "https://www.dhs.gov/uflpa-entity-list",
-                    date(2026, 7, 9), 1, 1, "0" * 64, True)
+    return ListInfo(
+        list_id,
+        "UFLPA Entity List",
+        "DHS",
+        "https://www.dhs.gov/uflpa-entity-list",
+        date(2026, 7, 9),
+        1,
+        1,
+        "0" * 64,
+        True,
+    )
 
 
 def test_export_is_valid_ftm_and_reads_back() -> None:
     entries = (
-        ListEntry("us_uflpa_entity_list", "uflpa-a", "A Cotton Co., Ltd.", aliases=("A Co",
-                  "Old A"), former_names=("Old A",), countries=("CN",), addresses=("Aksu",),
-                  programs=("2(d)(2)(B)(i)",), effective_date=date(2022, 6, 21),
-                  properties=(("status", "Active"),)),
+        ListEntry(
+            "us_uflpa_entity_list",
+            "uflpa-a",
+            "A Cotton Co., Ltd.",
+            aliases=("A Co", "Old A"),
+            former_names=("Old A",),
+            countries=("CN",),
+            addresses=("Aksu",),
+            programs=("2(d)(2)(B)(i)",),
+            effective_date=date(2022, 6, 21),
+            properties=(("status", "Active"),),
+        ),
         ListEntry("us_uflpa_entity_list", "v-1", "Da Wang", schema="Vessel"),
         ListEntry("us_uflpa_entity_list", "o-1", "All cotton of X", schema="Order"),
     )
@@ -90,10 +127,14 @@ def test_export_is_valid_ftm_and_reads_back() -> None:
 def test_detect_recognises_each_format() -> None:
     assert detect(b"<html><body>UFLPA<table></table></body></html>") == FORMATS["dhs_uflpa_page"]
     assert detect(b"<html><body>something else</body></html>") is None
-    assert detect(b'{"list_id": "cbp-wro", "entities": [{"name": "A", "notes": "WRO; x"}]}') == (
-        FORMATS["cbp_json"])
-    assert detect(b'{"entities": [{"name": "A", "federal_register": "84 FR 1"}]}') == (
-        FORMATS["bis_json"])
+    assert (
+        detect(b'{"list_id": "cbp-wro", "entities": [{"name": "A", "notes": "WRO; x"}]}')
+        == (FORMATS["cbp_json"])
+    )
+    assert (
+        detect(b'{"entities": [{"name": "A", "federal_register": "84 FR 1"}]}')
+        == (FORMATS["bis_json"])
+    )
     assert detect(json.dumps(FTM_LINES[0]).encode()) == FORMATS["ftm_json"]
     assert detect(b"Country,Entity,Effective Date,Status,WRO/Finding\n") == FORMATS["cbp_csv"]
     assert detect(b"id,schema,name,aliases,countries\n") == FORMATS["simple_csv"]

@@ -76,13 +76,36 @@ def test_cells_split_aliases_former_names_and_scope() -> None:
 def test_three_tables_both_header_spellings_and_merged_sections() -> None:
     html = _page(
         [
-            ("i", [("Xinjiang Daqo New Energy, Co. Ltd (including three aliases: A Co.; B Co.; "
-                    "and C Co.)", "June 21, 2022")] + _many(10), "Name of Entity"),
-            ("ii", _many(12, "December 11, 2023")[10:] + [("Other Co., Ltd.", "May 17, 2024")],
-             "Name of Entity"),
+            (
+                "i",
+                [
+                    (
+                        "Xinjiang Daqo New Energy, Co. Ltd (including three aliases: A Co.; B Co.; "
+                        "and C Co.)",
+                        "June 21, 2022",
+                    ),
+                    *_many(10),
+                ],
+                "Name of Entity",
+            ),
+            (
+                "ii",
+                [*_many(12, "December 11, 2023")[10:], ("Other Co., Ltd.", "May 17, 2024")],
+                "Name of Entity",
+            ),
             ("iv", None, ""),
-            ("v", [("Xinjiang Daqo New Energy Co., Ltd. (also known as A Co.; B Co.; and C Co.)",
-                    "November 25, 2024")] + _many(25), "Entity Name"),
+            (
+                "v",
+                [
+                    (
+                        "Xinjiang Daqo New Energy Co., Ltd. (also known as A Co.; B Co.; "
+                        "and C Co.)",
+                        "November 25, 2024",
+                    ),
+                    *_many(25),
+                ],
+                "Entity Name",
+            ),
         ]
     )
     entries = {e["name"]: e for e in parse_uflpa_html(html)}
@@ -101,9 +124,12 @@ def test_three_tables_both_header_spellings_and_merged_sections() -> None:
 def test_a_later_row_adds_a_name_that_applies_from_its_date() -> None:
     html = _page(
         [
-            ("i", [("Acme Cotton Co., Ltd.", "June 21, 2022")] + _many(20), "Name of Entity"),
-            ("v", [("Acme Cotton Co., Ltd. (also known as Acme Textiles)", "May 17, 2024")],
-             "Entity Name"),
+            ("i", [("Acme Cotton Co., Ltd.", "June 21, 2022"), *_many(20)], "Name of Entity"),
+            (
+                "v",
+                [("Acme Cotton Co., Ltd. (also known as Acme Textiles)", "May 17, 2024")],
+                "Entity Name",
+            ),
         ]
     )
     acme = next(e for e in parse_uflpa_html(html) if e["name"] == "Acme Cotton Co., Ltd.")
@@ -115,20 +141,28 @@ def test_a_later_row_adds_a_name_that_applies_from_its_date() -> None:
     ("html", "expected"),
     [
         ("", "expected entity tables"),
-        ("<html><body><table><tr><td>layout</td></tr></table></body></html>",
-         "expected entity tables"),
+        (
+            "<html><body><table><tr><td>layout</td></tr></table></body></html>",
+            "expected entity tables",
+        ),
         # the columns swapped
-        (_page([("i", [("June 21, 2022", "A Co.")], "Effective Date")]),
-         "expected the header 'Name of Entity' or 'Entity Name'"),
+        (
+            _page([("i", [("June 21, 2022", "A Co.")], "Effective Date")]),
+            "expected the header 'Name of Entity' or 'Entity Name'",
+        ),
         # a list table without its section label
         ("<html>UFLPA" + _table(_many(30)) + "</html>", "expected a 'Section 2(d)(2)(B)"),
         # truncated inside the last table
         (_page([("i", _many(30), "Name of Entity")])[:-60], "the page is truncated"),
-        (_page([("i", [("A Co.", "sometime in 2022")], "Name of Entity")]),
-         "expected a date like 'June 21, 2022'"),
+        (
+            _page([("i", [("A Co.", "sometime in 2022")], "Name of Entity")]),
+            "expected a date like 'June 21, 2022'",
+        ),
         (_page([("i", _many(5), "Name of Entity")]), "expected at least 20 entities, found 5"),
-        (_page([("i", _many(25), "Name of Entity"), ("i", _many(3), "Name of Entity")]),
-         "section (i) has two tables"),
+        (
+            _page([("i", _many(25), "Name of Entity"), ("i", _many(3), "Name of Entity")]),
+            "section (i) has two tables",
+        ),
     ],
 )
 def test_bad_pages_are_refused_naming_what_was_expected(html: str, expected: str) -> None:
@@ -166,8 +200,9 @@ def test_official_page_facts_from_the_sources_readme(dhs_page: str) -> None:
     ):
         assert by_name[name]["programs"] == ["2(d)(2)(B)(ii)"]
         assert by_name[name]["effective_date"] == "2023-12-11"
-    assert "Chaohu Youngor Color Spinning Technology Co., Ltd." in (
-        by_name["Anhui Xinya New Materials Co., Ltd."]["former_names"]
+    assert (
+        "Chaohu Youngor Color Spinning Technology Co., Ltd."
+        in (by_name["Anhui Xinya New Materials Co., Ltd."]["former_names"])
     )
 
 

@@ -244,7 +244,9 @@ def commit(
             "previous": previous.name if previous else None,
             "lists": objs,
         }
-        _write(tmp / "manifest.json", (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())
+        _write(
+            tmp / "manifest.json", (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+        )
         load(Version(name, tmp, _read_manifest(tmp, name)))  # verify before switching
         _fsync_dir(tmp)
         final = folder / name
@@ -258,7 +260,9 @@ def commit(
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(f"could not store the new lists ({exc}); the lists in use are unchanged")
+        raise StoreError(
+            f"could not store the new lists ({exc}); the lists in use are unchanged"
+        ) from None
     _prune(data_dir, keep=name)
     return Version(name, final, doc)
 

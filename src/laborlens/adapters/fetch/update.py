@@ -91,8 +91,9 @@ def _first(fetch: Fetch, urls: Sequence[str]) -> tuple[bytes, str]:
 
 
 def _uflpa(fetch: Fetch) -> Downloaded:
-    return Downloaded({"uflpa-entity-list.html": fetch(UFLPA_URL)}, FORMATS["dhs_uflpa_page"],
-                      UFLPA_URL)
+    return Downloaded(
+        {"uflpa-entity-list.html": fetch(UFLPA_URL)}, FORMATS["dhs_uflpa_page"], UFLPA_URL
+    )
 
 
 _CSV_LINK = re.compile(r'href="([^"]+\.csv[^"]*)"', re.I)
@@ -111,8 +112,9 @@ def _cbp(fetch: Fetch) -> Downloaded:
             "on the page, found none; the page layout may have changed"
         )
     data = fetch(links[0])
-    return Downloaded({Path(urllib.parse.urlparse(links[0]).path).name: data},
-                      FORMATS["cbp_csv"], links[0])
+    return Downloaded(
+        {Path(urllib.parse.urlparse(links[0]).path).name: data}, FORMATS["cbp_csv"], links[0]
+    )
 
 
 def _ofac(fetch: Fetch) -> Downloaded:
@@ -254,8 +256,17 @@ def update_lists(
         previous = _check_size(list_id, len(entries), current, force=False)
         body = _entries_body(entries)
         base = current.get(list_id) if list_id in current.ids() else None
-        obj = _manifest(base, list_id, entries, body, source=got.url, fmt=got.fmt,
-                        raw=got.raw, origin="downloaded", today=day)
+        obj = _manifest(
+            base,
+            list_id,
+            entries,
+            body,
+            source=got.url,
+            fmt=got.fmt,
+            raw=got.raw,
+            origin="downloaded",
+            today=day,
+        )
         new.append(store.NewList(obj, body, got.raw))
         reports.append(UpdateReport(list_id, len(entries), previous, Path(), got.url))
     try:
@@ -263,8 +274,9 @@ def update_lists(
     except store.StoreError as exc:
         raise UpdateError(str(exc)) from None
     return [
-        UpdateReport(r.list_id, r.entries, r.previous, version.path / f"{r.list_id}.jsonl",
-                     r.source)
+        UpdateReport(
+            r.list_id, r.entries, r.previous, version.path / f"{r.list_id}.jsonl", r.source
+        )
         for r in reports
     ]
 
@@ -362,11 +374,23 @@ def import_list(
     previous = _check_size(target, len(entries), current, force)
     body = _entries_body(entries)
     base = current.get(target) if target in current.ids() else None
-    obj = _manifest(base, target, entries, body, source=str(path.name), fmt=fmt,
-                    raw={path.name: path.read_bytes()}, origin="imported", today=day)
+    obj = _manifest(
+        base,
+        target,
+        entries,
+        body,
+        source=str(path.name),
+        fmt=fmt,
+        raw={path.name: path.read_bytes()},
+        origin="imported",
+        today=day,
+    )
     try:
-        version = store.commit(data_dir, [store.NewList(obj, body, {path.name: path.read_bytes()})],
-                               note=f"import: {path.name} as {target}")
+        version = store.commit(
+            data_dir,
+            [store.NewList(obj, body, {path.name: path.read_bytes()})],
+            note=f"import: {path.name} as {target}",
+        )
     except store.StoreError as exc:
         raise UpdateError(str(exc)) from None
     return UpdateReport(target, len(entries), previous, version.path / obj["file"], path.name)

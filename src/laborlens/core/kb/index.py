@@ -105,7 +105,9 @@ def _by_key(entries: Iterable[ListEntry]) -> dict[str, list[ListEntry]]:
     return out
 
 
-def resolve(kb: KnowledgeBase, lists: ListSet) -> dict[tuple[str, str], list[tuple[KBEntity, bool]]]:
+def resolve(
+    kb: KnowledgeBase, lists: ListSet
+) -> dict[tuple[str, str], list[tuple[KBEntity, bool]]]:
     """(list id, entry id) -> the KB entities describing that entry (``True``: inherited).
 
     An entry is described by the KB file of its own list when that file names it (by any name
@@ -159,7 +161,9 @@ def _augment(
                 if f.value.casefold() not in known:
                     known.add(f.value.casefold())
                     aliases.append(f.value)
-                    if f.valid_from and (e.effective_date is None or f.valid_from > e.effective_date):
+                    if f.valid_from and (
+                        e.effective_date is None or f.valid_from > e.effective_date
+                    ):
                         since[f.value] = f.valid_from
             elif f.kind == "address" and f.value not in addresses:
                 addresses.append(f.value)
@@ -171,9 +175,11 @@ def _augment(
 
 def _related_entry(e: ListEntry, link: KBLink, n: int) -> ListEntry:
     f = link.fact
-    start = max(d for d in (e.effective_date, f.valid_from) if d) if (
-        e.effective_date or f.valid_from
-    ) else None
+    start = (
+        max(d for d in (e.effective_date, f.valid_from) if d)
+        if (e.effective_date or f.valid_from)
+        else None
+    )
     ends = [d for d in (e.end_date, f.valid_to) if d]
     return ListEntry(
         list_id=e.list_id,
@@ -307,8 +313,11 @@ def _exact(kbi: KBIndex, record: Record, as_of: date) -> list[Finding]:
                         effective_date=e.effective_date,
                         field=column,
                         algorithm=ALGORITHM,
-                        details=(("query", text), ("query_field", column),
-                                 ("kb_fact", link.details())),
+                        details=(
+                            ("query", text),
+                            ("query_field", column),
+                            ("kb_fact", link.details()),
+                        ),
                     )
                 )
     return out
@@ -325,8 +334,7 @@ def annotate(
     """
     best: dict[tuple[str | None, str | None], Finding] = {}
     for f in [*findings, *_exact(kbi, record, as_of)]:
-        key = (f.list, f.entry_id)
-        rel = kbi.related.get(key) if f.list and f.entry_id else None
+        rel = kbi.related.get((f.list, f.entry_id)) if f.list and f.entry_id else None
         if rel is not None:
             if f.match != "strong" and f.kind != "related_party":
                 continue  # a parent merely resembling the record says too little

@@ -47,7 +47,7 @@ def split(ticker: str) -> tuple[str, str]:
     code, exchange = m.group(1), m.group(2)
     if exchange in ("SH", "SZ", "BJ") and not _A_SHARE.match(code):
         raise TickerError(f"'{ticker}': mainland codes have six digits")
-    if exchange == "HK" and not (code.isdigit() and len(code) == 4 or len(code) == 5):
+    if exchange == "HK" and not ((code.isdigit() and len(code) == 4) or len(code) == 5):
         raise TickerError(f"'{ticker}': HKEX codes are written with four digits (0700.HK)")
     return code, exchange
 

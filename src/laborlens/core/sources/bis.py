@@ -36,9 +36,7 @@ from laborlens.core.sources.common import (
 )
 
 LIST_ID = "us_bis_entity_list"
-CSL_URL = (
-    "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
-)
+CSL_URL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv"
 XINJIANG = "xinjiang_human_rights"
 #: A file with fewer entries than this is not the Entity List (truncated or another file).
 MIN_ENTRIES = 500
@@ -90,9 +88,16 @@ def _split_addresses(text: str) -> list[str]:
     return [p.strip(" .;") for p in parts if p.strip(" .;")]
 
 
-def _bis_entry(
-    n: int, name: str, aliases: list[str], country: str, addresses: list[str],
-    fr_text: str, notes: dict[str, str], source: str, start: date | None = None,
+def _bis_entry(  # noqa: PLR0917 - one row's fields, called by both layouts
+    n: int,
+    name: str,
+    aliases: list[str],
+    country: str,
+    addresses: list[str],
+    fr_text: str,
+    notes: dict[str, str],
+    source: str,
+    start: date | None = None,
 ) -> dict[str, Any]:
     cites = citations(fr_text)
     first = cites[0] if cites else None

@@ -183,7 +183,7 @@ def _entries_of(row: Row, source: str) -> list[dict[str, Any]]:
         "federal_register": "; ".join(_FR.findall(row.remarks)),
         "press_release": row.press_release,
     }
-    common = {
+    common: dict[str, Any] = {
         "countries": countries,
         "programs": [row.kind],
         "effective_date": day.isoformat(),
@@ -199,14 +199,23 @@ def _entries_of(row: Row, source: str) -> list[dict[str, Any]]:
             f"{n} ({d})" for n, d in _removed_names(row.remarks)
         )
         return [
-            entry(LIST_ID, f"{base}-{slug(row.entity)}", row.entity, schema="Order",
-                  properties=props, **common)
+            entry(
+                LIST_ID,
+                f"{base}-{slug(row.entity)}",
+                row.entity,
+                schema="Order",
+                properties=props,
+                **common,
+            )
         ]
     vessel = _VESSEL.match(row.entity)
     if vessel:
         name = vessel.group(1).strip()
-        return [entry(LIST_ID, f"{base}-{slug(name)}", name, schema="Vessel",
-                      properties=props, **common)]
+        return [
+            entry(
+                LIST_ID, f"{base}-{slug(name)}", name, schema="Vessel", properties=props, **common
+            )
+        ]
     owned = _OWNED.match(row.entity)
     if owned:
         name = owned.group(1).strip().rstrip(".")
@@ -272,7 +281,7 @@ _NOTE_FIELD = re.compile(r"(Industry|Merchandise|Remarks):\s*")
 
 
 def _split_notes(notes: str) -> dict[str, str]:
-    """``WRO; Industry: X; Merchandise: Y; Remarks: Z`` -> {kind, industry, merchandise, remarks}."""
+    """``WRO; Industry: X; Merchandise: Y; Remarks: Z`` -> kind, industry, merchandise, remarks."""
     out = {"kind": "", "industry": "", "merchandise": "", "remarks": ""}
     parts = _NOTE_FIELD.split(notes)
     out["kind"] = parts[0].strip().rstrip(";").strip()

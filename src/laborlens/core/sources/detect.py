@@ -39,12 +39,14 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("dhs_uflpa_page", "DHS UFLPA Entity List page (HTML)", uflpa.LIST_ID),
         Format("cbp_csv", "CBP Withhold Release Orders and Findings (CSV)", cbp.LIST_ID),
-        Format("cbp_json", "CBP Withhold Release Orders and Findings (JSON parse)", cbp.LIST_ID,
-               True),
+        Format(
+            "cbp_json", "CBP Withhold Release Orders and Findings (JSON parse)", cbp.LIST_ID, True
+        ),
         Format("ofac_sdn_csv", "OFAC SDN list (legacy sdn.csv)", ofac.LIST_ID),
         Format("bis_json", "BIS Entity List (JSON parse of the eCFR text)", bis.LIST_ID, True),
-        Format("csl_csv", "trade.gov Consolidated Screening List (CSV), Entity List rows",
-               bis.LIST_ID),
+        Format(
+            "csl_csv", "trade.gov Consolidated Screening List (CSV), Entity List rows", bis.LIST_ID
+        ),
         Format("dol_csv", "DOL List of Goods (research CSV)", dol.LIST_ID),
         Format("ftm_json", "FollowTheMoney entities (JSON lines)", None),
         Format("simple_csv", "OpenSanctions simple CSV", None),

@@ -29,8 +29,13 @@ PARTY_SCHEMATA = frozenset(
     {"Company", "Organization", "LegalEntity", "PublicBody", "Person", "Vessel", "Airplane"}
 )
 _OUR_SCHEMA = {"Airplane": "Aircraft", "LegalEntity": "Company", "PublicBody": "Organization"}
-_FTM_SCHEMA = {"Aircraft": "Airplane", "Company": "Company", "Person": "Person",
-               "Vessel": "Vessel", "Organization": "Organization"}
+_FTM_SCHEMA = {
+    "Aircraft": "Airplane",
+    "Company": "Company",
+    "Person": "Person",
+    "Vessel": "Vessel",
+    "Organization": "Organization",
+}
 _TOPIC = {
     "us_uflpa_entity_list": "forced.labor",
     "us_cbp_wro_findings": "forced.labor",
@@ -60,9 +65,9 @@ def _first_day(values: Iterable[str]) -> str | None:
     return days[0].isoformat() if days else None
 
 
-def parse_ftm_json(text: str, list_id: str, source: str = "entities.ftm.json") -> list[
-    dict[str, Any]
-]:
+def parse_ftm_json(
+    text: str, list_id: str, source: str = "entities.ftm.json"
+) -> list[dict[str, Any]]:
     """Entries of an FtM JSON lines file (parties only; sanctions and addresses folded in)."""
     objects: list[Mapping[str, Any]] = []
     for n, line in enumerate(text.splitlines(), start=1):
@@ -111,7 +116,8 @@ def parse_ftm_json(text: str, list_id: str, source: str = "entities.ftm.json") -
                 schema=_OUR_SCHEMA.get(o["schema"], o["schema"]),
                 addresses=addresses,
                 countries=_countries(
-                    _values(props, "country") + _values(props, "jurisdiction")
+                    _values(props, "country")
+                    + _values(props, "jurisdiction")
                     + _values(props, "nationality")
                 ),
                 programs=sorted({p for s in sanc for p in _values(s, "program")}),
@@ -134,9 +140,9 @@ def parse_ftm_json(text: str, list_id: str, source: str = "entities.ftm.json") -
 SIMPLE_COLUMNS = ("id", "schema", "name", "aliases", "countries")
 
 
-def parse_simple_csv(text: str, list_id: str, source: str = "targets.simple.csv") -> list[
-    dict[str, Any]
-]:
+def parse_simple_csv(
+    text: str, list_id: str, source: str = "targets.simple.csv"
+) -> list[dict[str, Any]]:
     """Entries of OpenSanctions' simple CSV (``;`` separates the values of a cell)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or ()]

@@ -40,7 +40,8 @@ def _rows(text: str, file_name: str, width: int) -> Iterator[tuple[int, list[str
 
 def remarks_aliases(remarks: str) -> tuple[list[str], list[str]]:
     """(aliases, former names) written in an SDN Remarks cell."""
-    aliases, former = [], []
+    aliases: list[str] = []
+    former: list[str] = []
     for kind, name in _ALIAS.findall(remarks):
         (former if kind.lower() == "f.k.a." else aliases).append(name.strip())
     return aliases, former

@@ -269,7 +269,9 @@ def read_rows(html: str, source: str = URL) -> tuple[list[_Entity], date | None,
                 raise SourceError(f"{where}: expected a name and a date, found {row}")
             day = parse_day(row[1])
             if day is None:
-                raise SourceError(f"{where}: expected a date like 'June 21, 2022', found {row[1]!r}")
+                raise SourceError(
+                    f"{where}: expected a date like 'June 21, 2022', found {row[1]!r}"
+                )
             cell = parse_cell(row[0])
             if not cell.name:
                 raise SourceError(f"{where}: no entity name in {row[0]!r}")

@@ -165,12 +165,21 @@ def update_command(
 
 @lists_app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The list file (official or OpenSanctions format, "
-                                         "or a table with name, aliases … columns).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The list file (official or OpenSanctions format, "
+            "or a table with name, aliases … columns)."
+        ),
+    ],
     as_id: Annotated[
         str | None,
-        typer.Option("--as", help="The list it is (e.g. us_uflpa_entity_list); official "
-                     "formats name their list themselves.", show_default=False),
+        typer.Option(
+            "--as",
+            help="The list it is (e.g. us_uflpa_entity_list); official "
+            "formats name their list themselves.",
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Accept a copy much smaller than the one in use.")
@@ -239,8 +248,13 @@ def diff_command(
                 "old": d.old_version,
                 "new": d.new_version,
                 "changes": [
-                    {"kind": c.kind, "entry_id": c.entry_id, "name": c.name,
-                     "old_name": c.old_name, "details": list(c.details)}
+                    {
+                        "kind": c.kind,
+                        "entry_id": c.entry_id,
+                        "name": c.name,
+                        "old_name": c.old_name,
+                        "details": list(c.details),
+                    }
                     for c in d.changes
                 ],
             }
