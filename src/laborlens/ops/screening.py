@@ -185,12 +185,27 @@ def screen(
 
 
 def open_inputs(
-    paths: Sequence[str | Path], *, encoding: str | None = None, batch_size: int = 2000
+    paths: Sequence[str | Path],
+    *,
+    encoding: str | None = None,
+    batch_size: int = 2000,
+    sheet: str | None = None,
 ) -> list[RecordStream]:
-    """Open every input eagerly, so that a bad file fails before any output is written."""
+    """Open every input eagerly, so that a bad file fails before any output is written.
+
+    ``sheet`` (a worksheet name or 1-based number) applies to the XLSX inputs.
+    """
     if not paths:
         raise InputError("no input file given")
-    return [open_records(p, encoding=encoding, batch_size=batch_size) for p in paths]
+    streams = []
+    for p in paths:
+        is_xlsx = Path(p).suffix.lower() in (".xlsx", ".xlsm")
+        streams.append(
+            open_records(
+                p, encoding=encoding, batch_size=batch_size, sheet=sheet if is_xlsx else None
+            )
+        )
+    return streams
 
 
 def screen_pairs(

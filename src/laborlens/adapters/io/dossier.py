@@ -23,7 +23,7 @@ import shutil
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,9 @@ from xml.sax.saxutils import escape
 
 import jinja2
 
+from laborlens.adapters.io.atomic import atomic_folder, sweep_leftovers
 from laborlens.adapters.store.base import sha256_file
+from laborlens.core.cells import xlsx_row
 from laborlens.core.evidence.gaps import GapReport
 from laborlens.core.evidence.manifest import ManifestFile, build_manifest, verify_manifest
 from laborlens.core.evidence.model import Case, Document
@@ -595,21 +597,23 @@ def _xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     for g in ctx["exhibit_groups"]:
         for x in g["exhibits"]:
             ws.append(
-                [
-                    x["exhibit"],
-                    g["title"],
-                    x["doc_id"],
-                    x["type"],
-                    x["type_label"],
-                    x["title"],
-                    x["date"],
-                    x["parties"],
-                    x["covers"],
-                    x["quantity"],
-                    x["language"],
-                    x["path"],
-                    x["sha256"],
-                ]
+                xlsx_row(
+                    [
+                        x["exhibit"],
+                        g["title"],
+                        x["doc_id"],
+                        x["type"],
+                        x["type_label"],
+                        x["title"],
+                        x["date"],
+                        x["parties"],
+                        x["covers"],
+                        x["quantity"],
+                        x["language"],
+                        x["path"],
+                        x["sha256"],
+                    ]
+                )
             )
     for col, width in zip(
         "ABCDEFGHIJKLM", (9, 22, 11, 22, 40, 36, 11, 30, 30, 14, 9, 50, 66), strict=True
@@ -621,7 +625,7 @@ def _xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     for cell in gs[1]:
         cell.font = Font(bold=True)
     for i, g in enumerate(ctx["gaps"], start=1):
-        gs.append([i, g["severity"], g["kind"], g["subject"], g["message"]])
+        gs.append(xlsx_row([i, g["severity"], g["kind"], g["subject"], g["message"]]))
     if when is not None:
         naive = when.replace(tzinfo=None)
         wb.properties.created = naive
@@ -693,7 +697,19 @@ def write_dossier(
                 raise DossierError(
                     f"{output}: a dossier is already there (use --force to replace it)"
                 )
-            shutil.rmtree(output)
+    # written in a staging folder next to the target and swapped in when complete: a failed or
+    # killed build never leaves half a dossier, and a replaced one stays until then; what a
+    # killed build left next to it is removed first
+    output.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(output)
+    with atomic_folder(output) as stage:
+        result = _write_into(stage, data, object_path)
+    return replace(result, output=output)
+
+
+def _write_into(
+    output: Path, data: DossierInput, object_path: Callable[[str], Path]
+) -> DossierResult:
     exhibits = _exhibits(data)
     for x in exhibits:
         src = object_path(x.doc.sha256)

@@ -27,13 +27,11 @@ from functools import lru_cache
 from typing import Any
 
 from laborlens.core.model import ListEntry, ListInfo
-from laborlens.core.names.analysis import Lexicon, NameAnalysis, Token, analyse, load_lexicon
-from laborlens.core.names.compare import (
-    MIN_CONTAINED_SPECIFICITY,
-    distinctive_core,
-    ocr_skeleton,
-    weights,
-)
+from laborlens.core.names.analysis import NameAnalysis, Token, analyse
+from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY, distinctive_core, weights
+from laborlens.core.names.crossscript import reference_cross_keys
+from laborlens.core.names.features import ocr_skeleton
+from laborlens.core.names.lexicon import Lexicon, load_lexicon
 
 #: Entry schemas that are not party names.
 SKIPPED_SCHEMAS = frozenset({"Order", "Good"})
@@ -138,6 +136,8 @@ class NameIndex:
     registration: Mapping[str, tuple[int, ...]]
     versions: Mapping[str, str]
     lexicon: Lexicon
+    #: whether any reference name is written in Han (cross-script keys of Latin queries)
+    han_refs: bool = True
 
     def query_weights(self, a: NameAnalysis) -> list[float]:
         """Token weights of a query name against this index's statistics."""
@@ -216,6 +216,7 @@ def _direct_keys(a: NameAnalysis) -> set[str]:
         count += 1
         if count >= 2 and len(letters) >= 2:
             keys.add("I:" + letters.lower())
+    keys.update(reference_cross_keys(a))
     return keys
 
 
@@ -344,6 +345,9 @@ def build_name_index(
     for word in by_word:
         for key in _core_word_keys(word):
             derived[key].append(word)
+    for key in derived.keys() & postings.keys():  # a key of both kinds: one posting
+        union = set(postings[key]).union(*(by_word[w] for w in derived.pop(key)))
+        postings[key] = sorted(union)
     return NameIndex(
         entries=tuple(kept),
         refs=tuple(refs),
@@ -357,4 +361,5 @@ def build_name_index(
         registration={k: tuple(v) for k, v in registration.items()},
         versions={k: v.version for k, v in infos.items()},
         lexicon=lex,
+        han_refs=any("han" in r.analysis.scripts for r in refs),
     )

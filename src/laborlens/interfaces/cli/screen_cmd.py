@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
 from laborlens.adapters.io.readers import InputError, RecordStream
 from laborlens.adapters.io.writers import (
     FORMATS,
@@ -39,7 +40,7 @@ _SMALL_INPUT_BYTES = 2 * 1024 * 1024
 
 
 def _fail(message: str) -> typer.Exit:
-    return fail("screen", message)
+    return fail("screen", " ".join(message.split()))  # one line, whatever a library said
 
 
 def _progress(
@@ -213,6 +214,15 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             show_default=False,
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="XLSX inputs: the worksheet to read, by name or 1-based number (default: the "
+            "first sheet with a column to screen; the one read is named on stderr).",
+            show_default=False,
+        ),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -261,13 +271,23 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             raise ValueError(f"--engine: unknown engine '{engine}'; use local or spark")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
+        if output is not None and not output.absolute().parent.is_dir():
+            raise ValueError(f"--output {output}: the folder {output.parent} does not exist")
         loaded = load_lists_checked(list_file or (), lists, encoding, data_dir=settings.data_dir)
-        streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
+        streams = open_inputs(
+            inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet
+        )
         index = _build_index(loaded.lists, not quiet and sys.stderr.isatty())
     except (ValueError, OSError) as exc:  # InputError, ListError, OutputError, ResourceError
         raise _fail(str(exc)) from None
     for problem in loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    for stream in streams:
+        for note in stream.warnings:
+            typer.echo(f"laborlens screen: warning: {note}", err=True)
+    if output is not None:
+        for note in sweep_leftovers(output):
+            typer.echo(f"laborlens screen: note: {note}", err=True)
 
     extras: dict[str, None] = {}
     for stream in streams:
@@ -284,6 +304,9 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     estimates = [s.estimated_rows for s in streams]
     total = sum(e for e in estimates if e is not None) if None not in estimates else None
     if engine == "spark":
+        packed = [s.name for s in streams if s.path.suffix.lower() in (".zip", ".xz")]
+        if packed:
+            raise _fail(f"{packed[0]}: the Spark engine cannot read .zip or .xz; unpack it first")
         try:
             source_pairs = _spark_pairs(streams, index, day, n_workers)
         except (ValueError, RuntimeError) as exc:
@@ -306,7 +329,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     except (InputError, ListError, OutputError, ResourceError, OSError) as exc:
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
-        typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
+        rows = f"{summary.rows} row{'s' if summary.rows != 1 else ''}"
+        typer.echo(
+            f"laborlens screen: wrote {rows} to {output} ({out_fmt}): {summary.counts()}",
+            err=True,
+        )
 
 
 def _write(
@@ -318,15 +345,10 @@ def _write(
 ) -> Summary:
     if output is None:
         return write_results(pairs, fmt, sys.stdout, meta, **options)
-    # write next to the target and rename at the end: a failed run leaves no half report
-    partial = output.with_name(f".{output.name}.partial")
-    try:
-        summary = write_results(pairs, fmt, partial, meta, **options)
-        os.replace(partial, output)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return summary
+    # written next to the target and renamed at the end: a failed or killed run leaves no
+    # half report under the target name
+    with atomic_output(output) as partial:
+        return write_results(pairs, fmt, partial, meta, **options)
 
 
 def register(app: typer.Typer) -> None:

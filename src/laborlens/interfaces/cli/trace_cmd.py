@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
 from laborlens.adapters.io.chain import ChainInputError
 from laborlens.adapters.io.chain_views import render_html, render_svg
 from laborlens.core.chain import TraceResult
@@ -119,8 +120,11 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    for note in sweep_leftovers(output):
+        typer.echo(f"laborlens trace: note: {note}", err=True)
     try:
-        output.write_text(text, encoding="utf-8")
+        with atomic_output(output) as partial:
+            partial.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     tainted = sum(1 for n in result.nodes if n.tainted)
