@@ -19,13 +19,15 @@ still read, as the version ``legacy``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
+import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,6 +194,34 @@ def _name(now: datetime) -> str:
     return f"v{now.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
 
 
+@contextlib.contextmanager
+def _locked(base: Path, wait: float = 30.0) -> Iterator[None]:
+    """One writer at a time (another ``lists update``/``import`` waits, then gives up)."""
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, the pointer is still atomic
+        yield
+        return
+    with open(base / ".lock", "a+") as fh:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        "another 'laborlens lists update' or 'import' is writing the lists; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def commit(
     data_dir: Path,
     new: Sequence[NewList],
@@ -207,6 +237,18 @@ def commit(
         StoreError: the version in use is unreadable (nothing is written), or writing failed
             (the temporary folder is removed; the version in use stays current).
     """
+    with _locked(lists_dir(data_dir)):
+        return _commit(data_dir, new, note=note, drop=drop, now=now)
+
+
+def _commit(
+    data_dir: Path,
+    new: Sequence[NewList],
+    *,
+    note: str,
+    drop: Sequence[str],
+    now: datetime | None,
+) -> Version:
     base = lists_dir(data_dir)
     previous = current(data_dir)
     carried: list[dict[str, Any]] = []
@@ -219,6 +261,8 @@ def commit(
     name = _name(stamp)
     folder = base / VERSIONS
     folder.mkdir(parents=True, exist_ok=True)
+    for leftover in folder.glob(".tmp-*"):  # of a run that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     tmp = folder / f".tmp-{name}"
     try:
         tmp.mkdir()
