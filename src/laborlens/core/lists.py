@@ -70,6 +70,8 @@ class ListSet:
 
     def plus(self, extra: Sequence[ReferenceList]) -> ListSet:
         """This set with more lists appended; a user list may not reuse a bundled id."""
+        if not extra:
+            return self  # the same object: the screening index is cached per list-set object
         for rl in extra:
             if rl.info.list_id in self.ids():
                 raise ListError(f"list id '{rl.info.list_id}' is already in use")

@@ -61,7 +61,12 @@ def reference_lists(data_dir: Path | None = None, today: date | None = None) -> 
     """
     day = today or date.today()
     if data_dir is None:
-        return with_freshness(load_bundled(), day)
+        # one list-set object per day: the screening index is cached per list-set object
+        key: tuple[str, str, date] = ("", "", day)
+        if key not in _CACHE:
+            _CACHE.clear()
+            _CACHE[key] = with_freshness(load_bundled(), day)
+        return _CACHE[key]
     pointer = store.lists_dir(data_dir) / store.POINTER
     legacy = store.lists_dir(data_dir) / "manifest.json"
     stamp = ""
