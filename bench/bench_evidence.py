@@ -25,11 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "core" / "evidence"))
 
+from laborlens.core.chain import build_chain  # noqa: E402
+from laborlens.core.evidence import ALGORITHM as GAPS_ALGORITHM  # noqa: E402
 from laborlens.core.evidence import analyse, load_vocabulary  # noqa: E402
+from laborlens.core.evidence.audit import ALGORITHM as AUDIT_ALGORITHM  # noqa: E402
 from laborlens.core.evidence.audit import GENESIS, make_record, verify  # noqa: E402
 from laborlens.core.evidence.model import (  # noqa: E402
     Case,
-    Chain,
     Coverage,
     Document,
     Shipment,
@@ -52,7 +54,7 @@ def synthetic(tiers: int, width: int) -> tuple[Case, list[Document]]:
                 edges.append(
                     {"from": f"T{t}N{i}", "to": f"T{t - 1}N{j}", "quantity": 200, "unit": "kg"}
                 )
-    chain = Chain.from_mapping({"nodes": nodes, "edges": edges})
+    chain = build_chain(nodes, edges, require_ids=True)
     ship = Shipment("S1", "C1", quantity=100 * width, unit="kg", ship_date=date(2026, 9, 1))
     case = Case("C1", chain, shipments=(ship,))
     docs: list[Document] = []
@@ -213,7 +215,7 @@ def main() -> None:
     rows.append(("load average during the run (1/5/15 min)", " / ".join(f"{x:.1f}" for x in load)))
     cmd = "`.venv/bin/python bench/bench_evidence.py " + " ".join(sys.argv[1:]) + "`"
     text = (
-        "## evidence (evidence-gaps-v1, audit-chain-v1)\n\n"
+        f"## evidence ({GAPS_ALGORITHM}, {AUDIT_ALGORITHM})\n\n"
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; 1-minute load average at the end "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall-clock figures grow with load; "
         "CPU seconds are closer to one free core). One process.\n\n| figure | value |\n|---|---|\n"

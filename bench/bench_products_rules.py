@@ -68,7 +68,7 @@ def run(n: int) -> tuple[list[str], dict[str, float]]:
         rows = list(csv.DictReader(f))
     lists = load_bundled()
     t0 = time.process_time()
-    index = build_product_index(lists)
+    index = build_product_index(lists, rules.load_regimes().designations())
     build = time.process_time() - t0
     regimes = rules.load_regimes()
     rates: dict[str, float] = {}

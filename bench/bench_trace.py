@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_chains import generate, write_folder
 
+from laborlens.core import rules
 from laborlens.core.chain import graph as g
 from laborlens.core.chain.tables import load_tables
 
@@ -73,7 +74,8 @@ def run_arrays(n_nodes: int, n_edges: int, seed: int) -> dict[str, float]:
     for y in tables.yields:
         ytab[mat_ids[y.src], mat_ids[y.dst], dims.index(y.from_dim), dims.index(y.to_dim)] = y.value
     as_of = date(2025, 12, 1)
-    hp = np.array([tables.priority_sector(m.sector, as_of) for m in tables.materials])
+    designated = {s for r, s in rules.load_regimes().designated(as_of) if r == "us_uflpa"}
+    hp = np.array([m.sector in designated for m in tables.materials])
     cn = ch.countries.index("CN")
 
     t, c = time.perf_counter(), time.process_time()

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from laborlens.core.lists import load_bundled
 from laborlens.core.model import Record
-from laborlens.core.products import ALGORITHM, SECTORS, build_product_index, sectors_of
+from laborlens.core.products import ALGORITHM, build_product_index, sectors_of
+from laborlens.core.rules import load_regimes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,7 @@ def _machine() -> str:
 def evaluate(
     rows: list[dict[str, str]], mode: str, strong_only: bool = False
 ) -> dict[str, Counter[str]]:
-    index = build_product_index(load_bundled())
+    index = build_product_index(load_bundled(), load_regimes().designations())
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
@@ -74,7 +75,7 @@ def _pr(tp: int, fp: int, fn: int) -> tuple[float, float]:
 
 def table(res: dict[str, Counter[str]]) -> list[str]:
     lines = ["| sector | TP | FP | FN | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
-    for s in SECTORS:
+    for s in load_regimes().designations():
         tp, fp, fn = res["tp"][s], res["fp"][s], res["fn"][s]
         if tp + fp + fn == 0:
             continue
@@ -120,7 +121,7 @@ def main() -> None:
         "Throughput: `python bench/bench_products_rules.py` (section below, when present)."
     )
     if args.show_errors:
-        index = build_product_index(load_bundled())
+        index = build_product_index(load_bundled(), load_regimes().designations())
         for n, row in enumerate(rows, start=1):
             got = {
                 h.sector

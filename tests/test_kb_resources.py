@@ -12,8 +12,17 @@ import yaml
 
 KB_FILES = ("us_uflpa_entity_list", "us_cbp_wro_findings", "us_bis_entity_list")
 KINDS = {
-    "name_zh", "name_zh_hant", "short_name_zh", "former_name", "former_name_zh", "trade_name",
-    "ticker", "uscc", "parent", "subsidiary", "address",
+    "name_zh",
+    "name_zh_hant",
+    "short_name_zh",
+    "former_name",
+    "former_name_zh",
+    "trade_name",
+    "ticker",
+    "uscc",
+    "parent",
+    "subsidiary",
+    "address",
 }
 FACT_KEYS = {"kind", "value", "source", "source_title", "note", "valid_from", "valid_to", "region"}
 HAN = re.compile(r"[\u3400-\u9fff]")

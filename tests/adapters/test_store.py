@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from laborlens.adapters.store import DuckDBStore, FileStore, Store, StoreError, open_store
+from laborlens.core.chain import build_chain
 from laborlens.core.evidence.audit import verify
 from laborlens.core.evidence.model import (
     Case,
-    Chain,
     Coverage,
     Detention,
     Document,
@@ -22,14 +22,12 @@ from laborlens.core.evidence.model import (
 )
 
 T0 = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
-CHAIN = Chain.from_mapping(
-    {
-        "nodes": [
-            {"id": "MILL", "name": "Yarn Mill", "role": "spinner", "country": "VN"},
-            {"id": "IMP", "name": "Importer", "role": "importer"},
-        ],
-        "edges": [{"from": "MILL", "to": "IMP", "product": "yarn", "quantity": 5, "unit": "t"}],
-    }
+CHAIN = build_chain(
+    [
+        {"id": "MILL", "name": "Yarn Mill", "role": "spinner", "country": "VN"},
+        {"id": "IMP", "name": "Importer", "role": "importer"},
+    ],
+    [{"from": "MILL", "to": "IMP", "product": "yarn", "quantity": 5, "unit": "t"}],
 )
 
 BACKENDS: dict[str, Callable[[Path], Store]] = {"duckdb": lambda p: open_store(p, "duckdb")}

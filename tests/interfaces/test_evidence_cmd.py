@@ -181,10 +181,11 @@ def test_audit_verify_detects_edits_and_deletions(tmp_path: Path, sql: str, expe
 
 def test_bad_input_exits_2_with_a_message(tmp_path: Path) -> None:
     data = tmp_path / "store"
-    assert "not found" in _bad(data, "case", "create", "C1", "--chain", str(tmp_path / "nope.json"))
+    missing = _bad(data, "case", "create", "C1", "--chain", str(tmp_path / "nope.json"))
+    assert "no such file" in missing
     broken = tmp_path / "broken.json"
     broken.write_text('{"nodes": [{"id": "A"}], "edges": [{"from": "A", "to": "B"}]}')
-    assert "unknown node 'B'" in _bad(data, "case", "create", "C1", "--chain", str(broken))
+    assert "unknown node id 'B'" in _bad(data, "case", "create", "C1", "--chain", str(broken))
     _open_case(data)
     assert "already exists" in _bad(data, "case", "create", "C1", "--chain", str(ex.CHAIN))
     doc = ex.DOCUMENTS / "gin_invoice.txt"
@@ -426,4 +427,4 @@ def test_chain_folder_with_csv_files(tmp_path: Path) -> None:
     assert shown["nodes"] == 4 and shown["edges"] == 2
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "no nodes.csv" in _bad(data, "case", "create", "F2", "--chain", str(empty))
+    assert "missing nodes.csv" in _bad(data, "case", "create", "F2", "--chain", str(empty))

@@ -2,19 +2,21 @@
 
 These are frozen, slotted dataclasses: cheap to create in the hot screening loop, hashable,
 picklable for worker processes, and impossible to mutate by accident once a finding has been
-explained. ``to_dict`` gives the public JSON shape of DESIGN.md §3.2 (``None`` fields dropped).
+explained. ``to_dict`` gives the public JSON shape of docs/contracts.md (``None`` fields dropped).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar, get_args, get_type_hints
 
 Risk = Literal["high", "medium", "low", "none"]
 MatchBand = Literal["strong", "possible"]
+_T = TypeVar("_T")
 
-#: The input columns of DESIGN.md §3.1, in output order.
+#: The input columns of docs/contracts.md, in output order.
 RECORD_FIELDS: tuple[str, ...] = (
     "id",
     "name",
@@ -33,6 +35,17 @@ RECORD_FIELDS: tuple[str, ...] = (
 SCREENABLE_FIELDS: tuple[str, ...] = ("name", "address", "registration_id", "hs_code", "product")
 
 RISK_ORDER: dict[str, int] = {"none": 0, "low": 1, "medium": 2, "high": 3}
+
+
+def in_force(as_of: date, start: date | None, end: date | None = None) -> bool:
+    """Whether something dated ``start`` .. ``end`` applies on ``as_of``: the one as-of test of
+    the package (list entries, regimes, rules, sector designations, shipments).
+
+    ``start`` is inclusive (``None``: always started), ``end`` exclusive (``None``: open).
+    """
+    if start is not None and as_of < start:
+        return False
+    return end is None or as_of < end
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +78,7 @@ class RowError:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One party / place / product row to screen (DESIGN.md §3.1).
+    """One party / place / product row to screen (docs/contracts.md).
 
     Text fields are stripped; empty strings become ``None``. ``extra`` carries every other input
     column through untouched, in input order. ``errors`` holds problems the reader found in this
@@ -174,6 +187,47 @@ _FINDING_ORDER: tuple[str, ...] = (
 )
 
 
+def json_fields(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """``obj``'s fields ``names`` as public JSON: dates as ISO text, tuples as lists, objects with
+    ``to_mapping`` as mappings; ``None`` and empty tuples left out."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if value is None or value == ():
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif hasattr(value, "to_mapping"):
+            value = value.to_mapping()
+        out[name] = value
+    return out
+
+
+def from_json_fields(cls: type[_T], data: Mapping[str, Any], **given: Any) -> _T:
+    """The inverse of :func:`json_fields`: a dataclass from its JSON (ISO dates and times back to
+    ``date``/``datetime``, lists to tuples, mappings through ``from_mapping``); ``given`` values
+    win."""
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in given or f.name not in data or data[f.name] is None:
+            continue
+        value, hint = data[f.name], hints[f.name]
+        kinds = set(get_args(hint)) | {hint}
+        if datetime in kinds:
+            value = datetime.fromisoformat(value)
+        elif date in kinds:
+            value = date.fromisoformat(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(value, Mapping) and hasattr(hint, "from_mapping"):
+            value = hint.from_mapping(value)
+        values[f.name] = value
+    return cls(**values, **given)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -227,7 +281,7 @@ class RegimeOutcome:
 
 @dataclass(frozen=True, slots=True)
 class ScreenResult:
-    """The screening output for one input row (DESIGN.md §3.2)."""
+    """The screening output for one input row (docs/contracts.md)."""
 
     row: int
     id: str
@@ -313,9 +367,7 @@ class ListEntry:
 
     def in_force(self, as_of: date) -> bool:
         """Whether the entry applies on ``as_of`` (unknown start dates count as in force)."""
-        if self.effective_date and as_of < self.effective_date:
-            return False
-        return not (self.end_date and as_of >= self.end_date)
+        return in_force(as_of, self.effective_date, self.end_date)
 
     def name_in_force(self, name: str, as_of: date) -> bool:
         """Whether ``name`` (one of :meth:`names`) identifies the entry on ``as_of``."""

@@ -1,14 +1,15 @@
 """Records to screen: column synonyms and turning a row of text into a :class:`Record`.
 
 Pure: readers (adapters) hand in header names and cell values; this module decides which column
-means what (DESIGN.md §3.1) and cleans each value, reporting every problem as a per-row
+means what (docs/contracts.md) and cleans each value, reporting every problem as a per-row
 :class:`RowError` instead of failing the file.
 
 Column matching. A header is normalised (Unicode NFKC, case-folded, runs of spaces and
-punctuation turned into ``_``) and then compared with the canonical field names and the synonyms in
-:data:`COLUMN_SYNONYMS` (with and without underscores, so ``SupplierName``, ``supplier name`` and
-``supplier-name`` all mean ``name``). A canonical name beats a synonym; otherwise the first column
-wins and any later column for the same field is carried through as an extra column.
+punctuation turned into ``_``) and then compared with the canonical field names and the synonyms
+of ``resources/columns.yaml`` (with and without underscores, so ``SupplierName``,
+``supplier name`` and ``supplier-name`` all mean ``name``). A canonical name beats a synonym;
+otherwise the first column wins and any later column for the same field is carried through as an
+extra column.
 Two fields gather several columns instead: ``address`` joins every address-part column (street,
 city, province, postal code … in input order, separated by ``", "``) so that a separate ``City``
 column still reaches place detection, and ``aliases`` joins every alternative-name column
@@ -28,12 +29,13 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from laborlens.core import columns
 from laborlens.core.model import RECORD_FIELDS, Record, RowError
 
 #: Longest value screened in one field; longer values are cut with a row error. Real names and
@@ -44,255 +46,8 @@ MAX_FIELD_CHARS = 2000
 MAX_ALIASES = 50
 
 #: Canonical field -> header synonyms (already in normalised form: case-folded, ``_`` for
-#: spaces and punctuation). Chinese headers are those of common ERP exports (用友/金蝶 style).
-COLUMN_SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    "id": (
-        "supplier_id",
-        "vendor_id",
-        "supplier_code",
-        "vendor_code",
-        "supplier_no",
-        "supplier_number",
-        "vendor_no",
-        "vendor_number",
-        "record_id",
-        "row_id",
-        "key",
-        "ref",
-        "reference",
-        "customer_id",
-        "party_id",
-        "entity_id",
-        "编号",
-        "供应商编号",
-        "供应商代码",
-        "供应商编码",
-        "代码",
-        "编码",
-        "序号",
-    ),
-    "name": (
-        "supplier_name",
-        "supplier",
-        "vendor",
-        "vendor_name",
-        "company",
-        "company_name",
-        "party",
-        "party_name",
-        "entity",
-        "entity_name",
-        "organization",
-        "organisation",
-        "organization_name",
-        "organisation_name",
-        "manufacturer",
-        "manufacturer_name",
-        "factory",
-        "factory_name",
-        "shipper",
-        "shipper_name",
-        "exporter",
-        "exporter_name",
-        "seller",
-        "seller_name",
-        "legal_name",
-        "business_name",
-        "full_name",
-        "firm",
-        "名称",
-        "公司",
-        "公司名称",
-        "供应商",
-        "供应商名称",
-        "企业名称",
-        "单位名称",
-        "厂商名称",
-        "制造商",
-        "工厂名称",
-        "客户名称",
-        "发货人",
-        "出口商",
-    ),
-    "aliases": (
-        "alias",
-        "aka",
-        "a_k_a",
-        "other_names",
-        "other_name",
-        "alt_names",
-        "alternate_names",
-        "alternative_names",
-        "former_names",
-        "former_name",
-        "english_name",
-        "name_en",
-        "chinese_name",
-        "name_cn",
-        "name_zh",
-        "local_name",
-        "trade_name",
-        "trading_name",
-        "别名",
-        "曾用名",
-        "英文名称",
-        "英文名",
-        "中文名称",
-        "中文名",
-        "简称",
-    ),
-    "address": (
-        "addr",
-        "address1",
-        "address_1",
-        "address_line_1",
-        "address_line1",
-        "address2",
-        "address_2",
-        "address_line_2",
-        "address_line2",
-        "street",
-        "street_address",
-        "full_address",
-        "site_address",
-        "factory_address",
-        "registered_address",
-        "company_address",
-        "location",
-        "city",
-        "town",
-        "district",
-        "county",
-        "prefecture",
-        "province",
-        "state",
-        "state_province",
-        "province_state",
-        "postal_code",
-        "postcode",
-        "post_code",
-        "zip",
-        "zip_code",
-        "地址",
-        "详细地址",
-        "注册地址",
-        "工厂地址",
-        "公司地址",
-        "经营地址",
-        "所在地",
-        "省",
-        "省份",
-        "市",
-        "城市",
-        "区",
-        "区县",
-        "县",
-        "邮编",
-        "邮政编码",
-    ),
-    "country": (
-        "country_code",
-        "country_name",
-        "country_of_origin",
-        "origin_country",
-        "origin",
-        "coo",
-        "nation",
-        "country_region",
-        "国家",
-        "国家_地区",
-        "国别",
-        "原产国",
-        "产地国",
-    ),
-    "registration_id": (
-        "registration",
-        "registration_number",
-        "registration_no",
-        "reg_no",
-        "reg_number",
-        "company_number",
-        "company_registration_number",
-        "uscc",
-        "unified_social_credit_code",
-        "social_credit_code",
-        "credit_code",
-        "tax_id",
-        "tax_number",
-        "vat",
-        "vat_number",
-        "vat_id",
-        "business_license",
-        "business_licence",
-        "license_number",
-        "licence_number",
-        "lei",
-        "统一社会信用代码",
-        "信用代码",
-        "社会信用代码",
-        "注册号",
-        "营业执照号",
-        "营业执照号码",
-        "税号",
-        "纳税人识别号",
-    ),
-    "phone": (
-        "telephone",
-        "tel",
-        "phone_number",
-        "phone_no",
-        "mobile",
-        "contact_phone",
-        "电话",
-        "联系电话",
-        "手机",
-        "电话号码",
-    ),
-    "hs_code": (
-        "hs",
-        "hts",
-        "hts_code",
-        "htsus",
-        "htsus_code",
-        "hs_number",
-        "hscode",
-        "htscode",
-        "tariff_code",
-        "tariff",
-        "commodity_code",
-        "hs_heading",
-        "海关编码",
-        "税则号",
-        "商品编码",
-        "hs编码",
-        "海关商品编码",
-    ),
-    "product": (
-        "products",
-        "product_description",
-        "product_name",
-        "description",
-        "goods",
-        "goods_description",
-        "item",
-        "item_description",
-        "commodity",
-        "material",
-        "merchandise",
-        "main_products",
-        "产品",
-        "产品名称",
-        "商品",
-        "商品名称",
-        "品名",
-        "货物",
-        "主营产品",
-        "物料",
-        "物料名称",
-    ),
-    "lat": ("latitude", "纬度"),
-    "lon": ("lng", "long", "longitude", "经度"),
-}
+#: spaces and punctuation), from ``resources/columns.yaml``.
+COLUMN_SYNONYMS: Mapping[str, tuple[str, ...]] = columns.synonyms("record")
 
 #: Fields that collect several input columns (joined with the separator) instead of first-wins.
 _MERGED: Mapping[str, str] = {"address": ", ", "aliases": "; "}
@@ -338,6 +93,34 @@ def field_for_header(header: object) -> tuple[str | None, bool]:
     return found, False
 
 
+def assign_fields(
+    headers: Sequence[object],
+    guess: Callable[[str], tuple[str | None, bool]],
+    merged: Collection[str],
+) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Header names (blank ones named ``column_N``) and the field each column feeds.
+
+    ``guess`` maps a header to ``(field, exact)``. Exact names claim their field before any
+    synonym can; otherwise the first column wins, except for the ``merged`` fields, whose
+    columns are all used.
+    """
+    names = tuple(
+        str(h).replace("\ufeff", "").strip() if h is not None and str(h).strip() else f"column_{i}"
+        for i, h in enumerate(headers, start=1)
+    )
+    guesses = [guess(h) for h in names]
+    fields: list[str | None] = [None] * len(names)
+    taken: set[str] = set()
+    for exact_pass in (True, False):
+        for i, (fld, exact) in enumerate(guesses):
+            if fld is None or exact is not exact_pass:
+                continue
+            if fld in merged or fld not in taken:
+                fields[i] = fld
+                taken.add(fld)
+    return names, tuple(fields)
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """How the columns of one input map onto record fields.
@@ -353,24 +136,8 @@ class ColumnMap:
     @classmethod
     def from_headers(cls, headers: Sequence[object]) -> ColumnMap:
         """Map headers to fields (canonical names first, then synonyms, first column wins)."""
-        names = tuple(
-            str(h).replace("\ufeff", "").strip()
-            if h is not None and str(h).strip()
-            else f"column_{i}"
-            for i, h in enumerate(headers, start=1)
-        )
-        guesses = [field_for_header(h) for h in names]
-        fields: list[str | None] = [None] * len(names)
-        taken: set[str] = set()
-        # exact names claim their field before any synonym can
-        for exact_pass in (True, False):
-            for i, (fld, exact) in enumerate(guesses):
-                if fld is None or exact is not exact_pass:
-                    continue
-                if fld in _MERGED or fld not in taken:
-                    fields[i] = fld
-                    taken.add(fld)
-        return cls(names, tuple(fields))
+        names, fields = assign_fields(headers, field_for_header, _MERGED)
+        return cls(names, fields)
 
     def mapped(self) -> dict[str, tuple[str, ...]]:
         """Field -> the input headers feeding it (for messages such as 'Supplier Name → name')."""
@@ -392,7 +159,7 @@ class ColumnMap:
         )
 
 
-def to_text(value: object) -> str | None:
+def to_text(value: object) -> str | None:  # noqa: PLR0912 - one branch per cell type
     """A cell value as text: numbers without a spurious ``.0``, dates in ISO form, lists joined.
 
     ``None`` (and NaN) give ``None``; strings are returned unchanged.
@@ -510,8 +277,39 @@ def build_record(
         got = collected.get(fld)
         return got[0][1] if got else None
 
+    aliases = _aliases(collected.get("aliases", ()), errors, row, source)
+    name = first("name")
+    if name is None and aliases:
+        name, aliases = aliases[0], aliases[1:]
+    address_parts = [text for _, text in collected.get("address", ())]
+    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+    lat, lon = _coordinates(collected, errors, row, source)
+
+    return Record(
+        row=row,
+        id=first("id") or str(row),
+        name=name,
+        aliases=tuple(aliases),
+        address=address,
+        country=first("country"),
+        registration_id=first("registration_id"),
+        phone=first("phone"),
+        hs_code=first("hs_code"),
+        product=first("product"),
+        lat=lat,
+        lon=lon,
+        extra=tuple(extra),
+        errors=tuple(errors),
+        source=source,
+    )
+
+
+def _aliases(
+    cells: Iterable[tuple[str, str]], errors: list[RowError], row: int, source: str | None
+) -> list[str]:
+    """The alias cells split on ``;``, without repeats, at most :data:`MAX_ALIASES`."""
     aliases: list[str] = []
-    for header, text in collected.get("aliases", ()):
+    for header, text in cells:
         for alias in _ALIAS_SPLIT.split(text):
             if alias and alias not in aliases:
                 aliases.append(alias)
@@ -521,14 +319,17 @@ def build_record(
                     f"more than {MAX_ALIASES} aliases; the rest were ignored", header, row, source
                 )
             )
-            aliases = aliases[:MAX_ALIASES]
-            break
-    name = first("name")
-    if name is None and aliases:
-        name, aliases = aliases[0], aliases[1:]
-    address_parts = [text for _, text in collected.get("address", ())]
-    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+            return aliases[:MAX_ALIASES]
+    return aliases
 
+
+def _coordinates(
+    collected: Mapping[str, list[tuple[str, str]]],
+    errors: list[RowError],
+    row: int,
+    source: str | None,
+) -> tuple[float | None, float | None]:
+    """``lat``/``lon`` in decimal degrees, both or neither (problems become row errors)."""
     lat_lon: list[float | None] = []
     for fld, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         got = collected.get(fld)
@@ -557,25 +358,8 @@ def build_record(
                     f"{missing} is missing; coordinates need both lat and lon", missing, row, source
                 )
             )
-        lat = lon = None
-
-    return Record(
-        row=row,
-        id=first("id") or str(row),
-        name=name,
-        aliases=tuple(aliases),
-        address=address,
-        country=first("country"),
-        registration_id=first("registration_id"),
-        phone=first("phone"),
-        hs_code=first("hs_code"),
-        product=first("product"),
-        lat=lat,
-        lon=lon,
-        extra=tuple(extra),
-        errors=tuple(errors),
-        source=source,
-    )
+        return None, None
+    return lat, lon
 
 
 def record_from_mapping(

@@ -55,13 +55,14 @@ class ScreeningIndex:
     def _build(cls, lists: ListSet, knowledge: kbase.KnowledgeBase | None) -> ScreeningIndex:
         infos = {rl.info.list_id: rl.info for rl in lists.lists}
         kb_index = kbase.build_index(knowledge if knowledge is not None else kbase.load_kb(), lists)
+        regimes = rules.load_regimes()
         return cls(
             lists=lists,
             # the KB adds known names to the listed entries and indexes parents/subsidiaries
             names=names.build_name_index(kb_index.entries, infos),
             gazetteer=geo.build_gazetteer(),
-            products=products.build_product_index(lists),
-            regimes=rules.load_regimes(),
+            products=products.build_product_index(lists, regimes.designations()),
+            regimes=regimes,
             kb=kb_index,
         )
 

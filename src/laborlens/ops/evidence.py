@@ -3,6 +3,8 @@
 Everything goes through an :class:`EvidenceService` bound to one store (DuckDB under
 ``settings.data_dir`` by default). Every change is recorded in the append-only audit log with the
 acting user (``settings.user``), the time, the bundled list versions and the algorithm versions.
+The rules a case, a shipment or a document must satisfy are pure functions of
+:mod:`laborlens.core.evidence.cases`; this module applies them and stores the result.
 
 Example:
     >>> from laborlens.ops.evidence import EvidenceService           # doctest: +SKIP
@@ -12,25 +14,30 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from laborlens.adapters.io import dossier
-from laborlens.adapters.io.dossier import DossierResult, ScreeningRow, ScreeningSection
+from laborlens.adapters.io.dossier import (
+    DossierError,
+    DossierInput,
+    DossierResult,
+    verify_dossier,
+    write_dossier,
+)
 from laborlens.adapters.store import Store, StoreError, open_store, sha256_file
+from laborlens.core import rules
+from laborlens.core.chain import load_tables
 from laborlens.core.evidence import audit as audit_chain
-from laborlens.core.evidence.gaps import ALGORITHM as GAPS_ALGORITHM
-from laborlens.core.evidence.gaps import GapReport, analyse
+from laborlens.core.evidence import cases
+from laborlens.core.evidence.gaps import analyse
 from laborlens.core.evidence.model import (
     CASE_STATUSES,
+    RESPONSE_PATHS,
     Case,
-    Chain,
     Coverage,
     Detention,
     Document,
@@ -38,62 +45,31 @@ from laborlens.core.evidence.model import (
     Shipment,
     StatusChange,
 )
+from laborlens.core.evidence.report import ALGORITHM as GAPS_ALGORITHM
+from laborlens.core.evidence.report import GapReport
+from laborlens.core.evidence.screening import CaseScreening, summarise
 from laborlens.core.evidence.vocabulary import Vocabulary, load_vocabulary
+from laborlens.core.resources import ResourceError
+from laborlens.ops.tracing import ChainArg, ChainInputError, load_chain
 from laborlens.settings import Settings
 
 __all__ = [
+    "CASE_STATUSES",
     "DEFAULT_RESPONSE_DAYS",
+    "RESPONSE_PATHS",
+    "CaseScreening",
+    "Document",
+    "DossierError",
     "EvidenceError",
     "EvidenceService",
     "IntegrityProblem",
+    "ResourceError",
     "StoreError",
-    "read_chain",
+    "load_vocabulary",
+    "verify_dossier",
 ]
 
-#: Default days from a detention notice to the response deadline. No UFLPA-specific window was
-#: found in a primary source; 30 days is the 19 U.S.C. 1499(c)(5)(A) deemed-exclusion clock
-#: (regulation.md §1.8). Override with ``response_deadline`` / ``--deadline``.
-DEFAULT_RESPONSE_DAYS = 30
-
-
-def read_chain(path: Path) -> Chain:
-    """Read a chain: a JSON file ``{"nodes": [...], "edges": [...]}`` or a folder with
-    ``nodes.csv`` and ``edges.csv`` (DESIGN.md §3.3).
-
-    Raises:
-        EvidenceError: the file is missing or malformed (the message names file and field).
-    """
-    path = Path(path)
-    if path.is_dir():
-        nodes_f, edges_f = path / "nodes.csv", path / "edges.csv"
-        if not nodes_f.is_file():
-            raise EvidenceError(f"{path}: no nodes.csv in the chain folder")
-        data: dict[str, Any] = {
-            "nodes": _csv(nodes_f),
-            "edges": _csv(edges_f) if edges_f.is_file() else [],
-        }
-    elif path.is_file():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise EvidenceError(f"{path}: not a JSON chain file ({exc})") from exc
-    else:
-        raise EvidenceError(f"{path}: chain file or folder not found")
-    try:
-        return Chain.from_mapping(data)
-    except EvidenceError as exc:
-        raise EvidenceError(f"{path}: {exc}") from exc
-
-
-def _csv(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return [
-                {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k}
-                for row in csv.DictReader(fh)
-            ]
-    except UnicodeDecodeError as exc:
-        raise EvidenceError(f"{path}: not UTF-8 text ({exc})") from exc
+DEFAULT_RESPONSE_DAYS = cases.DEFAULT_RESPONSE_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,42 +174,33 @@ class EvidenceService:
 
     # ---------------------------------------------------------------- cases
 
-    def create_case(
-        self, case_id: str, chain: Chain | Path | Mapping[str, Any], *, title: str | None = None
-    ) -> Case:
-        """Open a case on a chain (a snapshot of the chain is kept with the case)."""
-        case_id = _require_id(case_id, "case id")
-        source: str | None = None
-        if isinstance(chain, Path):
-            source = chain.name
-            chain = read_chain(chain)
-        elif not isinstance(chain, Chain):
-            chain = Chain.from_mapping(chain)
-        if self.store.get_case(case_id) is not None:
-            raise StoreError(f"case '{case_id}' already exists")
+    def create_case(self, case_id: str, chain: ChainArg, *, title: str | None = None) -> Case:
+        """Open a case on a chain: a file (JSON, CSV folder, FtM), a mapping or a chain (a
+        snapshot is kept with the case; it must have no row problem)."""
+        source = Path(chain).name if isinstance(chain, str | Path) else None
+        try:
+            built = load_chain(chain, require_ids=True)
+        except ChainInputError as exc:
+            raise EvidenceError(str(exc)) from exc
         now = self.clock()
-        case = Case(
-            case_id=case_id,
-            chain=chain,
-            title=title,
-            created_at=now,
-            created_by=self.settings.user,
-            chain_source=source,
-            history=(StatusChange("open", now, self.settings.user, "case created"),),
+        case = cases.new_case(
+            case_id, built, title=title, source=source, at=now, by=self.settings.user
         )
+        if self.store.get_case(case.case_id) is not None:
+            raise StoreError(f"case '{case.case_id}' already exists")
         self.store.put_case(case)
         self.record_event(
             "case.create",
-            case_id,
+            case.case_id,
             {
                 "title": title,
-                "chain_sha256": chain.sha256(),
+                "chain_sha256": built.sha256(),
                 "chain_source": source,
-                "nodes": len(chain.nodes),
-                "edges": len(chain.edges),
+                "nodes": len(built.nodes),
+                "edges": len(built.material_edges()),
             },
         )
-        return self.case(case_id)
+        return self.case(case.case_id)
 
     def case(self, case_id: str) -> Case:
         """The case, or :class:`StoreError` naming the known cases."""
@@ -245,6 +212,10 @@ class EvidenceService:
 
     def cases(self) -> list[Case]:
         return self.store.list_cases()
+
+    def tiers(self, case: Case) -> dict[str, int]:
+        """Tier of each party of the case's chain (0 the importer, 1 its suppliers …)."""
+        return case.chain.tiers(load_tables().importer_roles)
 
     def add_shipment(
         self,
@@ -264,29 +235,22 @@ class EvidenceService:
     ) -> Shipment:
         """Record a shipment (an entry) of the case."""
         case = self.case(case_id)
-        sid = shipment_id or entry_number or f"{case_id}-S{len(case.shipments) + 1}"
-        sid = _require_id(sid, "shipment id")
-        if quantity is not None and quantity < 0:
-            raise EvidenceError(f"shipment {sid}: quantity must not be negative")
-        if exporter_node and case.chain.node(exporter_node) is None:
-            raise EvidenceError(_unknown_node(case, exporter_node))
-        if ship_date and arrival_date and arrival_date < ship_date:
-            raise EvidenceError(
-                f"shipment {sid}: arrival date {arrival_date} is before ship date {ship_date}"
-            )
-        shipment = Shipment(
-            shipment_id=sid,
-            case_id=case_id,
-            entry_number=entry_number,
-            goods=goods,
-            hs_codes=tuple(h.strip() for h in hs_codes if h.strip()),
-            quantity=quantity,
-            unit=unit,
-            value=value,
-            currency=currency,
-            ship_date=ship_date,
-            arrival_date=arrival_date,
-            exporter_node=exporter_node,
+        shipment = cases.check_shipment(
+            case,
+            Shipment(
+                shipment_id=cases.shipment_id(case, shipment_id, entry_number),
+                case_id=case_id,
+                entry_number=entry_number,
+                goods=goods,
+                hs_codes=tuple(h.strip() for h in hs_codes if h.strip()),
+                quantity=quantity,
+                unit=unit,
+                value=value,
+                currency=currency,
+                ship_date=ship_date,
+                arrival_date=arrival_date,
+                exporter_node=exporter_node,
+            ),
         )
         self.store.add_shipment(shipment)
         self.record_event("case.shipment", case_id, shipment.to_dict())
@@ -304,30 +268,14 @@ class EvidenceService:
         regime: str = "us_uflpa",
     ) -> Detention:
         """Record a detention notice; the case's status becomes ``detained``."""
-        case = self.case(case_id)
-        if shipment_id is None:
-            if len(case.shipments) != 1:
-                raise EvidenceError(
-                    f"case {case_id} has {len(case.shipments)} shipments: name one with --shipment"
-                )
-            shipment_id = case.shipments[0].shipment_id
-        if case.shipment(shipment_id) is None:
-            known = ", ".join(s.shipment_id for s in case.shipments) or "none"
-            raise EvidenceError(f"case {case_id} has no shipment '{shipment_id}' (known: {known})")
-        deadline = response_deadline or notice_date + timedelta(days=DEFAULT_RESPONSE_DAYS)
-        if deadline < notice_date:
-            raise EvidenceError(
-                f"response deadline {deadline} is before the notice date {notice_date}"
-            )
-        det = Detention(
-            detention_id=detention_number or f"{case_id}-D{len(case.detentions) + 1}",
-            case_id=case_id,
-            shipment_id=shipment_id,
+        det = cases.new_detention(
+            self.case(case_id),
             notice_date=notice_date,
-            response_deadline=deadline,
-            regime=regime,
+            shipment_id=shipment_id,
+            response_deadline=response_deadline,
             detention_number=detention_number,
             port=port,
+            regime=regime,
         )
         self.store.add_detention(det)
         self.record_event("case.detention", case_id, det.to_dict())
@@ -337,9 +285,7 @@ class EvidenceService:
     def set_status(self, case_id: str, status: str, note: str | None = None) -> Case:
         """Move the case to a new status (see ``CASE_STATUSES``)."""
         self.case(case_id)
-        if status not in CASE_STATUSES:
-            raise EvidenceError(f"unknown status '{status}'; known: {', '.join(CASE_STATUSES)}")
-        self._status(case_id, status, note)
+        self._status(case_id, cases.check_status(status), note)
         return self.case(case_id)
 
     def _status(self, case_id: str, status: str, note: str | None) -> None:
@@ -381,45 +327,14 @@ class EvidenceService:
         dtype = self.vocabulary.resolve(doc_type)
         case = self.case(case_id) if case_id else None
         coverage = Coverage(
-            nodes=_dedupe(nodes),
-            edges=_dedupe(edges),
-            lots=_dedupe(lots),
-            shipments=_dedupe(shipments),
+            nodes=cases.split_ids(nodes),
+            edges=cases.split_ids(edges),
+            lots=cases.split_ids(lots),
+            shipments=cases.split_ids(shipments),
         )
-        if coverage.nodes or coverage.edges or coverage.shipments:
-            if case is None:
-                raise EvidenceError(
-                    "--node/--edge/--shipment need --case: they name parts of a case"
-                )
-            for n in coverage.nodes:
-                if case.chain.node(n) is None:
-                    raise EvidenceError(_unknown_node(case, n))
-            for e in coverage.edges:
-                if case.chain.edge(e) is None:
-                    known = ", ".join(x.id for x in case.chain.edges) or "none"
-                    raise EvidenceError(
-                        f"edge '{e}' is not in case {case.case_id}'s chain (edges: {known})"
-                    )
-            for s in coverage.shipments:
-                if case.shipment(s) is None:
-                    known = ", ".join(x.shipment_id for x in case.shipments) or "none"
-                    raise EvidenceError(
-                        f"case {case.case_id} has no shipment '{s}' (known: {known})"
-                    )
-        for scope, named in (
-            ("node", coverage.nodes),
-            ("edge", coverage.edges),
-            ("shipment", coverage.shipments),
-        ):
-            if named and scope not in dtype.scope:
-                raise EvidenceError(
-                    f"a {dtype.id} covers {', '.join(dtype.scope)}, not a {scope} "
-                    f"(--{scope} {named[0]})"
-                )
-        if valid_until and doc_date and valid_until < doc_date:
-            raise EvidenceError(f"valid-until {valid_until} is before the document date {doc_date}")
-        if quantity is not None and quantity < 0:
-            raise EvidenceError("quantity must not be negative")
+        cases.check_document(
+            case, dtype, coverage, doc_date=doc_date, valid_until=valid_until, quantity=quantity
+        )
         if translation_of:
             orig = self.store.get_document(translation_of)
             if orig is None or orig.removed:
@@ -488,31 +403,12 @@ class EvidenceService:
     def search(self, query: str, case_id: str | None = None) -> list[Document]:
         """Documents whose id, type, title, file name, issuer, producer, coverage or hash
         contain every word of ``query`` (case-insensitive)."""
-        words = [w.casefold() for w in query.split() if w.strip()]
-        out = []
-        for d in self.documents(case_id):
-            hay = " ".join(
-                str(x)
-                for x in (
-                    d.doc_id,
-                    d.doc_type,
-                    self.vocabulary.get(d.doc_type).label,
-                    d.title,
-                    d.filename,
-                    d.issuer,
-                    d.producer,
-                    d.sha256,
-                    d.doc_date,
-                    *d.coverage.nodes,
-                    *d.coverage.edges,
-                    *d.coverage.lots,
-                    *d.coverage.shipments,
-                )
-                if x
-            ).casefold()
-            if all(w in hay for w in words):
-                out.append(d)
-        return out
+        words = [w for w in query.split() if w.strip()]
+        return [
+            d
+            for d in self.documents(case_id)
+            if cases.matches(d, words, self.vocabulary.get(d.doc_type).label)
+        ]
 
     def remove(self, doc_id: str, reason: str) -> Document:
         """Withdraw a document from the registry (kept on file; the removal is audited)."""
@@ -570,10 +466,11 @@ class EvidenceService:
     ) -> GapReport:
         """Gap analysis of a case for ``applicability_review`` or ``exception_request``.
 
-        With ``screen`` (default), the chain is traced first and every party whose own
-        findings put it under the detention regime's presumption (Entity List, XUAR) is a
-        ``nexus`` gap: blocking for an applicability review, to be rebutted in an exception
-        request. A tracing failure is not fatal: it is reported as a minor gap.
+        With ``screen`` (default), the chain is traced first: every party whose own findings
+        put it under the detention regime's presumption (Entity List, XUAR) is a ``nexus`` gap
+        (blocking for an applicability review, to be rebutted in an exception request), and
+        tainted parties count as tainted input in the mass balance. A tracing failure is not
+        fatal: it is reported as a minor gap.
         """
         return self._gaps(case_id, path, as_of, shipment_id, screen)[0]
 
@@ -584,48 +481,27 @@ class EvidenceService:
         as_of: date | None,
         shipment_id: str | None,
         screen: bool,
-    ) -> tuple[GapReport, ScreeningSection]:
+    ) -> tuple[GapReport, CaseScreening]:
         case = self.case(case_id)
         day = as_of or self.clock().date()
-        docs = self.documents(case_id)
-        altered = [p.doc_id for p in self.verify_documents(case_id) if p.stored]
-        section = self.screening(case_id, day) if screen else ScreeningSection(rows=())
+        section = self.screening(case_id, day) if screen else CaseScreening()
         report = analyse(
             case,
-            docs,
+            self.documents(case_id),
             path,
             self.vocabulary,
             as_of=day,
             shipment_id=shipment_id,
-            altered=altered,
-            nexus=dict(section.nexus),
-            shortfalls={n: (sev, why) for n, sev, why in section.shortfalls},
+            altered=[p.doc_id for p in self.verify_documents(case_id) if p.stored],
+            screening=section if screen else None,
         )
-        if section.error:
-            from laborlens.core.evidence.gaps import Gap
-
-            report = replace(
-                report,
-                gaps=(
-                    *report.gaps,
-                    Gap(
-                        kind="unknown_reference",
-                        severity="minor",
-                        subject_type="case",
-                        subject_id=case_id,
-                        message=f"the chain could not be screened ({section.error}); "
-                        "check it with `laborlens trace`",
-                    ),
-                ),
-            )
         return report, section
 
-    def screening(self, case_id: str, as_of: date) -> ScreeningSection:
+    def screening(self, case_id: str, as_of: date) -> CaseScreening:
         """Trace the case's chain (``laborlens.ops.tracing.trace``) and summarise it per party.
 
-        Never raises for a chain the tracer rejects: the section then carries the error.
+        Never raises for a chain the tracer rejects: the summary then carries the error.
         """
-        from laborlens.core import rules
         from laborlens.ops.screening import index_for, load_lists
         from laborlens.ops.tracing import trace
 
@@ -633,79 +509,10 @@ class EvidenceService:
         regime = case.detentions[-1].regime if case.detentions else "us_uflpa"
         try:
             index = index_for(load_lists())
-            result = trace(case.chain.data(), as_of=as_of, index=index)
+            result = trace(case.chain, as_of=as_of, index=index)
         except Exception as exc:  # the tracer's input errors vary; report, never crash
-            return ScreeningSection(rows=(), error=f"{type(exc).__name__}: {exc}")
-        rows: list[ScreeningRow] = []
-        nexus: list[tuple[str, str]] = []
-        shortfalls: list[tuple[str, str, str]] = []
-        balance: list[tuple[str, str, str, str, str, str]] = []
-        for n in result.nodes:
-            for b in n.mass_balance:
-                balance.append(
-                    (
-                        n.id,
-                        b.period or "",
-                        b.unit or "",
-                        f"{_fmt(b.inputs_untainted)} / {_fmt(b.inputs_tainted)}",
-                        _fmt(b.outputs_total),
-                        b.status,
-                    )
-                )
-                if b.status == "shortfall":
-                    assumed = b.assumed_yield_edges > 0
-                    shortfalls.append(
-                        (
-                            n.id,
-                            "major" if assumed else "blocking",
-                            (
-                                "assumed industry yields, declare the node's own `yield` "
-                                "if they differ; "
-                                if assumed
-                                else ""
-                            )
-                            + f"the traced mass balance ({b.period or 'all periods'}, with yields) "
-                            f"shows a shortfall of {_fmt(b.shortfall)} {b.unit or ''}: "
-                            f"{_fmt(b.outputs_claimed_untainted)} claimed untainted output "
-                            f"against {_fmt(b.inputs_untainted)} untainted and "
-                            f"{_fmt(b.inputs_tainted)} tainted input; untainted claims "
-                            "exceed what untainted inputs can make",
-                        )
-                    )
-            # Evaluate the party's *own* findings: which parties create the nexus themselves
-            # (inherited taint is shown, but the root is what must be answered).
-            own = rules.evaluate(index.regimes, n.findings, country=n.country, as_of=as_of)
-            for o in own:
-                if o.regime == regime and o.outcome in _PRESUMPTION_OUTCOMES:
-                    why = "; ".join(r.text for r in o.reasons) or o.outcome
-                    nexus.append((n.id, f"{o.outcome} under {regime}: {why}"))
-            rows.append(
-                ScreeningRow(
-                    node_id=n.id,
-                    risk=n.risk,
-                    findings=tuple(
-                        f"{f.kind}: {f.entry_name or f.label or f.sector or f.good or ''}"
-                        + (
-                            f" [{f.list}{' ' + f.list_version if f.list_version else ''}]"
-                            if f.list
-                            else ""
-                        )
-                        for f in n.findings
-                    ),
-                    inherited=tuple(
-                        f"{i.kind} from {i.source} via {' > '.join(i.path)}" for i in n.inherited
-                    ),
-                    regimes=tuple((o.regime, o.outcome) for o in n.regimes),
-                )
-            )
-        return ScreeningSection(
-            rows=tuple(rows),
-            nexus=tuple(nexus),
-            shortfalls=tuple(shortfalls),
-            balance=tuple(balance),
-            list_versions=tuple(result.list_versions),
-            algorithms=tuple(result.algorithms),
-        )
+            return CaseScreening(error=f"{type(exc).__name__}: {exc}")
+        return summarise(result, index.regimes, regime, as_of)
 
     # --------------------------------------------------------------- dossier
 
@@ -720,7 +527,7 @@ class EvidenceService:
         allow_gaps: bool = True,
         force: bool = False,
     ) -> DossierResult:
-        """Build the submission package for a case into ``output`` (see adapters/io/dossier.py).
+        """Build the submission package for a case into ``output`` (see adapters/io/dossier).
 
         Raises:
             EvidenceError: a stored exhibit is altered or missing (the package would not be
@@ -740,10 +547,9 @@ class EvidenceService:
                 "see `laborlens evidence gaps` (or build a draft without --strict)"
             )
         lists, algos = self.versions()
-        head = self._case_anchor(case_id)
-        result = dossier.write_dossier(
+        result = write_dossier(
             output,
-            dossier.DossierInput(
+            DossierInput(
                 case=case,
                 documents=tuple(self.documents(case_id)),
                 report=report,
@@ -752,7 +558,7 @@ class EvidenceService:
                 list_versions=tuple(sorted(lists.items())),
                 algorithms=algos,
                 generated_at=case.last_event() or datetime.combine(day, datetime.min.time(), UTC),
-                audit_head=head,
+                audit_head=self._case_anchor(case_id),
                 prepared_by=self.settings.user,
             ),
             self.store.files.path_of,
@@ -772,43 +578,11 @@ class EvidenceService:
         return result
 
 
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:,.3f}".rstrip("0").rstrip(".")
-
-
-#: Regime outcomes that put goods under a presumption / prohibition (rules vocabulary).
-_PRESUMPTION_OUTCOMES = frozenset({"presumption", "prohibited_entity"})
-
-
 @cache
 def _bundled_versions() -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """The bundled lists' versions and the screening algorithms (fixed for a process)."""
-    from laborlens.core import geo, names, products, rules
+    from laborlens.core import geo, names, products
     from laborlens.core.lists import load_bundled
 
     lists = tuple((rl.info.list_id, rl.info.version) for rl in load_bundled().lists)
     return lists, (names.ALGORITHM, geo.ALGORITHM, products.ALGORITHM, rules.ALGORITHM)
-
-
-def _require_id(value: str, what: str) -> str:
-    v = (value or "").strip()
-    if not v or any(c in v for c in "/\\\n\t"):
-        raise EvidenceError(
-            f"{what} '{value}' is empty or contains '/', '\\' or control characters"
-        )
-    return v
-
-
-def _unknown_node(case: Case, node: str) -> str:
-    known = ", ".join(n.id for n in case.chain.nodes)
-    return f"node '{node}' is not in case {case.case_id}'s chain (nodes: {known})"
-
-
-def _dedupe(values: Iterable[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for v in values:
-        for part in str(v).split(","):
-            p = part.strip()
-            if p and p not in out:
-                out.append(p)
-    return tuple(out)

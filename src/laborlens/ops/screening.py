@@ -1,34 +1,61 @@
-"""The screening operations of the Python API (DESIGN.md §3.4), shared by the CLI.
+"""The screening operations of the Python API, shared by the CLI and the REST API.
 
 ``load_lists`` assembles the reference lists (bundled, plus user lists, optionally restricted),
-``screen`` screens in-memory rows, and ``screen_files`` streams files through the local engine.
-The compiled screening index is cached per list set, so calling ``screen`` in a loop does not
-rebuild it.
+``screen`` screens in-memory rows, ``screen_files`` streams files, and :class:`ScreenJob` is what
+``laborlens screen`` runs (inputs opened and checked, index compiled, engine chosen, report
+written). Every path compiles the screening index once per list set (:func:`index_for`) and runs
+it on an engine chosen here (``engine="local"`` or ``"spark"``), so the Python API, the CLI and
+the REST API screen the same way.
 """
 
 from __future__ import annotations
 
 import gc
-from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from laborlens.adapters.engine.local import screen_stream
+from laborlens.adapters.engine.base import ENGINES, Engine
+from laborlens.adapters.engine.local import LocalEngine
+from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records
+from laborlens.adapters.io.writers import (
+    FORMATS,
+    OutputError,
+    Pair,
+    ReportMeta,
+    Summary,
+    choose_format,
+    write_results,
+)
 from laborlens.core.lists import ListError, ListSet
-from laborlens.core.model import Record, RowError, ScreenResult
+from laborlens.core.model import ListInfo, Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
-from laborlens.core.screen import ScreeningIndex, screen_batch
+from laborlens.core.resources import ResourceError
+from laborlens.core.screen import ScreeningIndex
 from laborlens.settings import Settings
 
 __all__ = [
+    "ENGINES",
+    "FORMATS",
+    "USER_ERRORS",
     "InputError",
     "ListError",
+    "ListInfo",
+    "ListSet",
     "LoadedLists",
+    "OutputError",
+    "Record",
+    "ScreenJob",
+    "ScreenResult",
+    "ScreeningIndex",
+    "Summary",
+    "choose_format",
+    "engine_for",
     "index_for",
     "load_lists",
     "load_lists_checked",
@@ -36,9 +63,23 @@ __all__ = [
     "screen",
     "screen_files",
     "screen_pairs",
+    "sweep_leftovers",
 ]
 
 ListsArg = ListSet | Sequence[str] | str | None
+
+#: What an interface reports as the user's mistake (CLI exit code 2, HTTP 4xx): each names the
+#: file, row, column or id concerned; anything else is a bug and keeps its traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    InputError,
+    ListError,
+    OutputError,
+    ResourceError,
+    OSError,
+)
+
+#: Inputs smaller than this are screened in-process (starting workers would cost more).
+SMALL_INPUT_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +164,8 @@ _CACHE_SIZE = 4
 
 
 def index_for(lists: ListSet) -> ScreeningIndex:
-    """The compiled index for a list set (built once per list-set object, then cached)."""
+    """The compiled index for a list set: built once per list-set object, then cached (the one
+    index cache of the package: screening, tracing, explaining and cases share it)."""
     with _CACHE_LOCK:
         hit = _CACHE.get(id(lists))
         if hit is not None and hit[0] is lists:
@@ -138,6 +180,21 @@ def index_for(lists: ListSet) -> ScreeningIndex:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[id(lists)] = (lists, index)
     return index
+
+
+def engine_for(name: str = "local", workers: int = 1) -> Engine:
+    """The engine called ``name`` (``local`` or ``spark``) with ``workers`` processes/cores.
+
+    Raises:
+        ValueError: an unknown engine name.
+    """
+    if name == "local":
+        return LocalEngine(max(1, workers))
+    if name == "spark":
+        from laborlens.adapters.engine.spark import SparkEngine
+
+        return SparkEngine(cores=max(1, workers))
+    raise ValueError(f"--engine: unknown engine '{name}'; use {' or '.join(ENGINES)}")
 
 
 def _resolve(lists: ListsArg, list_files: Sequence[str | Path]) -> ListSet:
@@ -165,15 +222,19 @@ def screen(
     as_of: date | None = None,
     lists: ListsArg = None,
     list_files: Sequence[str | Path] = (),
+    engine: str = "local",
+    workers: int = 1,
 ) -> list[ScreenResult]:
     """Screen in-memory rows; one result per row, in order.
 
     Args:
-        records: mappings with the columns of DESIGN.md §3.1 (synonyms accepted; ``row`` is the
-            1-based position) or ready :class:`Record` objects.
+        records: mappings with the record columns of docs/contracts.md (synonyms accepted;
+            ``row`` is the 1-based position) or ready :class:`Record` objects.
         as_of: the evaluation date (default today).
         lists: a :class:`ListSet`, or list ids to restrict the bundled (+ user) lists to.
         list_files: user list files to add.
+        engine: ``local`` (this machine) or ``spark``; results are identical.
+        workers: processes (local) or cores (a local Spark session).
 
     Example:
         >>> from laborlens.ops.screening import screen
@@ -181,7 +242,9 @@ def screen(
         ['high']
     """
     list_set = _resolve(lists, list_files)
-    return screen_batch(_as_records(records), index_for(list_set), as_of or date.today())
+    runner = engine_for(engine, workers)
+    day = as_of or date.today()
+    return list(runner.screen([list(_as_records(records))], index_for(list_set), day))
 
 
 def open_inputs(
@@ -197,14 +260,19 @@ def open_inputs(
     """
     if not paths:
         raise InputError("no input file given")
-    streams = []
-    for p in paths:
-        is_xlsx = Path(p).suffix.lower() in (".xlsx", ".xlsm")
-        streams.append(
-            open_records(
-                p, encoding=encoding, batch_size=batch_size, sheet=sheet if is_xlsx else None
+    streams: list[RecordStream] = []
+    try:
+        for p in paths:
+            is_xlsx = Path(p).suffix.lower() in (".xlsx", ".xlsm")
+            streams.append(
+                open_records(
+                    p, encoding=encoding, batch_size=batch_size, sheet=sheet if is_xlsx else None
+                )
             )
-        )
+    except BaseException:
+        for stream in streams:
+            stream.close()
+        raise
     return streams
 
 
@@ -213,23 +281,10 @@ def screen_pairs(
     index: ScreeningIndex,
     as_of: date,
     workers: int = 1,
+    engine: str = "local",
 ) -> Iterator[tuple[Record, ScreenResult]]:
-    """Screen opened inputs in order, yielding each record with its result.
-
-    The records of the batches in flight are kept (a bounded window: the engine's look-ahead)
-    so that writers can show the input name and file next to the result.
-    """
-    in_flight: deque[Record] = deque()
-
-    def batches() -> Iterator[list[Record]]:
-        for stream in streams:
-            for batch in stream:
-                in_flight.extend(batch)
-                yield batch
-
-    for result in screen_stream(batches(), index, as_of, workers):
-        record = in_flight.popleft()
-        yield record, result
+    """Screen opened inputs in order, yielding each record with its result."""
+    return engine_for(engine, workers).screen_inputs(streams, index, as_of)
 
 
 def screen_files(
@@ -240,6 +295,7 @@ def screen_files(
     list_files: Sequence[str | Path] = (),
     encoding: str | None = None,
     settings: Settings | None = None,
+    engine: str = "local",
 ) -> Iterator[ScreenResult]:
     """Screen files, streaming one result per input row in input order (file after file).
 
@@ -252,11 +308,110 @@ def screen_files(
     cfg = settings or Settings()
     list_set = _resolve(lists, list_files)
     streams = open_inputs(paths, encoding=encoding, batch_size=cfg.batch_size)
-    index = index_for(list_set)
-    day = as_of or date.today()
+    pairs = screen_pairs(streams, index_for(list_set), as_of or date.today(), cfg.workers, engine)
+    return (result for _, result in pairs)
 
-    def gen() -> Iterator[ScreenResult]:
-        for _, result in screen_pairs(streams, index, day, cfg.workers):
-            yield result
 
-    return gen()
+def workers_for(requested: int | None, streams: Sequence[RecordStream], settings: Settings) -> int:
+    """The worker count: as requested, else 1 for small inputs, else ``settings.workers``."""
+    if requested is not None:
+        return requested
+    size = 0
+    for stream in streams:
+        try:
+            size += stream.path.stat().st_size
+        except OSError:
+            size += SMALL_INPUT_BYTES
+    return 1 if size < SMALL_INPUT_BYTES else settings.workers
+
+
+@dataclass(slots=True)
+class ScreenJob:
+    """A screening run of files, ready to go: lists loaded, inputs opened, index compiled."""
+
+    loaded: LoadedLists
+    streams: list[RecordStream]
+    index: ScreeningIndex
+    as_of: date
+    engine: Engine
+
+    def meta(self) -> ReportMeta:
+        """What every report states about this run."""
+        extras: dict[str, None] = {}
+        for stream in self.streams:
+            extras.update(dict.fromkeys(stream.columns.extra_headers()))
+        return ReportMeta(
+            as_of=self.as_of,
+            lists=tuple(rl.info for rl in self.loaded.lists.lists),
+            inputs=tuple(s.name for s in self.streams),
+            algorithms=self.index.algorithms(),
+            extra_columns=tuple(extras),
+        )
+
+    def total_rows(self) -> int | None:
+        """The inputs' rows when every input can tell (for progress bars), else ``None``."""
+        estimates = [s.estimated_rows for s in self.streams]
+        return sum(e for e in estimates if e is not None) if None not in estimates else None
+
+    def pairs(self) -> Iterator[tuple[Record, ScreenResult]]:
+        """Each input record with its result, in input order (file after file)."""
+        return self.engine.screen_inputs(self.streams, self.index, self.as_of)
+
+
+def open_job(
+    inputs: Sequence[str | Path],
+    *,
+    as_of: date,
+    settings: Settings,
+    list_files: Sequence[str | Path] = (),
+    lists: Sequence[str] | str | None = None,
+    encoding: str | None = None,
+    engine: str = "local",
+    workers: int | None = None,
+    sheet: str | None = None,
+    output: Path | None = None,
+    build_index: Callable[[ListSet], ScreeningIndex] = index_for,
+) -> ScreenJob:
+    """Load the lists, open (and check) every input and compile the index.
+
+    ``build_index`` lets an interface show progress around :func:`index_for`; ``output``, the
+    report to write, is checked before any work (its folder must exist).
+
+    Raises:
+        InputError, ListError, ResourceError, ValueError: unusable input or arguments.
+    """
+    if workers is not None and workers < 1:
+        raise ValueError(f"--workers: must be 1 or more, got {workers}")
+    if engine not in ENGINES:
+        raise ValueError(f"--engine: unknown engine '{engine}'; use {' or '.join(ENGINES)}")
+    if output is not None and not output.absolute().parent.is_dir():
+        raise ValueError(f"--output {output}: the folder {output.parent} does not exist")
+    loaded = load_lists_checked(list_files, lists, encoding, data_dir=settings.data_dir)
+    streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet)
+    try:
+        index = build_index(loaded.lists)
+    except BaseException:
+        for stream in streams:
+            stream.close()
+        raise
+    runner = engine_for(engine, workers_for(workers, streams, settings))
+    return ScreenJob(loaded, streams, index, as_of, runner)
+
+
+def write_report(
+    pairs: Iterable[tuple[Record, ScreenResult]],
+    fmt: str,
+    output: Path | None,
+    meta: ReportMeta,
+    options: Mapping[str, object],
+) -> Summary:
+    """Write the results to ``output`` (standard output when ``None``) in ``fmt``.
+
+    A file is written next to its target and renamed at the end: a failed or killed run leaves
+    no half report under the target name.
+    """
+    results: Iterator[Pair] = ((result, record) for record, result in pairs)
+    if output is None:
+        return write_results(results, fmt, sys.stdout, meta, **options)
+    with atomic_output(output) as partial:
+        return write_results(results, fmt, partial, meta, **options)

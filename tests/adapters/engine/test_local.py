@@ -30,3 +30,31 @@ def test_multiprocess_results_equal_in_process_and_keep_order(index: ScreeningIn
 def test_single_worker_streams(index: ScreeningIndex) -> None:
     out = list(screen_stream(iter([_records(3)]), index, TODAY, workers=1))
     assert len(out) == 3
+
+
+def test_engines_are_chosen_by_name_in_ops() -> None:
+    import pytest
+
+    from laborlens.adapters.engine.local import LocalEngine
+    from laborlens.ops.screening import engine_for
+
+    assert engine_for("local", 3) == LocalEngine(3)
+    assert engine_for("spark").name == "spark"
+    with pytest.raises(ValueError, match="unknown engine 'dask'"):
+        engine_for("dask")
+
+
+def test_local_engine_pairs_records_with_results(index: ScreeningIndex, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from laborlens.adapters.engine.local import LocalEngine
+    from laborlens.adapters.io.readers import open_records
+
+    path = Path(str(tmp_path)) / "s.csv"
+    path.write_text('name\n"Hoshine Silicon Industry Co., Ltd."\nBlue Sky Garments\n', "utf-8")
+    pairs = list(LocalEngine(1).screen_inputs([open_records(path)], index, TODAY))
+    assert [(rec.name, res.row) for rec, res in pairs] == [
+        ("Hoshine Silicon Industry Co., Ltd.", 1),
+        ("Blue Sky Garments", 2),
+    ]
+    assert pairs[0][1].risk == "high"

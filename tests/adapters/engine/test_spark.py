@@ -75,3 +75,12 @@ def test_cli_engine_spark_equals_local(spark: Any, tmp_path: Any) -> None:
         outs[engine] = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(outs["local"]) == 4
     assert outs["spark"] == outs["local"]
+
+
+def test_python_api_engine_spark_equals_local(spark: Any) -> None:
+    import laborlens
+
+    rows = [{k: v for k, v in r.items() if k != "po"} for r in ROWS[:10]]
+    local = laborlens.screen(rows, as_of=TODAY)
+    on_spark = laborlens.screen(rows, as_of=TODAY, engine="spark", workers=2)
+    assert [r.to_dict() for r in on_spark] == [r.to_dict() for r in local]

@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from laborlens.core.evidence.model import Case, Chain, Coverage, Detention, Document, Shipment
+from laborlens.core.chain import Chain
+from laborlens.core.evidence.model import Case, Coverage, Detention, Document, Shipment
+from laborlens.ops.tracing import load_chain
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "evidence"
 CHAIN = EXAMPLE / "chain.json"
@@ -51,11 +53,9 @@ def shipment() -> Shipment:
 
 def case(chain: Chain | None = None) -> Case:
     """The example case as a pure object (no store)."""
-    import json
-
     return Case(
         case_id=CASE_ID,
-        chain=chain or Chain.from_mapping(json.loads(CHAIN.read_text(encoding="utf-8"))),
+        chain=chain or load_chain(CHAIN, require_ids=True),
         shipments=(shipment(),),
         detentions=(
             Detention(

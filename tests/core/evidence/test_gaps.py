@@ -11,10 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from laborlens.core.chain import load_tables, role_in
 from laborlens.core.evidence import analyse, load_vocabulary, names_match
 from laborlens.core.evidence.gaps import GAP_KINDS, Gap
-from laborlens.core.evidence.model import Chain, Coverage, Document, EvidenceError
+from laborlens.core.evidence.model import Coverage, Document, EvidenceError
+from laborlens.core.evidence.screening import CaseScreening
 from laborlens.core.evidence.vocabulary import SEVERITIES
+from laborlens.ops.tracing import load_chain
 
 VOCAB = load_vocabulary()
 AR = "applicability_review"
@@ -24,6 +27,9 @@ ALL_ROWS = ex.plan((AR, EX))
 
 
 def _run(docs: list[Document], path: str = AR, **kw: object) -> object:
+    nexus = kw.pop("nexus", None)
+    if nexus is not None:
+        kw["screening"] = CaseScreening(nexus=tuple(nexus.items()))  # type: ignore[attr-defined]
     return analyse(ex.case(kw.pop("chain", None)), docs, path, VOCAB, as_of=ex.AS_OF, **kw)  # type: ignore[arg-type]
 
 
@@ -122,21 +128,48 @@ def test_quantities_that_do_not_reconcile() -> None:
 
 def test_mass_balance_output_exceeding_input_blocks() -> None:
     data = json.loads(ex.CHAIN.read_text(encoding="utf-8"))
-    data["edges"][2]["quantity"] = 12000  # SPIN ships more yarn than the lint it bought
-    chain = Chain.from_mapping(data)
-    report = _run(ex.documents(AR_ROWS), chain=chain)
+    data["edges"][2]["quantity"] = 12000  # SPIN ships more yarn than its lint can make
+    report = _run(ex.documents(AR_ROWS), chain=load_chain(data))
     g = next(g for g in report.gaps if g.kind == "mass_balance")
     assert g.subject_id == "SPIN" and g.severity == "blocking"
-    row = next(m for m in report.mass_balance if m.node_id == "SPIN")
-    assert row.status == "output_exceeds_input" and row.unit == "kg"
-    assert row.inputs == pytest.approx(10200) and row.outputs == pytest.approx(12000)
+    row = next(m.row for m in report.mass_balance if m.node_id == "SPIN")
+    assert row.status == "shortfall" and row.unit == "kg"
+    # the spinner's own yield (0.89) turns 10.2 t of lint into 9,078 kg of yarn
+    assert row.inputs_untainted == pytest.approx(10200 * 0.89)
+    assert row.outputs_total == pytest.approx(12000)
+    assert row.shortfall == pytest.approx(12000 - 10200 * 0.89)
 
 
 def test_mass_balance_of_the_complete_chain() -> None:
-    rows = {m.node_id: m for m in _run(ex.documents(AR_ROWS)).mass_balance}
-    assert rows["FARM"].status == "source"
-    assert rows["GIN"].status == "ok" and rows["GIN"].inputs == pytest.approx(30000)
-    assert rows["SEW"].status == "units_differ"  # kg of fabric in, pieces out
+    rows = {m.node_id: m.row for m in _run(ex.documents(AR_ROWS)).mass_balance}
+    assert rows["FARM"].status == "origin"
+    assert rows["GIN"].status == "ok" and rows["GIN"].inputs_untainted == pytest.approx(30000)
+    # kg of fabric in, pieces out: the factory's own yield (4.8 pieces per kg) converts them
+    assert rows["SEW"].status == "ok" and rows["SEW"].unit == "pcs"
+    assert rows["SEW"].inputs_untainted == pytest.approx(8400 * 4.8)
+    assert "IMP" not in rows
+
+
+def test_an_assumed_yield_makes_a_shortfall_major() -> None:
+    data = json.loads(ex.CHAIN.read_text(encoding="utf-8"))
+    # SPIN declares no yield and its input is of no known material: a yield of 1 is assumed
+    del data["nodes"][2]["yield"]
+    data["edges"][1].update(hs_code=None, product="fibre")
+    data["edges"][2]["quantity"] = 12000
+    report = _run(ex.documents(AR_ROWS), chain=load_chain(data))
+    g = next(g for g in report.gaps if g.kind == "mass_balance")
+    assert g.subject_id == "SPIN" and g.severity == "major" and "assumed" in g.message
+
+
+def test_the_entry_is_balanced_against_an_exporter_that_ends_the_chain() -> None:
+    data = json.loads(ex.CHAIN.read_text(encoding="utf-8"))
+    data["nodes"] = [n for n in data["nodes"] if n["id"] != "IMP"]
+    data["edges"] = [e for e in data["edges"] if e["to"] != "IMP"]
+    c = ex.case(load_chain(data))
+    bigger = replace(c, shipments=(replace(c.shipments[0], quantity=50000),))
+    report = analyse(bigger, ex.documents(AR_ROWS), AR, VOCAB, as_of=ex.AS_OF)
+    row = next(m.row for m in report.mass_balance if m.node_id == "SEW")
+    assert row.outputs_total == pytest.approx(50000) and row.status == "shortfall"
 
 
 def test_entry_larger_than_traced_flow() -> None:
@@ -180,7 +213,7 @@ def test_removed_documents_do_not_count() -> None:
 
 
 def test_tracing_that_stops_at_a_trader() -> None:
-    chain = Chain.from_mapping(
+    chain = load_chain(
         {
             "nodes": [
                 {"id": "T", "name": "Cotton Trading Ltd", "role": "trader"},
@@ -258,7 +291,7 @@ def test_parties_linked_only_by_ownership_need_no_documents() -> None:
     data = json.loads(ex.CHAIN.read_text(encoding="utf-8"))
     data["nodes"].append({"id": "PARENT", "name": "Holding Co", "role": "holding company"})
     data["edges"].append({"from": "PARENT", "to": "SPIN", "type": "ownership"})
-    chain = Chain.from_mapping(data)
+    chain = load_chain(data)
     assert "PARENT" not in chain.tiers()
     report = _run(ex.documents(AR_ROWS), chain=chain)
     assert report.gaps == ()
@@ -267,16 +300,20 @@ def test_parties_linked_only_by_ownership_need_no_documents() -> None:
 
 
 def test_free_text_roles() -> None:
-    from laborlens.core.evidence.model import role_in
+    tables = load_tables()
+    assert role_in("cotton merchant", tables.non_producer_roles)
+    assert tables.is_importer("Importer of record")
+    assert tables.is_producer("spinning mill")
+    assert not tables.is_importer(None)
 
-    assert role_in("cotton merchant", VOCAB.non_producing_roles)
-    assert role_in("Importer of record", VOCAB.importer_roles)
-    assert not role_in("spinning mill", VOCAB.non_producing_roles)
-    assert not role_in(None, VOCAB.importer_roles)
 
-
-def test_traced_mass_balance_shortfall_blocks() -> None:
-    report = _run(ex.documents(AR_ROWS), shortfalls={"SPIN": ("blocking", "shortfall of 500 kg")})
-    g = report.gaps[0]
-    assert (g.kind, g.severity, g.subject_id) == ("mass_balance", "blocking", "SPIN")
-    assert "shortfall of 500 kg" in g.message
+def test_tainted_inputs_make_the_mass_balance_fall_short() -> None:
+    """A party tainted itself (screening) ships nothing untainted, nor does anything downstream
+    that claims untainted output from its input alone."""
+    screening = CaseScreening(own_taint=("GIN",))
+    report = _run(ex.documents(AR_ROWS), screening=screening)
+    short = {g.subject_id for g in report.gaps if g.kind == "mass_balance"}
+    assert short == {"GIN", "SPIN", "KNIT", "SEW"}
+    assert all(g.severity == "blocking" for g in report.gaps if g.kind == "mass_balance")
+    spin = next(m.row for m in report.mass_balance if m.node_id == "SPIN")
+    assert spin.inputs_untainted == 0 and spin.inputs_tainted == pytest.approx(10200 * 0.89)

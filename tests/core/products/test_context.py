@@ -23,15 +23,17 @@ from laborlens.core.products import (
     classify,
     sectors_of,
 )
-from laborlens.core.products.lexicon import compile_lexicon, normalise
+from laborlens.core.products.lexicon import normalise
+from laborlens.core.products.lexicon_file import compile_lexicon
 from laborlens.core.resources import ResourceError, read_yaml
+from laborlens.core.rules import load_regimes
 
 DAY = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
 def pindex(bundled: ListSet) -> ProductIndex:
-    return build_product_index(bundled)
+    return build_product_index(bundled, load_regimes().designations())
 
 
 def found(pindex: ProductIndex, text: str) -> dict[str, bool]:
@@ -82,10 +84,13 @@ def _lexicon_doc() -> dict[str, Any]:
 
 
 def _compile(doc: Any) -> None:
-    from laborlens.core.products import SECTORS
-
     goods = {g for c in doc["concepts"] for g in c.get("goods") or ()}
-    compile_lexicon("lexicon.yaml", doc, sectors=frozenset(SECTORS), goods=frozenset(goods))
+    compile_lexicon(
+        "lexicon.yaml",
+        doc,
+        sectors=frozenset(load_regimes().designations()),
+        goods=frozenset(goods),
+    )
 
 
 @pytest.mark.parametrize(

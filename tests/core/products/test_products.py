@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from laborlens.core.lists import ListSet
 from laborlens.core.model import Finding, Record
 from laborlens.core.products import (
-    SECTORS,
     ProductIndex,
     build_product_index,
     classify,
     sectors_of,
 )
+from laborlens.core.rules import load_regimes
 
 TODAY = date(2026, 11, 27)
 CASES = Path(__file__).resolve().parents[2] / "cases" / "products.csv"
@@ -27,7 +27,7 @@ CASES = Path(__file__).resolve().parents[2] / "cases" / "products.csv"
 
 @pytest.fixture(scope="module")
 def pindex(bundled: ListSet) -> ProductIndex:
-    return build_product_index(bundled)
+    return build_product_index(bundled, load_regimes().designations())
 
 
 def sectors(pindex: ProductIndex, product: str | None = None, hs: str | None = None) -> set[str]:
@@ -197,7 +197,7 @@ def test_index_is_picklable(pindex: ProductIndex) -> None:
 @given(st.text(max_size=60))
 def test_any_text_classifies_without_error(pindex: ProductIndex, text: str) -> None:
     cls = sectors_of(pindex, Record(row=1, id="1", product=text))
-    assert {h.sector for h in cls.sectors} <= set(SECTORS)
+    assert {h.sector for h in cls.sectors} <= set(load_regimes().designations())
     assert all(0.0 <= h.score <= 1.0 for h in cls.sectors)
 
 
@@ -210,7 +210,7 @@ def test_case_set_precision_and_recall(pindex: ProductIndex) -> None:
     for row in rows:
         got = sectors(pindex, row["product"])
         want = {s for s in row["expected_sectors"].split(";") if s}
-        assert want <= set(SECTORS), row["id"]
+        assert want <= set(load_regimes().designations()), row["id"]
         tp += len(got & want)
         fp += len(got - want)
         fn += len(want - got)

@@ -21,8 +21,13 @@ def test_health_and_lists(client: TestClient) -> None:
     assert client.get("/api/health").json()["status"] == "ok"
     lists = client.get("/api/lists").json()
     ids = [item["list_id"] for item in lists]
-    assert ids[:5] == ["us_uflpa_entity_list", "us_cbp_wro_findings", "us_ofac_sdn",
-                       "us_bis_entity_list", "us_dol_tvpra"]
+    assert ids[:5] == [
+        "us_uflpa_entity_list",
+        "us_cbp_wro_findings",
+        "us_ofac_sdn",
+        "us_bis_entity_list",
+        "us_dol_tvpra",
+    ]
     assert lists[0]["complete"] and "PARTIAL" not in lists[0]["completeness_note"]
     ofac = lists[2]  # the 2024 snapshot is older than OFAC's cadence
     assert ofac["stale"] is True and ofac["completeness_note"].startswith("STALE")

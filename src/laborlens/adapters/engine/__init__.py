@@ -1,0 +1,1 @@
+"""Engines: where screening runs (this process, the local cores, a Spark cluster); see base.py."""

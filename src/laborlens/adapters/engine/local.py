@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 
+from laborlens.adapters.io.readers import RecordStream
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import ScreeningIndex, screen_batch
 
@@ -57,3 +60,38 @@ def screen_stream(
                 yield from pending.pop(0).result()
         for fut in pending:
             yield from fut.result()
+
+
+@dataclass(frozen=True, slots=True)
+class LocalEngine:
+    """The :class:`~laborlens.adapters.engine.base.Engine` on this machine's cores."""
+
+    workers: int = 1
+
+    @property
+    def name(self) -> str:
+        return "local"
+
+    def screen(
+        self, batches: Iterable[list[Record]], index: ScreeningIndex, as_of: date
+    ) -> Iterator[ScreenResult]:
+        return screen_stream(batches, index, as_of, self.workers)
+
+    def screen_inputs(
+        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date
+    ) -> Iterator[tuple[Record, ScreenResult]]:
+        # the records of the batches in flight are kept (a bounded window: the engine's
+        # look-ahead) so that writers can show the input name and file next to the result
+        in_flight: deque[Record] = deque()
+
+        def batches() -> Iterator[list[Record]]:
+            for stream in streams:
+                for batch in stream:
+                    in_flight.extend(batch)
+                    yield batch
+
+        def pairs() -> Iterator[tuple[Record, ScreenResult]]:
+            for result in screen_stream(batches(), index, as_of, self.workers):
+                yield in_flight.popleft(), result
+
+        return pairs()

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from laborlens.adapters.io.readers import InputError, RecordStream
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.screen import ScreeningIndex, screen_batch
@@ -92,6 +95,47 @@ def _screen_batches(
         yield records, screen_batch(records, index, as_of)
 
 
+def _map_screened(
+    df: Any,
+    index: ScreeningIndex,
+    as_of: date,
+    source: str | None,
+    *,
+    schema: str,
+    columns_of: Callable[[list[Record], list[ScreenResult]], dict[str, list[Any]]],
+) -> Any:
+    """``df`` screened partition by partition (the index broadcast once), each Arrow batch of
+    results turned into the output columns by ``columns_of``."""
+    import pyarrow as pa
+
+    df, headers, cmap = _numbered(df)
+    broadcast = df.sparkSession.sparkContext.broadcast(index)
+
+    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
+        for records, results in _screen_batches(
+            batches, broadcast.value, headers, cmap, as_of=as_of, source=source
+        ):
+            yield pa.RecordBatch.from_pydict(columns_of(records, results))
+
+    return df.mapInArrow(screen_partition, schema)
+
+
+def _result_columns(_: list[Record], results: list[ScreenResult]) -> dict[str, list[Any]]:
+    return {
+        "row": [r.row for r in results],
+        "id": [r.id for r in results],
+        "risk": [r.risk for r in results],
+        "result": [json.dumps(r.to_dict(), ensure_ascii=False) for r in results],
+    }
+
+
+def _pair_columns(records: list[Record], results: list[ScreenResult]) -> dict[str, list[Any]]:
+    return {
+        "row": [r.row for r in results],
+        "payload": [pickle.dumps(pair) for pair in zip(records, results, strict=True)],
+    }
+
+
 def screen_dataframe(
     df: Any, index: ScreeningIndex, as_of: date, *, source: str | None = None
 ) -> Any:
@@ -104,25 +148,7 @@ def screen_dataframe(
         as_of: the evaluation date.
         source: the input's name, recorded on row errors.
     """
-    import pyarrow as pa
-
-    df, headers, columns = _numbered(df)
-    broadcast = df.sparkSession.sparkContext.broadcast(index)
-
-    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
-        for _, results in _screen_batches(
-            batches, broadcast.value, headers, columns, as_of=as_of, source=source
-        ):
-            yield pa.RecordBatch.from_pydict(
-                {
-                    "row": [r.row for r in results],
-                    "id": [r.id for r in results],
-                    "risk": [r.risk for r in results],
-                    "result": [json.dumps(r.to_dict(), ensure_ascii=False) for r in results],
-                }
-            )
-
-    return df.mapInArrow(screen_partition, RESULT_SCHEMA)
+    return _map_screened(df, index, as_of, source, schema=RESULT_SCHEMA, columns_of=_result_columns)
 
 
 PAIR_SCHEMA = "row long, payload binary"
@@ -155,24 +181,85 @@ def screen_pairs_spark(
 
     For the CLI, whose writers need the typed objects: each pair travels pickled.
     """
-    import pickle
-
-    import pyarrow as pa
-
-    df, headers, columns = _numbered(df)
-    broadcast = df.sparkSession.sparkContext.broadcast(index)
-
-    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
-        for records, results in _screen_batches(
-            batches, broadcast.value, headers, columns, as_of=as_of, source=source
-        ):
-            yield pa.RecordBatch.from_pydict(
-                {
-                    "row": [r.row for r in results],
-                    "payload": [pickle.dumps(pair) for pair in zip(records, results, strict=True)],
-                }
-            )
-
-    out = df.mapInArrow(screen_partition, PAIR_SCHEMA).orderBy("row")
+    out = _map_screened(
+        df, index, as_of, source, schema=PAIR_SCHEMA, columns_of=_pair_columns
+    ).orderBy("row")
     for row in out.toLocalIterator():
         yield pickle.loads(row["payload"])
+
+
+def _delimiter(stream: RecordStream) -> str:
+    """The delimiter that splits the header line into the columns the reader found."""
+    if stream.format == "tsv":
+        return "\t"
+    with stream.path.open(encoding=stream.encoding or "utf-8", errors="replace") as fh:
+        first = fh.readline()
+    width = len(stream.columns.headers)
+    for sep in (",", ";", "\t", "|"):
+        if len(first.split(sep)) == width:
+            return sep
+    return ","
+
+
+@dataclass(slots=True)
+class SparkEngine:
+    """The :class:`~laborlens.adapters.engine.base.Engine` on Spark (a local session unless one
+    is given): inputs are read by Spark itself, in-memory records are parallelised."""
+
+    cores: int = 2
+    session: Any = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return "spark"
+
+    def _session(self) -> Any:
+        if self.session is None:
+            self.session = local_session(cores=max(1, self.cores))
+        return self.session
+
+    def screen(
+        self, batches: Iterable[list[Record]], index: ScreeningIndex, as_of: date
+    ) -> Iterator[ScreenResult]:
+        context = self._session().sparkContext
+        records = [r for batch in batches for r in batch]
+        if not records:
+            return iter(())
+        broadcast = context.broadcast(index)
+
+        def screen_partition(part: Iterator[Record]) -> Iterator[ScreenResult]:
+            return iter(screen_batch(list(part), broadcast.value, as_of))
+
+        slices = max(1, min(len(records) // 500 + 1, self.cores * 4))
+        # an RDD made from a list keeps its order through mapPartitions and collect
+        rdd = context.parallelize(records, slices).mapPartitions(screen_partition)
+        return iter(rdd.collect())
+
+    def screen_inputs(
+        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date
+    ) -> Iterator[tuple[Record, ScreenResult]]:
+        packed = [s.name for s in streams if s.path.suffix.lower() in (".zip", ".xz")]
+        if packed:
+            raise InputError(
+                f"{packed[0]}: the Spark engine cannot read .zip or .xz; unpack it first"
+            )
+        session = self._session()  # fails here, before any output
+
+        def pairs() -> Iterator[tuple[Record, ScreenResult]]:
+            for stream in streams:
+                try:
+                    df = read_input(
+                        session,
+                        str(stream.path),
+                        stream.format,
+                        encoding=stream.encoding,
+                        delimiter=_delimiter(stream),
+                    )
+                    stream.close()  # Spark reads the file itself
+                    yield from screen_pairs_spark(df, index, as_of, source=stream.name)
+                except (ValueError, InputError):
+                    raise
+                except Exception as exc:  # a Spark/Java failure: report it, never a traceback
+                    raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
+
+        return pairs()

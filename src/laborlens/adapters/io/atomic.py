@@ -19,11 +19,13 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
+fcntl: ModuleType | None
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+except ImportError:  # pragma: no cover - Windows: no advisory locks
+    fcntl = None
 
 __all__ = ["PARTIAL_SUFFIX", "atomic_folder", "atomic_output", "partial_path", "sweep_leftovers"]
 

@@ -28,35 +28,30 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from laborlens.adapters.io.encoding import InputError, choose_encoding
+from laborlens.core import columns
 from laborlens.core.chain import Chain, build_chain
-from laborlens.core.lists import ReferenceList, user_list
-from laborlens.core.model import RowError
 
 
 class ChainInputError(ValueError):
     """The chain input cannot be used at all; the message names the file."""
 
 
-_ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
 _NODE_SCHEMAS = {"LegalEntity", "Company", "Organization", "PublicBody", "Person"}
 _SUPPLY_WORDS = ("suppl", "vendor", "ship", "sell", "sale", "trade", "export", "import")
 
 
 def _read_text(path: Path) -> str:
+    """The file's text, its encoding detected like any input's (adapters/io/encoding.py)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ChainInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    for enc in _ENCODINGS:
-        if enc == "utf-16":
-            continue
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ChainInputError(f"{path}: text is neither UTF-8, UTF-16 nor GB18030")
+    try:
+        choice = choose_encoding(path, raw, True, None)
+    except InputError as exc:
+        raise ChainInputError(str(exc)) from exc
+    return raw.decode(choice.encoding).lstrip("\ufeff")
 
 
 def _csv_rows(path: Path, required: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -79,9 +74,9 @@ def _csv_rows(path: Path, required: Sequence[str] = ()) -> list[dict[str, Any]]:
     return [dict(r) for r in reader]
 
 
+#: the names an edge's two required columns may have (resources/columns.yaml)
 _REQUIRED_ALTS: dict[str, tuple[str, ...]] = {
-    "from": ("from", "source", "src", "from_id", "supplier", "seller"),
-    "to": ("to", "target", "dst", "to_id", "buyer", "customer"),
+    col: (col, *columns.synonyms("chain_edge").get(col, ())) for col in ("from", "to")
 }
 
 
@@ -96,7 +91,7 @@ def _check_edge_keys(rows: Sequence[Mapping[str, Any]], where: str) -> None:
                 raise ChainInputError(f"{where}: no edge has a '{col}' field")
 
 
-def read_chain_json(path: Path) -> Chain:
+def read_chain_json(path: Path, *, require_ids: bool = False) -> Chain:
     """A chain from a JSON file ``{"nodes": [...], "edges": [...]}`` (or an FtM array)."""
     text = _read_text(path)
     try:
@@ -116,10 +111,16 @@ def read_chain_json(path: Path) -> Chain:
         if not isinstance(row, Mapping):
             raise ChainInputError(f"{path}: node {n} is not an object")
     _check_edge_keys(edges, str(path))
-    return build_chain(nodes, edges, nodes_source=f"{path} nodes", edges_source=f"{path} edges")
+    return build_chain(
+        nodes,
+        edges,
+        nodes_source=f"{path} nodes",
+        edges_source=f"{path} edges",
+        require_ids=require_ids,
+    )
 
 
-def read_chain_folder(folder: Path) -> Chain:
+def read_chain_folder(folder: Path, *, require_ids: bool = False) -> Chain:
     """A chain from a folder with ``nodes.csv`` and ``edges.csv``."""
     nodes_p, edges_p = folder / "nodes.csv", folder / "edges.csv"
     for p in (nodes_p, edges_p):
@@ -129,7 +130,9 @@ def read_chain_folder(folder: Path) -> Chain:
             )
     nodes = _csv_rows(nodes_p)
     edges = _csv_rows(edges_p, ("from", "to"))
-    return build_chain(nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p))
+    return build_chain(
+        nodes, edges, nodes_source=str(nodes_p), edges_source=str(edges_p), require_ids=require_ids
+    )
 
 
 def _iter_ftm_lines(path: Path) -> Iterator[dict[str, Any]]:
@@ -169,13 +172,9 @@ def _ref(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Chain:
-    """A chain from FollowTheMoney entities (see the module docstring for the mapping)."""
-    ents = list(entities)
-    for n, e in enumerate(ents, start=1):
-        if not isinstance(e, Mapping):
-            raise ChainInputError(f"{source}: entity {n} is not a JSON object")
-    addresses: dict[str, str] = {}
+def _addresses(ents: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """FtM ``Address`` entities by id, as one line of text."""
+    out: dict[str, str] = {}
     for e in ents:
         if e.get("schema") == "Address":
             p = _props(e)
@@ -185,93 +184,92 @@ def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Cha
                 for x in p.get(k, [])[:1]
             )
             if e.get("id") and full:
-                addresses[str(e["id"])] = full
+                out[str(e["id"])] = full
+    return out
+
+
+def _ftm_node(e: Mapping[str, Any], n: int, addresses: Mapping[str, str]) -> dict[str, Any]:
+    p = _props(e)
+    raw_props = e.get("properties") or {}
+    names = p.get("name", [])
+    addr = _first(p, "address")
+    refs = (raw_props.get("addressEntity") or []) if isinstance(raw_props, Mapping) else []
+    if not addr:
+        addr = next((addresses[r] for r in map(_ref, refs) if r and r in addresses), None)
+    return {
+        "id": e.get("id"),
+        "name": names[0] if names else None,
+        "aliases": names[1:]
+        + p.get("alias", [])
+        + p.get("previousName", [])
+        + p.get("weakAlias", []),
+        "address": addr,
+        "country": _first(p, "country", "jurisdiction", "mainCountry"),
+        "registration_id": _first(p, "registrationNumber", "taxNumber", "idNumber"),
+        "phone": _first(p, "phone"),
+        "role": _first(p, "sector", "classification"),
+        "ftm_schema": e.get("schema"),
+        "ftm_row": n,
+    }
+
+
+#: FtM link schemas -> (from property, to property, relation type)
+_LINKS = {
+    "Ownership": ("owner", "asset", "ownership"),
+    "Directorship": ("director", "organization", "control"),
+    "Payment": ("beneficiary", "payer", "material"),  # goods flow against the money
+    "UnknownLink": ("subject", "object", "material"),
+}
+
+
+def _ftm_edge(e: Mapping[str, Any]) -> dict[str, Any] | None:
+    schema = str(e.get("schema") or "")
+    if schema not in _LINKS:
+        return None
+    p = _props(e)
+    if schema == "UnknownLink":
+        role = (_first(p, "role") or "").casefold()
+        if not any(w in role for w in _SUPPLY_WORDS):
+            return None
+    raw_props = e.get("properties") or {}
+
+    def ref(key: str) -> str | None:
+        vals = raw_props.get(key) if isinstance(raw_props, Mapping) else None
+        if isinstance(vals, list):
+            return _ref(vals[0]) if vals else None
+        return _ref(vals)
+
+    src, dst, kind = _LINKS[schema]
+    edge: dict[str, Any] = {"from": ref(src), "to": ref(dst), "type": kind}
+    if schema == "Payment":
+        edge.update(
+            value=_first(p, "amount"),
+            currency=_first(p, "currency"),
+            product=_first(p, "purpose", "summary", "description"),
+            date=_first(p, "date", "startDate"),
+        )
+    elif schema == "UnknownLink":
+        edge.update(
+            product=_first(p, "summary", "description"), date=_first(p, "date", "startDate")
+        )
+    edge["ftm_id"] = e.get("id")
+    return edge
+
+
+def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Chain:
+    """A chain from FollowTheMoney entities (see the module docstring for the mapping)."""
+    ents = list(entities)
+    for n, e in enumerate(ents, start=1):
+        if not isinstance(e, Mapping):
+            raise ChainInputError(f"{source}: entity {n} is not a JSON object")
+    addresses = _addresses(ents)
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for n, e in enumerate(ents, start=1):
-        schema = str(e.get("schema") or "")
-        raw_props = e.get("properties") or {}
-        p = _props(e)
-        if schema in _NODE_SCHEMAS:
-            names = p.get("name", [])
-            addr = _first(p, "address")
-            if not addr:
-                for ref in (
-                    (raw_props.get("addressEntity") or []) if isinstance(raw_props, Mapping) else []
-                ):
-                    rid = _ref(ref)
-                    if rid and rid in addresses:
-                        addr = addresses[rid]
-                        break
-            nodes.append(
-                {
-                    "id": e.get("id"),
-                    "name": names[0] if names else None,
-                    "aliases": names[1:]
-                    + p.get("alias", [])
-                    + p.get("previousName", [])
-                    + p.get("weakAlias", []),
-                    "address": addr,
-                    "country": _first(p, "country", "jurisdiction", "mainCountry"),
-                    "registration_id": _first(p, "registrationNumber", "taxNumber", "idNumber"),
-                    "phone": _first(p, "phone"),
-                    "role": _first(p, "sector", "classification"),
-                    "ftm_schema": schema,
-                    "ftm_row": n,
-                }
-            )
-            continue
-
-        def ref(key: str, props: Any = raw_props) -> str | None:
-            vals = props.get(key) if isinstance(props, Mapping) else None
-            if isinstance(vals, list):
-                return _ref(vals[0]) if vals else None
-            return _ref(vals)
-
-        if schema == "Ownership":
-            edges.append(
-                {
-                    "from": ref("owner"),
-                    "to": ref("asset"),
-                    "type": "ownership",
-                    "ftm_id": e.get("id"),
-                }
-            )
-        elif schema == "Directorship":
-            edges.append(
-                {
-                    "from": ref("director"),
-                    "to": ref("organization"),
-                    "type": "control",
-                    "ftm_id": e.get("id"),
-                }
-            )
-        elif schema == "Payment":
-            edges.append(
-                {
-                    "from": ref("beneficiary"),
-                    "to": ref("payer"),
-                    "type": "material",
-                    "value": _first(p, "amount"),
-                    "currency": _first(p, "currency"),
-                    "product": _first(p, "purpose", "summary", "description"),
-                    "date": _first(p, "date", "startDate"),
-                    "ftm_id": e.get("id"),
-                }
-            )
-        elif schema == "UnknownLink":
-            role = (_first(p, "role") or "").casefold()
-            if any(w in role for w in _SUPPLY_WORDS):
-                edges.append(
-                    {
-                        "from": ref("subject"),
-                        "to": ref("object"),
-                        "type": "material",
-                        "product": _first(p, "summary", "description"),
-                        "date": _first(p, "date", "startDate"),
-                        "ftm_id": e.get("id"),
-                    }
-                )
+        if str(e.get("schema") or "") in _NODE_SCHEMAS:
+            nodes.append(_ftm_node(e, n, addresses))
+        elif (edge := _ftm_edge(e)) is not None:
+            edges.append(edge)
     if not nodes:
         raise ChainInputError(
             f"{source}: no FollowTheMoney party entities (LegalEntity, Company,"
@@ -282,47 +280,25 @@ def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Cha
     )
 
 
-def read_chain(path: str | Path) -> Chain:
+def read_chain(path: str | Path, *, require_ids: bool = False) -> Chain:
     """Read a chain from a JSON file, a folder (nodes.csv + edges.csv) or FtM JSON Lines.
+
+    ``require_ids``: a node without an ``id`` is a row error (FtM entities always have one).
 
     Raises:
         ChainInputError: the input cannot be used at all (the message names the file).
     """
     p = Path(path)
     if p.is_dir():
-        return read_chain_folder(p)
+        return read_chain_folder(p, require_ids=require_ids)
     if not p.exists():
         raise ChainInputError(f"{p}: no such file or folder")
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".ftm"):
         return chain_from_ftm(_iter_ftm_lines(p), source=str(p))
     if suffix == ".json":
-        return read_chain_json(p)
+        return read_chain_json(p, require_ids=require_ids)
     raise ChainInputError(
         f"{p}: unknown chain format '{suffix or p.name}' (expected .json, .jsonl/.ftm FtM entities,"
         " or a folder with nodes.csv and edges.csv)"
     )
-
-
-def read_list_files(paths: Sequence[str | Path]) -> tuple[list[ReferenceList], list[RowError]]:
-    """User lists from ``--list-file`` CSVs (``id,name,aliases,address,country,
-    registration_id``; the list id is the file stem unless a ``list`` column says otherwise).
-
-    Raises:
-        ChainInputError: a list file cannot be read or has no usable row.
-    """
-    lists: list[ReferenceList] = []
-    errors: list[RowError] = []
-    for path in paths:
-        p = Path(path)
-        if not p.is_file():
-            raise ChainInputError(f"{p}: no such list file")
-        rows = _csv_rows(p)
-        got, errs = user_list(p.stem, rows, source=str(p))
-        if not got:
-            raise ChainInputError(
-                f"{p}: no usable list entry (column 'name' is empty on every row)"
-            )
-        lists.extend(got)
-        errors.extend(errs)
-    return lists, errors

@@ -22,9 +22,10 @@ is read from the archive.
 from __future__ import annotations
 
 import lzma
+import weakref
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -106,6 +107,18 @@ class RecordStream:
 
     def __post_init__(self) -> None:
         self._rows = _guarded(self._rows, self.path)
+
+    def close(self) -> None:
+        """Stop reading; the file is closed (a stream dropped unread closes it too)."""
+        close = getattr(self._rows, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> RecordStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def records(self) -> Iterator[Record]:
         """The records one by one."""
@@ -267,7 +280,14 @@ def _csv_rows(
         finally:
             text.close()
 
-    return enc, columns, rows(), warnings
+    return enc, columns, _closing(rows(), text.close), warnings
+
+
+def _closing(records: Iterator[Record], close: Callable[[], None]) -> Iterator[Record]:
+    """``records``, with ``close`` run when they are dropped even unread (a generator that never
+    started runs no ``finally``)."""
+    weakref.finalize(records, close)
+    return records
 
 
 def _strip_bom(text: Any) -> Iterator[str]:
@@ -356,7 +376,7 @@ def _json_rows(
         finally:
             text.close()
 
-    return enc, columns, rows(), warnings
+    return enc, columns, _closing(rows(), text.close), warnings
 
 
 def _strings(obj: Mapping[str, Any]) -> Iterator[str]:
@@ -384,7 +404,7 @@ def open_records(
     *,
     sheet: str | None = None,
 ) -> RecordStream:
-    """Open a file of records to screen (DESIGN.md §3.1) and stream it in batches.
+    """Open a file of records to screen (docs/contracts.md) and stream it in batches.
 
     Args:
         path: a ``.csv``/``.tsv``/``.txt``, ``.jsonl``/``.ndjson`` or ``.json`` file (each

@@ -14,6 +14,7 @@ formula without a saved value gets a row error naming its column.
 from __future__ import annotations
 
 import re
+import weakref
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +32,14 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 def _open(path: Path, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
+    # opened here: a workbook openpyxl refuses half way is not closed by openpyxl itself
+    handle = path.open("rb")
     try:
-        return load_workbook(path, read_only=True, data_only=data_only)
+        book = load_workbook(handle, read_only=True, data_only=data_only)
+        weakref.finalize(book, handle.close)  # closing the workbook leaves the file to us
+        return book
     except Exception as exc:  # openpyxl raises many types for a broken or non-xlsx file
+        handle.close()
         raise InputError(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from exc
 
 
@@ -179,6 +185,7 @@ def xlsx_rows(
         close()
         raise no_columns(path, columns, f"sheet '{ws.title}', header row")
     records = _records(path, columns, width, first, pending, source_rows, close)
+    weakref.finalize(records, close)  # a generator dropped unread runs no `finally`
     return columns, records, ([f"{path}: {note}"] if note else []), ws.title
 
 

@@ -1,11 +1,10 @@
-"""Units, materials and conversion yields, loaded from ``resources/chain`` (data, not code)."""
+"""Units, materials, conversion yields and roles, from ``resources/chain`` (data, not code)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from typing import Any
 
@@ -18,7 +17,6 @@ _YIELDS = "chain/yields.yaml"
 _DIGITS = re.compile(r"\D+")
 _WORD = re.compile(r"\w+")
 _ROLES = "chain/roles.yaml"
-_SECTORS = "chain/priority_sectors.yaml"
 _TAINT = "chain/taint.yaml"
 
 
@@ -62,8 +60,7 @@ class Tables:
     materials: tuple[Material, ...]
     yields: tuple[Yield, ...]
     non_producer_roles: tuple[str, ...] = ()
-    priority_sectors: tuple[tuple[str, date, str], ...] = ()
-    taint_regions: tuple[str, ...] = ("CN-XJ",)
+    importer_roles: tuple[str, ...] = ("importer",)
     propagating_kinds: tuple[str, ...] = ("listed_entity", "region", "goods_list", "routing")
     # lookup built once from ``units``; never mutated (kept out of eq/hash)
     unit_index: dict[str, Unit] = field(default_factory=dict, compare=False, hash=False)
@@ -102,14 +99,19 @@ class Tables:
 
     def is_producer(self, role: str | None) -> bool:
         """Whether a node with this role makes or transforms goods (unknown roles count)."""
-        if not role:
-            return True
-        words = set(_WORD.findall(role.casefold()))
-        return not words & set(self.non_producer_roles)
+        return not role_in(role, self.non_producer_roles)
 
-    def priority_sector(self, sector: str | None, as_of: date) -> bool:
-        """Whether ``sector`` is a UFLPA high-priority sector designated on or before ``as_of``."""
-        return any(s == sector and d <= as_of for s, d, _ in self.priority_sectors)
+    def is_importer(self, role: str | None) -> bool:
+        """Whether a node with this role is the importer (tier 0)."""
+        return role_in(role, self.importer_roles)
+
+    def comparable(self, quantity: float, unit: str | None) -> tuple[float, str | None]:
+        """A quantity in its dimension's base unit (``10.2 t`` -> ``10200 kg``); a unit that is
+        not in the table is kept as written (lower-cased), so equal units still compare."""
+        u = self.unit(unit)
+        if u is None:
+            return quantity, (unit.strip().casefold().rstrip(".") or None) if unit else None
+        return quantity * u.factor, dict(self.base)[u.dimension]
 
     def yield_for(self, src: str, dst: str, to_dim: str | None = None) -> Yield | None:
         """The yield from material ``src`` to ``dst`` (optionally into dimension ``to_dim``)."""
@@ -117,6 +119,16 @@ class Tables:
             if y.src == src and y.dst == dst and (to_dim is None or y.to_dim == to_dim):
                 return y
         return None
+
+
+def role_in(role: str | None, words: Iterable[str]) -> bool:
+    """Whether a free-text role (``cotton merchant``, ``Importer of record``) names one of
+    ``words``, compared word by word (case-insensitive)."""
+    if not role:
+        return False
+    wanted = {w.casefold() for w in words}
+    text = role.casefold().strip()
+    return text in wanted or bool(set(_WORD.findall(text)) & wanted)
 
 
 def _require(obj: Mapping[str, Any], key: str, where: str) -> Any:
@@ -187,26 +199,10 @@ def load_tables() -> Tables:
                 str(_require(spec, "source", where)),
             )
         )
-    roles = tuple(
-        str(r).casefold()
-        for r in _require(resources.read_yaml(_ROLES), "non_producer_roles", _ROLES)
-    )
-    sectors = []
-    for n, spec in enumerate(_require(resources.read_yaml(_SECTORS), "sectors", _SECTORS)):
-        where = f"{_SECTORS} entry {n + 1}"
-        d = _require(spec, "designated_on", where)
-        sectors.append(
-            (
-                str(_require(spec, "id", where)),
-                d if isinstance(d, date) else date.fromisoformat(str(d)),
-                str(_require(spec, "source", where)),
-            )
-        )
+    role_doc = resources.read_yaml(_ROLES)
+    roles = tuple(str(r).casefold() for r in _require(role_doc, "non_producer_roles", _ROLES))
+    importers = tuple(str(r).casefold() for r in _require(role_doc, "importer_roles", _ROLES))
     taint = resources.read_yaml(_TAINT)
-    regions = tuple(
-        str(_require(r, "code", f"{_TAINT} taint_regions")).upper()
-        for r in _require(taint, "taint_regions", _TAINT)
-    )
     kinds = tuple(str(k) for k in _require(taint, "propagating_kinds", _TAINT))
     return Tables(
         tuple(units),
@@ -214,7 +210,6 @@ def load_tables() -> Tables:
         tuple(materials),
         tuple(yields),
         roles,
-        tuple(sectors),
-        regions,
+        importers,
         kinds,
     )

@@ -16,96 +16,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from laborlens.core.chain.model import (
-    CONTROL,
-    MATERIAL,
-    OWNERSHIP,
-    Chain,
-    ChainEdge,
-    ChainNode,
-)
+from laborlens.core import columns
+from laborlens.core.chain.model import MATERIAL, Chain, ChainEdge, ChainNode
 from laborlens.core.chain.tables import Tables, load_tables
-from laborlens.core.model import RECORD_FIELDS, Record, RowError
+from laborlens.core.model import Record, RowError
+from laborlens.core.records import ColumnMap, build_record
 
-_NODE_SYNONYMS: dict[str, str] = {
-    "node_id": "id",
-    "supplier_id": "id",
-    "party_id": "id",
-    "supplier_name": "name",
-    "company": "name",
-    "company_name": "name",
-    "party": "name",
-    "alias": "aliases",
-    "hs": "hs_code",
-    "hts": "hs_code",
-    "hts_code": "hs_code",
-    "latitude": "lat",
-    "longitude": "lon",
-    "lng": "lon",
-    "tier_role": "role",
-    "yield_": "yield",
-    "output_per_input": "yield",
-}
-_EDGE_SYNONYMS: dict[str, str] = {
-    "source": "from",
-    "src": "from",
-    "from_id": "from",
-    "supplier": "from",
-    "seller": "from",
-    "target": "to",
-    "dst": "to",
-    "to_id": "to",
-    "buyer": "to",
-    "customer": "to",
-    "relation": "type",
-    "edge_type": "type",
-    "hs": "hs_code",
-    "hts": "hs_code",
-    "hts_code": "hs_code",
-    "qty": "quantity",
-    "uom": "unit",
-    "amount": "value",
-    "ship_date": "date",
-    "declaration": "declared",
-    "claim": "declared",
-}
-_TYPE_SYNONYMS: dict[str, str] = {
-    "material": MATERIAL,
-    "supply": MATERIAL,
-    "supplies": MATERIAL,
-    "trade": MATERIAL,
-    "shipment": MATERIAL,
-    "sale": MATERIAL,
-    "input": MATERIAL,
-    "ownership": OWNERSHIP,
-    "owns": OWNERSHIP,
-    "owner": OWNERSHIP,
-    "shareholder": OWNERSHIP,
-    "parent": OWNERSHIP,
-    "control": CONTROL,
-    "controls": CONTROL,
-    "director": CONTROL,
-    "directorship": CONTROL,
-    "management": CONTROL,
-}
-_DECLARED: dict[str, str] = {
-    "untainted": "untainted",
-    "clean": "untainted",
-    "free": "untainted",
-    "segregated": "untainted",
-    "no": "untainted",
-    "tainted": "tainted",
-    "yes": "tainted",
-    "unknown": "tainted",
-}
-_SPLIT = re.compile(r"\s*;\s*")
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
 
 
-def _norm_row(raw: Mapping[str, Any], synonyms: Mapping[str, str]) -> dict[str, Any]:
+def _norm_row(raw: Mapping[Any, Any], synonyms: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in raw.items():
         if k is None:
@@ -146,50 +70,18 @@ def _number(v: Any) -> float:
     return f
 
 
-def _record(row: dict[str, Any], n: int, source: str | None) -> tuple[Record, list[RowError]]:
-    errors: list[RowError] = []
-    node_id = _text(row.get("id")) or str(n)
-    aliases_v = row.get("aliases")
-    if isinstance(aliases_v, list | tuple):
-        aliases = tuple(a for a in (_text(x) for x in aliases_v) if a)
-    else:
-        text = _text(aliases_v)
-        aliases = tuple(a for a in _SPLIT.split(text) if a) if text else ()
-    coords: dict[str, float | None] = {}
-    for col, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
-        v = row.get(col)
-        coords[col] = None
-        if v is None:
-            continue
-        try:
-            f = _number(v)
-        except ValueError:
-            errors.append(RowError(f"'{v}' is not a number", col, n, source))
-            continue
-        if not lo <= f <= hi:
-            errors.append(RowError(f"{f} is outside [{lo:g}, {hi:g}]", col, n, source))
-            continue
-        coords[col] = f
-    known = set(RECORD_FIELDS) | {"role", "yield"}
-    extra = tuple((str(k), _text(v) or "") for k, v in row.items() if k not in known)
-    rec = Record(
-        row=n,
-        id=node_id,
-        name=_text(row.get("name")),
-        aliases=aliases,
-        address=_text(row.get("address")),
-        country=_text(row.get("country")),
-        registration_id=_text(row.get("registration_id")),
-        phone=_text(row.get("phone")),
-        hs_code=_text(row.get("hs_code")),
-        product=_text(row.get("product")),
-        lat=coords["lat"],
-        lon=coords["lon"],
-        extra=extra,
-        errors=tuple(errors),
-        source=source,
-    )
-    return rec, errors
+#: columns of a node that are not record columns
+_NODE_ONLY = ("role", "yield")
+
+
+def _record(
+    row: dict[str, Any], n: int, source: str | None, maps: dict[tuple[str, ...], ColumnMap]
+) -> Record:
+    """The node's record, read like a row of records to screen (same columns and synonyms)."""
+    cells = {k: v for k, v in row.items() if k not in _NODE_ONLY}
+    keys = tuple(cells)
+    cmap = maps.get(keys) or maps.setdefault(keys, ColumnMap.from_headers(keys))
+    return build_record(list(cells.values()), cmap, n, source)
 
 
 def build_chain(
@@ -199,59 +91,32 @@ def build_chain(
     nodes_source: str | None = None,
     edges_source: str | None = None,
     tables: Tables | None = None,
+    require_ids: bool = False,
 ) -> Chain:
     """Validate rows of nodes and edges into a :class:`Chain`.
 
     Args:
-        node_rows: one mapping per node: record columns (DESIGN.md §3.1), ``role``, ``yield``.
-        edge_rows: one mapping per edge: ``from``, ``to``, ``type``, ``product``, ``hs_code``,
-            ``quantity``, ``unit``, ``value``, ``currency``, ``period``, ``date``, ``declared``.
+        node_rows: one mapping per node: record columns (docs/contracts.md), ``role``, ``yield``.
+        edge_rows: one mapping per edge: ``id``, ``from``, ``to``, ``type``, ``product``,
+            ``hs_code``, ``quantity``, ``unit``, ``value``, ``currency``, ``period``, ``date``,
+            ``declared``.
         nodes_source: name of the nodes file (for messages).
         edges_source: name of the edges file (for messages).
         tables: unit/material tables (default: the bundled ones).
+        require_ids: a node without an ``id`` is an error (else its row number is its id).
 
     Returns:
         The chain; ``chain.errors`` lists every problem (row 0 = file-level).
     """
     tables = tables or load_tables()
     errors: list[RowError] = []
-    nodes: list[ChainNode] = []
-    by_id: dict[str, int] = {}
-    for n, raw in enumerate(node_rows, start=1):
-        row = _norm_row(raw, _NODE_SYNONYMS)
-        rec, _ = _record(row, n, nodes_source)
-        errors.extend(rec.errors)
-        if rec.id in by_id:
-            errors.append(
-                RowError(
-                    f"duplicate node id '{rec.id}' (first on row "
-                    f"{nodes[by_id[rec.id]].record.row}); this row is ignored",
-                    "id",
-                    n,
-                    nodes_source,
-                )
-            )
-            continue
-        y: float | None = None
-        if row.get("yield") is not None:
-            try:
-                y = _number(row["yield"])
-                if y <= 0:
-                    raise ValueError(y)
-            except ValueError:
-                errors.append(
-                    RowError(
-                        f"yield '{row['yield']}' is not a positive number", "yield", n, nodes_source
-                    )
-                )
-                y = None
-        by_id[rec.id] = len(nodes)
-        nodes.append(ChainNode(len(nodes), rec, _text(row.get("role")), y))
+    nodes = _nodes(node_rows, nodes_source, require_ids, errors)
     if not nodes:
         errors.append(RowError("the chain has no nodes", None, 0, nodes_source))
-
+    by_id = {nd.id: nd.index for nd in nodes}
     edges: list[ChainEdge] = []
     seen: dict[tuple[Any, ...], int] = {}
+    ids: dict[str, int] = {}
     for n, raw in enumerate(edge_rows, start=1):
         edge = _edge(raw, n, by_id=by_id, tables=tables, errors=errors, source=edges_source)
         if edge is None:
@@ -279,37 +144,74 @@ def build_chain(
             )
             continue
         seen[key] = n
-        edges.append(
-            ChainEdge(
-                len(edges),
-                edge.row,
-                edge.src,
-                edge.dst,
-                edge.type,
-                edge.product,
-                edge.hs_code,
-                edge.quantity,
-                edge.unit,
-                edge.value,
-                edge.currency,
-                edge.period,
-                edge.ship_date,
-                edge.declared,
-            )
-        )
+        edge_id = _edge_id(edge.id or f"{nodes[edge.src].id}->{nodes[edge.dst].id}", ids)
+        edges.append(replace(edge, index=len(edges), id=edge_id))
     return Chain(tuple(nodes), tuple(edges), tuple(errors), nodes_source)
 
 
-def _edge(
-    raw: Mapping[str, Any],
+def _edge_id(base: str, ids: dict[str, int]) -> str:
+    """``base``, or ``base#2``, ``base#3`` … when it is taken (repeated pairs, repeated ids)."""
+    ids[base] = ids.get(base, 0) + 1
+    return base if ids[base] == 1 else f"{base}#{ids[base]}"
+
+
+def _nodes(
+    node_rows: Iterable[Mapping[str, Any]],
+    source: str | None,
+    require_ids: bool,
+    errors: list[RowError],
+) -> list[ChainNode]:
+    nodes: list[ChainNode] = []
+    by_id: dict[str, int] = {}
+    maps: dict[tuple[str, ...], ColumnMap] = {}
+    for n, raw in enumerate(node_rows, start=1):
+        row = _norm_row(raw, columns.lookup("chain_node"))
+        rec = _record(row, n, source, maps)
+        errors.extend(rec.errors)
+        if require_ids and _text(row.get("id")) is None:
+            errors.append(RowError("the node has no 'id'", "id", n, source))
+        if rec.id in by_id:
+            errors.append(
+                RowError(
+                    f"duplicate node id '{rec.id}' (first on row "
+                    f"{nodes[by_id[rec.id]].record.row}); this row is ignored",
+                    "id",
+                    n,
+                    source,
+                )
+            )
+            continue
+        by_id[rec.id] = len(nodes)
+        nodes.append(
+            ChainNode(len(nodes), rec, _text(row.get("role")), _yield(row, n, source, errors))
+        )
+    return nodes
+
+
+def _yield(
+    row: Mapping[str, Any], n: int, source: str | None, errors: list[RowError]
+) -> float | None:
+    if row.get("yield") is None:
+        return None
+    try:
+        y = _number(row["yield"])
+        if y <= 0:
+            raise ValueError(y)
+    except ValueError:
+        errors.append(
+            RowError(f"yield '{row['yield']}' is not a positive number", "yield", n, source)
+        )
+        return None
+    return y
+
+
+def _ends(
+    row: Mapping[str, Any],
     n: int,
-    *,
     by_id: Mapping[str, int],
-    tables: Tables,
     errors: list[RowError],
     source: str | None,
-) -> ChainEdge | None:
-    row = _norm_row(raw, _EDGE_SYNONYMS)
+) -> tuple[int, int] | None:
     ends: list[int] = []
     for col in ("from", "to"):
         ref = _text(row.get(col))
@@ -328,22 +230,31 @@ def _edge(
             RowError(f"self-loop on node '{_text(row.get('from'))}'; edge ignored", "to", n, source)
         )
         return None
-    etype = MATERIAL
+    return src, dst
+
+
+def _relation(row: Mapping[str, Any], n: int, errors: list[RowError], source: str | None) -> str:
     t = _text(row.get("type"))
-    if t is not None:
-        mapped = _TYPE_SYNONYMS.get(t.casefold())
-        if mapped is None:
-            errors.append(
-                RowError(
-                    f"unknown relation type '{t}' (expected material, ownership or"
-                    " control); treated as material",
-                    "type",
-                    n,
-                    source,
-                )
+    if t is None:
+        return MATERIAL
+    mapped = columns.lookup("relation_types").get(t.casefold())
+    if mapped is None:
+        errors.append(
+            RowError(
+                f"unknown relation type '{t}' (expected material, ownership or"
+                " control); treated as material",
+                "type",
+                n,
+                source,
             )
-        else:
-            etype = mapped
+        )
+        return MATERIAL
+    return mapped
+
+
+def _quantity(
+    row: Mapping[str, Any], n: int, tables: Tables, errors: list[RowError], source: str | None
+) -> float | None:
     quantity: float | None = None
     unit = _text(row.get("unit"))
     if row.get("quantity") is not None:
@@ -377,17 +288,29 @@ def _edge(
             )
         )
         quantity = None
-    value: float | None = None
-    if row.get("value") is not None:
-        try:
-            value = _number(row["value"])
-            if value < 0:
-                errors.append(
-                    RowError(f"negative value {value:g}; value ignored", "value", n, source)
-                )
-                value = None
-        except ValueError:
-            errors.append(RowError(f"value '{row['value']}' is not a number", "value", n, source))
+    return quantity
+
+
+def _value(
+    row: Mapping[str, Any], n: int, errors: list[RowError], source: str | None
+) -> float | None:
+    if row.get("value") is None:
+        return None
+    try:
+        value = _number(row["value"])
+    except ValueError:
+        errors.append(RowError(f"value '{row['value']}' is not a number", "value", n, source))
+        return None
+    if value < 0:
+        errors.append(RowError(f"negative value {value:g}; value ignored", "value", n, source))
+        return None
+    return value
+
+
+def _when(
+    row: Mapping[str, Any], n: int, errors: list[RowError], source: str | None
+) -> tuple[date | None, str | None]:
+    """The shipment date and the accounting period (the date's month when not given)."""
     ship: date | None = None
     if row.get("date") is not None:
         d = _text(row["date"]) or ""
@@ -405,29 +328,54 @@ def _edge(
         period = None
     if period is None and ship is not None:
         period = ship.isoformat()[:7]
-    declared: str | None = None
+    return ship, period
+
+
+def _declared(
+    row: Mapping[str, Any], n: int, errors: list[RowError], source: str | None
+) -> str | None:
     dv = _text(row.get("declared"))
-    if dv is not None:
-        declared = _DECLARED.get(dv.casefold())
-        if declared is None:
-            errors.append(
-                RowError(
-                    f"declared '{dv}' is not untainted or tainted; ignored", "declared", n, source
-                )
-            )
+    if dv is None:
+        return None
+    declared = columns.lookup("declared").get(dv.casefold())
+    if declared is None:
+        errors.append(
+            RowError(f"declared '{dv}' is not untainted or tainted; ignored", "declared", n, source)
+        )
+    return declared
+
+
+def _edge(
+    raw: Mapping[str, Any],
+    n: int,
+    *,
+    by_id: Mapping[str, int],
+    tables: Tables,
+    errors: list[RowError],
+    source: str | None,
+) -> ChainEdge | None:
+    row = _norm_row(raw, columns.lookup("chain_edge"))
+    ends = _ends(row, n, by_id, errors, source)
+    if ends is None:
+        return None
+    etype = _relation(row, n, errors, source)
+    quantity = _quantity(row, n, tables, errors, source)
+    value = _value(row, n, errors, source)
+    ship, period = _when(row, n, errors, source)
     return ChainEdge(
         index=-1,
         row=n,
-        src=src,
-        dst=dst,
+        src=ends[0],
+        dst=ends[1],
         type=etype,
         product=_text(row.get("product")),
         hs_code=_text(row.get("hs_code")),
         quantity=quantity,
-        unit=unit,
+        unit=_text(row.get("unit")),
         value=value,
         currency=_text(row.get("currency")),
         period=period,
         ship_date=ship,
-        declared=declared,
+        declared=_declared(row, n, errors, source),
+        id=_text(row.get("id")) or "",
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from laborlens.core.evidence.model import canonical_json, sha256_text
+from laborlens.core.canonical import canonical_json, sha256_text
 
 GENESIS = "0" * 64
 ALGORITHM = "audit-chain-v1"

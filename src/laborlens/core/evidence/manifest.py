@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from laborlens.core.evidence.model import canonical_json, sha256_text
+from laborlens.core.canonical import canonical_json, sha256_text
 
 MANIFEST_FORMAT = "laborlens-dossier-manifest-v1"
 

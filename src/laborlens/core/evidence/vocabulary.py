@@ -79,8 +79,6 @@ class Vocabulary:
     types: tuple[DocumentType, ...]
     categories: tuple[Category, ...]
     paths: tuple[ResponsePath, ...]
-    non_producing_roles: frozenset[str]
-    importer_roles: frozenset[str]
     quantity_tolerance: float
     version: str
 
@@ -238,8 +236,6 @@ def load_vocabulary() -> Vocabulary:
         types=tuple(types),
         categories=categories,
         paths=paths,
-        non_producing_roles=frozenset(praw.get("non_producing_roles", [])),
-        importer_roles=frozenset(praw.get("importer_roles", ["importer"])),
         quantity_tolerance=float(praw.get("quantity_tolerance", 0.02)),
         version=version,
     )

@@ -18,8 +18,11 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from laborlens.core.model import RISK_ORDER, Finding, Reason, RegimeOutcome, Risk
-from laborlens.core.rules.schema import OUTCOMES, Memo, Regime, RegimeSet, Rule
+from laborlens.core.memo import Memo
+from laborlens.core.model import RISK_ORDER, Finding, Reason, RegimeOutcome, Risk, in_force
+from laborlens.core.rules.schema import OUTCOMES, Regime, RegimeSet, Rule
+
+ALGORITHM = "rules-v1"
 
 _RANK = {o: i for i, o in enumerate(OUTCOMES)}
 
@@ -182,12 +185,12 @@ def _plan(regimes: RegimeSet, as_of: date) -> _Plan:
         regimes=tuple(compiled),
         empty=tuple(c.fixed or c.no_trigger for c in compiled),
         no_hits=(None,) * len(compiled),
-        designated_by=frozenset(
-            (r.id, s.sector) for r in regimes.regimes for s in r.sectors if s.designated_on <= as_of
-        ),
+        designated_by=regimes.designated(as_of),
         designated_on=designated_on,
         uses_regions=any(
-            c.key == "record_region" for rp in compiled for rule, _ in rp.by_kind_rules()
+            c.key == "record_region"
+            for rp in compiled
+            for rule, _ in rp.by_kind_rules()
             for c in rule.conditions
         ),
     )
@@ -301,7 +304,7 @@ def _compute_hits(  # noqa: PLR0917
     as_of: date,
     regions: frozenset[str] = frozenset(),
 ) -> tuple[_Hit, ...]:
-    if f.effective_date and f.effective_date > as_of:
+    if not in_force(as_of, f.effective_date):
         return plan.no_hits  # listed after the evaluation date
     details = _details(f)
     cc = country.upper() if country else None
@@ -434,7 +437,7 @@ def risk_of(
     is), not a risk signal, so they never raise ``low`` on their own.
     """
     if regimes is None:
-        from laborlens.core.rules import load_regimes  # late: avoids an import cycle
+        from laborlens.core.rules.load import load_regimes  # late: load imports nothing here
 
         regimes = load_regimes()
     best = 0
@@ -448,7 +451,8 @@ def risk_of(
                 best = max(best, RISK_ORDER[rule.risk] if rule else RISK_ORDER["medium"])
     if best:
         return "medium" if best >= RISK_ORDER["medium"] else "low"
-    return "low" if any(not _informational(f) for f in findings) else "none"
+    taint = regimes.taint_regions
+    return "low" if any(not _informational(f, taint) for f in findings) else "none"
 
 
 def _rules_by_id(regimes: RegimeSet) -> Mapping[str, Rule]:
@@ -464,6 +468,7 @@ def _rules_by_id(regimes: RegimeSet) -> Mapping[str, Rule]:
     return by_id
 
 
-def _informational(finding: Finding) -> bool:
-    """A finding that locates or describes but signals no forced-labour risk by itself."""
-    return finding.kind == "region" and finding.region != "CN-XJ"
+def _informational(finding: Finding, taint_regions: frozenset[str]) -> bool:
+    """A finding that locates or describes but signals no forced-labour risk by itself: a
+    region that no regime presumes made with forced labour."""
+    return finding.kind == "region" and (finding.region or "").upper() not in taint_regions

@@ -7,15 +7,16 @@ frozen dataclasses (hashable, picklable) so a :class:`RegimeSet` can travel to w
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from laborlens.core.memo import Memo
+from laborlens.core.model import in_force
 from laborlens.core.resources import ResourceError
 
-#: The public regime ids, in output order (DESIGN.md §3.2).
+#: The public regime ids, in output order (docs/contracts.md).
 REGIME_IDS: tuple[str, ...] = (
     "us_uflpa",
     "us_307",
@@ -102,9 +103,7 @@ class Rule:
         return f"{self.regime}.{self.id}"
 
     def in_force(self, as_of: date) -> bool:
-        if self.effective_from and as_of < self.effective_from:
-            return False
-        return not (self.effective_to and as_of >= self.effective_to)
+        return in_force(as_of, self.effective_from, self.effective_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +112,15 @@ class SectorDesignation:
 
     sector: str
     designated_on: date
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaintRegion:
+    """A region whose goods a regime presumes made with forced labour ("wholly or in part")."""
+
+    code: str
+    label: str
     citation: str
 
 
@@ -138,11 +146,11 @@ class Regime:
     sectors: tuple[SectorDesignation, ...] = ()
     activities: tuple[str, ...] = ()
     source_file: str = ""
+    #: regions whose goods the regime presumes made with forced labour (ISO 3166-2 codes)
+    taint_regions: tuple[TaintRegion, ...] = ()
 
     def in_force(self, as_of: date) -> bool:
-        if as_of < self.effective_from:
-            return False
-        return not (self.effective_to and as_of >= self.effective_to)
+        return in_force(as_of, self.effective_from, self.effective_to)
 
     def effect(self, outcome: str) -> str | None:
         for k, v in self.legal_effect:
@@ -159,34 +167,9 @@ class Regime:
     def sector(self, name: str, as_of: date | None = None) -> SectorDesignation | None:
         """The designation of ``name`` (in force on ``as_of`` when given), else ``None``."""
         for s in self.sectors:
-            if s.sector == name and (as_of is None or s.designated_on <= as_of):
+            if s.sector == name and (as_of is None or in_force(as_of, s.designated_on)):
                 return s
         return None
-
-
-class Memo:
-    """A bounded memo of values derived from an immutable object (oldest evicted first).
-
-    It holds only pure functions of its owner, so it never changes a result; it pickles empty
-    (a worker process rebuilds what it needs).
-    """
-
-    __slots__ = ("data", "limit")
-
-    def __init__(self, limit: int = 4096) -> None:
-        self.data: dict[Any, Any] = {}
-        self.limit = limit
-
-    def __reduce__(self) -> tuple[type[Memo], tuple[int]]:
-        return (Memo, (self.limit,))
-
-    def put(self, key: Any, value: Any) -> None:
-        data = self.data
-        if len(data) >= self.limit:
-            # another thread may have evicted it first
-            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
-                del data[next(iter(data))]
-        data[key] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +205,35 @@ class RegimeSet:
             if c.id == category_id:
                 return c.label
         return category_id
+
+    # --- the registry of sectors and regions: the one place products, rules and chains ask
+
+    def designations(self) -> dict[str, tuple[tuple[str, date], ...]]:
+        """Sector -> ``(regime id, designated on)`` of every regime naming it, in file order
+        (the sector ids are the public plain words, e.g. ``caustic soda``)."""
+        out: dict[str, list[tuple[str, date]]] = {}
+        for regime in self.regimes:
+            for s in regime.sectors:
+                out.setdefault(s.sector, []).append((regime.id, s.designated_on))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def designated(self, as_of: date) -> frozenset[tuple[str, str]]:
+        """``(regime id, sector)`` of every designation in force on ``as_of``."""
+        return frozenset(
+            (r.id, s.sector)
+            for r in self.regimes
+            for s in r.sectors
+            if in_force(as_of, s.designated_on)
+        )
+
+    @property
+    def taint_regions(self) -> frozenset[str]:
+        """Codes of the regions any regime presumes made with forced labour (``CN-XJ``)."""
+        codes: frozenset[str] | None = self.memo.data.get("taint_regions")
+        if codes is None:
+            codes = frozenset(t.code for r in self.regimes for t in r.taint_regions)
+            self.memo.put("taint_regions", codes)
+        return codes
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -371,55 +383,14 @@ def parse_regime(file: str, data: Any, evidence_ids: frozenset[str]) -> Regime:
         )
     path_ids = {p.id for p in paths}
 
-    sectors: list[SectorDesignation] = []
-    for s in top.items("high_priority_sectors", optional=True):
-        on = s.day("designated_on")
-        assert on is not None
-        sectors.append(SectorDesignation(s.text("sector"), on, s.text("citation")))
-
     rules: list[Rule] = []
     seen: set[str] = set()
     for r in top.items("rules"):
-        rid = r.text("id")
-        if rid in seen:
-            raise r.error("id", f"duplicate rule id '{rid}'")
-        seen.add(rid)
-        when = r.mapping("when")
-        conditions = tuple(_condition(r, str(k), v) for k, v in when.items())
-        outcome = r.text("outcome")
-        if outcome not in RULE_OUTCOMES:
-            raise r.error("outcome", f"'{outcome}' is not one of {RULE_OUTCOMES}")
-        if outcome not in effects:
-            raise r.error("outcome", f"no legal_effect.{outcome} for this regime")
-        risk = r.text("risk")
-        if risk not in RISKS:
-            raise r.error("risk", f"'{risk}' is not one of {RISKS}")
-        if (outcome == "elevated_risk") == (risk == "high"):
-            raise r.error(
-                "risk",
-                "presumption/prohibited_entity rules are high; elevated_risk is medium or low",
-            )
-        rule_paths = r.texts("paths")
-        for p_id in rule_paths:
-            if p_id not in path_ids:
-                raise r.error("paths", f"unknown challenge path '{p_id}'")
-        rules.append(
-            Rule(
-                id=rid,
-                regime=regime_id,
-                conditions=conditions,
-                outcome=outcome,
-                risk=risk,
-                paths=rule_paths,
-                text=r.text("text"),
-                citation=r.text("citation"),
-                effective_from=r.day("effective_from", optional=True),
-                effective_to=r.day("effective_to", optional=True),
-                kinds=next(
-                    (tuple(str(v) for v in c.values) for c in conditions if c.key == "kind"), ()
-                ),
-            )
-        )
+        rule = _rule(r, regime_id, effects, path_ids)
+        if rule.id in seen:
+            raise r.error("id", f"duplicate rule id '{rule.id}'")
+        seen.add(rule.id)
+        rules.append(rule)
     return Regime(
         id=regime_id,
         name=top.text("name"),
@@ -436,10 +407,59 @@ def parse_regime(file: str, data: Any, evidence_ids: frozenset[str]) -> Regime:
         legal_effect=tuple((str(k), str(v).strip()) for k, v in effects.items()),
         challenge_paths=tuple(paths),
         rules=tuple(rules),
-        sectors=tuple(sectors),
+        sectors=_sectors(top),
         activities=top.texts("activities", optional=True),
         source_file=file,
+        taint_regions=tuple(
+            TaintRegion(t.text("code").upper(), t.text("label"), t.text("citation"))
+            for t in top.items("taint_regions", optional=True)
+        ),
     )
+
+
+def _rule(r: _Reader, regime_id: str, effects: Mapping[str, Any], path_ids: set[str]) -> Rule:
+    rid = r.text("id")
+    when = r.mapping("when")
+    conditions = tuple(_condition(r, str(k), v) for k, v in when.items())
+    outcome = r.text("outcome")
+    if outcome not in RULE_OUTCOMES:
+        raise r.error("outcome", f"'{outcome}' is not one of {RULE_OUTCOMES}")
+    if outcome not in effects:
+        raise r.error("outcome", f"no legal_effect.{outcome} for this regime")
+    risk = r.text("risk")
+    if risk not in RISKS:
+        raise r.error("risk", f"'{risk}' is not one of {RISKS}")
+    if (outcome == "elevated_risk") == (risk == "high"):
+        raise r.error(
+            "risk",
+            "presumption/prohibited_entity rules are high; elevated_risk is medium or low",
+        )
+    rule_paths = r.texts("paths")
+    for p_id in rule_paths:
+        if p_id not in path_ids:
+            raise r.error("paths", f"unknown challenge path '{p_id}'")
+    return Rule(
+        id=rid,
+        regime=regime_id,
+        conditions=conditions,
+        outcome=outcome,
+        risk=risk,
+        paths=rule_paths,
+        text=r.text("text"),
+        citation=r.text("citation"),
+        effective_from=r.day("effective_from", optional=True),
+        effective_to=r.day("effective_to", optional=True),
+        kinds=next((tuple(str(v) for v in c.values) for c in conditions if c.key == "kind"), ()),
+    )
+
+
+def _sectors(top: _Reader) -> tuple[SectorDesignation, ...]:
+    sectors: list[SectorDesignation] = []
+    for s in top.items("high_priority_sectors", optional=True):
+        on = s.day("designated_on")
+        assert on is not None
+        sectors.append(SectorDesignation(s.text("sector"), on, s.text("citation")))
+    return tuple(sectors)
 
 
 def build_set(regime_docs: Sequence[tuple[str, Any]], evidence_doc: tuple[str, Any]) -> RegimeSet:

@@ -68,27 +68,41 @@ def detect(data: bytes) -> Format | None:
             return FORMATS["dhs_uflpa_page"]
         return None
     if head.startswith("{"):
-        first = head.split("\n", 1)[0]
-        try:
-            obj = json.loads(first)
-        except json.JSONDecodeError:
-            obj = None
-        if isinstance(obj, dict) and "schema" in obj and "properties" in obj:
-            return FORMATS["ftm_json"]
-        if '"entities"' in head:
-            if re.search(r'"notes"\s*:\s*"(?:WRO|Finding)\b', head):
-                return FORMATS["cbp_json"]
-            if '"federal_register"' in head:
-                return FORMATS["bis_json"]
-    header = _header(head)
-    if {"Country", "Entity", "WRO/Finding"} <= set(header):
-        return FORMATS["cbp_csv"]
-    if {"source", "name", "federal_register_notice"} <= set(header):
-        return FORMATS["csl_csv"]
-    if {"id", "schema", "name", "aliases"} <= set(header):
-        return FORMATS["simple_csv"]
-    if {"good", "country", "forced_labor"} <= set(header):
-        return FORMATS["dol_csv"]
+        found = _json_format(head)
+        if found is not None:
+            return found
+    return _csv_format(head)
+
+
+def _json_format(head: str) -> Format | None:
+    first = head.split("\n", 1)[0]
+    try:
+        obj = json.loads(first)
+    except json.JSONDecodeError:
+        obj = None
+    if isinstance(obj, dict) and "schema" in obj and "properties" in obj:
+        return FORMATS["ftm_json"]
+    if '"entities"' in head:
+        if re.search(r'"notes"\s*:\s*"(?:WRO|Finding)\b', head):
+            return FORMATS["cbp_json"]
+        if '"federal_register"' in head:
+            return FORMATS["bis_json"]
+    return None
+
+
+_CSV_HEADERS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"Country", "Entity", "WRO/Finding"}), "cbp_csv"),
+    (frozenset({"source", "name", "federal_register_notice"}), "csl_csv"),
+    (frozenset({"id", "schema", "name", "aliases"}), "simple_csv"),
+    (frozenset({"good", "country", "forced_labor"}), "dol_csv"),
+)
+
+
+def _csv_format(head: str) -> Format | None:
+    header = set(_header(head))
+    for needed, fmt in _CSV_HEADERS:
+        if needed <= header:
+            return FORMATS[fmt]
     if re.match(r'^\d+,"[^"]*",(?:-0- ?|"[^"]*"),', head):
         return FORMATS["ofac_sdn_csv"]
     return None

@@ -65,10 +65,7 @@ def _first_day(values: Iterable[str]) -> str | None:
     return days[0].isoformat() if days else None
 
 
-def parse_ftm_json(
-    text: str, list_id: str, source: str = "entities.ftm.json"
-) -> list[dict[str, Any]]:
-    """Entries of an FtM JSON lines file (parties only; sanctions and addresses folded in)."""
+def _ftm_objects(text: str, source: str) -> list[Mapping[str, Any]]:
     objects: list[Mapping[str, Any]] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -82,6 +79,14 @@ def parse_ftm_json(
                 f"{source} line {n}: expected an FtM entity with 'schema' and 'properties'"
             )
         objects.append(obj)
+    return objects
+
+
+def parse_ftm_json(
+    text: str, list_id: str, source: str = "entities.ftm.json"
+) -> list[dict[str, Any]]:
+    """Entries of an FtM JSON lines file (parties only; sanctions and addresses folded in)."""
+    objects = _ftm_objects(text, source)
     by_id = {str(o.get("id")): o for o in objects}
     sanctions: dict[str, list[Mapping[str, Any]]] = {}
     for o in objects:

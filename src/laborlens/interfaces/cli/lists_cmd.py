@@ -16,8 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from laborlens.core.model import ListInfo
-from laborlens.ops.screening import load_lists_checked
+from laborlens.ops.screening import ListInfo, load_lists_checked
 from laborlens.settings import Settings
 
 lists_app = typer.Typer(

@@ -7,7 +7,10 @@ import sys
 import typer
 
 from laborlens.interfaces.cli import (
+    alternatives_cmd,
+    case_cmd,
     evidence_cmd,
+    exposure_cmd,
     lists_cmd,
     regimes_cmd,
     screen_cmd,
@@ -24,7 +27,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, evidence_cmd, serve_cmd):
+for _module in (
+    screen_cmd,
+    lists_cmd,
+    regimes_cmd,
+    trace_cmd,
+    case_cmd,
+    evidence_cmd,
+    serve_cmd,
+    exposure_cmd,
+    alternatives_cmd,
+):
     _module.register(app)
 
 

@@ -4,7 +4,7 @@
 sectors with their designation dates, and (``--evidence``) the evidence categories.
 ``explain`` screens one record (given by options, or ``--file`` and ``--row``) and prints the
 chain finding -> rule -> citation -> outcome -> evidence needed, per regime. Thin: the work is
-done by :func:`laborlens.core.screen.screen_record` and :mod:`laborlens.core.rules`.
+done by :mod:`laborlens.ops.regimes`.
 Exit code 0 when it ran, 2 for unusable arguments or input (the message names what is wrong).
 """
 
@@ -21,11 +21,16 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from laborlens.core import rules
-from laborlens.core.lists import load_bundled
-from laborlens.core.model import Record, ScreenResult
-from laborlens.core.screen import ScreeningIndex, screen_record
 from laborlens.interfaces.cli.common import fail, parse_as_of
+from laborlens.ops.regimes import (
+    Explanation,
+    Finding,
+    InputError,
+    explain,
+    record_from_fields,
+    record_from_file,
+    regime_document,
+)
 
 _OUTCOME_STYLE = {
     "presumption": "bold red",
@@ -54,41 +59,6 @@ def _console() -> Console:
 # --- regimes ------------------------------------------------------------------------------------
 
 
-def _regime_rows(regimes: rules.RegimeSet, as_of: date) -> list[dict[str, Any]]:
-    out = []
-    for r in regimes.regimes:
-        out.append(
-            {
-                "id": r.id,
-                "name": r.name,
-                "jurisdiction": r.jurisdiction,
-                "instrument": r.instrument,
-                "effective_from": r.effective_from.isoformat(),
-                "effective_to": r.effective_to.isoformat() if r.effective_to else None,
-                "in_force": r.in_force(as_of),
-                "presumption": r.presumption,
-                "burden": r.burden,
-                "standard_of_proof": r.standard_of_proof,
-                "citation": r.citation,
-                "effective_from_citation": r.effective_from_citation,
-                "legal_effect": dict(r.legal_effect),
-                "challenge_paths": [
-                    {"id": p.id, "label": p.label, "claim": p.claim, "evidence": list(p.evidence)}
-                    for p in r.challenge_paths
-                ],
-                "sectors": [
-                    {
-                        "sector": s.sector,
-                        "designated_on": s.designated_on.isoformat(),
-                        "citation": s.citation,
-                    }
-                    for s in r.sectors
-                ],
-            }
-        )
-    return out
-
-
 def regimes_command(
     as_of: Annotated[
         str | None,
@@ -103,111 +73,58 @@ def regimes_command(
     day = _as_of("regimes", as_of)
     if fmt not in ("table", "json"):
         raise _fail("regimes", f"--format: '{fmt}' is not one of table, json")
-    regimes = rules.load_regimes()
-    rows = _regime_rows(regimes, day)
+    doc = regime_document(day, evidence=evidence)
     if fmt == "json":
-        doc: dict[str, Any] = {
-            "as_of": day.isoformat(),
-            "algorithm": rules.ALGORITHM,
-            "regimes": rows,
-        }
-        if evidence:
-            doc["evidence_categories"] = [c._asdict() for c in regimes.evidence]
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
+    _print_regimes(doc, day)
+
+
+def _print_regimes(doc: dict[str, Any], day: date) -> None:
     console = _console()
     table = Table(title=f"Forced-labour regimes (as of {day.isoformat()})", show_lines=True)
     for col in ("id", "regime", "from", "in force", "presumption", "burden"):
         table.add_column(col, overflow="fold")
-    for r, row in zip(regimes.regimes, rows, strict=True):
+    for row in doc["regimes"]:
         table.add_row(
-            r.id,
-            f"{r.name}\n[dim]{r.instrument}[/dim]",
+            row["id"],
+            f"{row['name']}\n[dim]{row['instrument']}[/dim]",
             row["effective_from"] + (f"\nto {row['effective_to']}" if row["effective_to"] else ""),
             "[green]yes[/green]" if row["in_force"] else "[dim]not yet[/dim]",
-            "yes" if r.presumption else "no",
-            r.burden,
+            "yes" if row["presumption"] else "no",
+            row["burden"],
         )
     console.print(table)
     sectors = Table(title="UFLPA high-priority sectors")
     for col in ("sector", "designated", "applies as of date", "source"):
         sectors.add_column(col, overflow="fold")
-    for s in regimes.get("us_uflpa").sectors:
+    uflpa = next(r for r in doc["regimes"] if r["id"] == "us_uflpa")
+    for s in uflpa["sectors"]:
         sectors.add_row(
-            s.sector,
-            s.designated_on.isoformat(),
-            "yes" if s.designated_on <= day else "no",
-            s.citation,
+            s["sector"],
+            s["designated_on"],
+            "yes" if s["designated_on"] <= day.isoformat() else "no",
+            s["citation"],
         )
     console.print(sectors)
-    if evidence:
+    if "evidence_categories" in doc:
         ev = Table(title="Evidence categories")
         for col in ("id", "label", "source"):
             ev.add_column(col, overflow="fold")
-        for c in regimes.evidence:
-            ev.add_row(c.id, c.label, c.source)
+        for c in doc["evidence_categories"]:
+            ev.add_row(c["id"], c["label"], c["source"])
         console.print(ev)
 
 
 # --- explain ------------------------------------------------------------------------------------
 
 
-def _index() -> ScreeningIndex:
-    """The bundled-list index, shared with ``screen`` in the same process (built once)."""
-    from laborlens.ops.screening import index_for
-
-    return index_for(load_bundled())
-
-
-def _record_from_file(path: Path, row: int) -> Record:
-    from laborlens.adapters.io.readers import InputError, open_records
-
-    try:
-        stream = open_records(path)
-        for record in stream.records():
-            if record.row == row:
-                return record
-    except (InputError, OSError, ValueError) as exc:
-        raise _fail("explain", f"{path}: {exc}") from None
-    raise _fail("explain", f"{path}: there is no data row {row}")
-
-
-def _evidence_plan(
-    result: ScreenResult, regimes: rules.RegimeSet
-) -> dict[str, list[dict[str, Any]]]:
-    """Per regime: the challenge paths opened by the applied rules, with their categories."""
-    plan: dict[str, list[dict[str, Any]]] = {}
-    for outcome in result.regimes:
-        regime = regimes.get(outcome.regime)
-        paths: list[str] = []
-        for reason in outcome.reasons:
-            rule = regimes.rule(reason.rule)
-            for p in rule.paths if rule else ():
-                if p not in paths:
-                    paths.append(p)
-        plan[outcome.regime] = [
-            {
-                "path": p,
-                "label": regime.path(p).label,
-                "claim": regime.path(p).claim,
-                "citation": regime.path(p).citation,
-                "evidence": [{"id": c, "label": regimes.label(c)} for c in regime.path(p).evidence],
-            }
-            for p in paths
-        ]
-    return plan
-
-
-def _finding_target(f: Any) -> str:
+def _finding_target(f: Finding) -> str:
     return str(f.entry_name or f.label or f.sector or f.good or f.region or "")
 
 
-def _print_explain(
-    result: ScreenResult,
-    record: Record,
-    regimes: rules.RegimeSet,
-    plan: dict[str, list[dict[str, Any]]],
-) -> None:
+def _print_explain(ex: Explanation) -> None:
+    result, record, plan = ex.result, ex.record, ex.plan
     console = _console()
     given = ", ".join(
         f"{k}={v!r}"
@@ -246,11 +163,11 @@ def _print_explain(
     else:
         console.print("[green]No findings.[/green]")
     for outcome in result.regimes:
-        regime = regimes.get(outcome.regime)
+        name = ex.regime_names.get(outcome.regime, "")
         style = _OUTCOME_STYLE.get(outcome.outcome, "")
         tree = Tree(
             Text.assemble(
-                (f"{regime.id}", "bold"), (f"  {regime.name}  ", "dim"), (outcome.outcome, style)
+                (f"{outcome.regime}", "bold"), (f"  {name}  ", "dim"), (outcome.outcome, style)
             )
         )
         if outcome.reasons:
@@ -316,7 +233,10 @@ def explain_command(  # noqa: PLR0917 - one parameter per CLI option
             raise _fail("explain", "--file needs --row (the 1-based data row)")
         if any(fields.values()):
             raise _fail("explain", "give either --file/--row or field options, not both")
-        record = _record_from_file(file, row)
+        try:
+            record = record_from_file(file, row)
+        except (InputError, OSError) as exc:
+            raise _fail("explain", str(exc)) from None
     else:
         if row is not None:
             raise _fail("explain", "--row needs --file")
@@ -326,18 +246,12 @@ def explain_command(  # noqa: PLR0917 - one parameter per CLI option
                 "give at least one of --name, --address, --registration-id, "
                 "--hs-code, --product (or --file and --row)",
             )
-        from laborlens.core.records import record_from_mapping
-
-        record = record_from_mapping({k: v for k, v in fields.items() if v}, 1, "command line")
-    index = _index()
-    result = screen_record(record, index, day)
-    plan = _evidence_plan(result, index.regimes)
+        record = record_from_fields(fields)
+    ex = explain(record, day)
     if fmt == "json":
-        doc = result.to_dict()
-        doc["evidence_plan"] = plan
-        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
         return
-    _print_explain(result, record, index.regimes, plan)
+    _print_explain(ex)
 
 
 def register(app: typer.Typer) -> None:

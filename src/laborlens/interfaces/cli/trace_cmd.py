@@ -1,4 +1,4 @@
-"""``laborlens trace``: trace a supply chain to its origins (DESIGN.md §3.3).
+"""``laborlens trace``: trace a supply chain to its origins (chain format: docs/contracts.md).
 
 Thin: read the chain, call :func:`laborlens.ops.tracing.trace`, render JSON Lines, SVG or HTML.
 Exit 0 when the trace ran (whatever it found), 2 for unusable input or arguments with one message
@@ -8,7 +8,6 @@ naming the file, row and column. Row-level problems are reported in the output (
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,17 +15,20 @@ from typing import Annotated
 
 import typer
 
-from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
-from laborlens.adapters.io.chain import ChainInputError
-from laborlens.adapters.io.chain_views import render_html, render_svg
-from laborlens.core.chain import TraceResult
-from laborlens.core.lists import ListError
-from laborlens.core.model import RowError
-from laborlens.core.resources import ResourceError
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.tracing import load_chain, trace
-
-_FORMATS = ("jsonl", "html", "svg")
+from laborlens.ops.tracing import (
+    FORMATS,
+    ChainInputError,
+    InputError,
+    ListError,
+    ResourceError,
+    RowError,
+    load_chain,
+    render,
+    sweep_leftovers,
+    trace,
+    write_text,
+)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -39,15 +41,6 @@ def _report(errors: Sequence[RowError]) -> None:
         typer.echo(f"  {err}", err=True)
     if len(errors) > 20:
         typer.echo(f"  … {len(errors) - 20} more (see each node's errors)", err=True)
-
-
-def render(result: TraceResult, fmt: str) -> str:
-    """The trace in one of ``jsonl``, ``html``, ``svg``."""
-    if fmt == "svg":
-        return render_svg(result)
-    if fmt == "html":
-        return render_html(result)
-    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.iter_dicts())
 
 
 def trace_command(  # noqa: PLR0917 - one parameter per CLI option
@@ -97,8 +90,8 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
 ) -> None:
     """Trace every input of a supply chain to its origin and decide per regime for each node."""
     fmt = fmt.strip().lower()
-    if fmt not in _FORMATS:
-        raise _fail(f"--format: '{fmt}' is not one of {', '.join(_FORMATS)}")
+    if fmt not in FORMATS:
+        raise _fail(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
     try:
         day = parse_as_of(as_of)
     except ValueError as exc:
@@ -109,7 +102,7 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
             _report(built.errors)
             raise typer.Exit(2)
         result = trace(built, as_of=day, list_files=list_file or (), workers=workers)
-    except (ChainInputError, ListError, ResourceError) as exc:
+    except (ChainInputError, InputError, ListError, ResourceError) as exc:
         raise _fail(f"{chain}: {exc}" if str(chain) not in str(exc) else str(exc)) from None
     if result.errors:
         _report(result.errors)
@@ -123,8 +116,7 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
     for note in sweep_leftovers(output):
         typer.echo(f"laborlens trace: note: {note}", err=True)
     try:
-        with atomic_output(output) as partial:
-            partial.write_text(text, encoding="utf-8")
+        write_text(output, text)
     except OSError as exc:
         raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     tainted = sum(1 for n in result.nodes if n.tainted)
