@@ -56,10 +56,11 @@ def test_screen_records_and_list_restriction() -> None:
 
 
 def test_load_lists() -> None:
-    assert load_lists().ids()[:4] == (
+    assert load_lists().ids()[:5] == (
         "us_uflpa_entity_list",
         "us_cbp_wro_findings",
         "us_ofac_sdn",
+        "us_bis_entity_list",
         "us_dol_tvpra",
     )
     assert load_lists(lists="us_ofac_sdn, us_dol_tvpra").ids() == ("us_ofac_sdn", "us_dol_tvpra")

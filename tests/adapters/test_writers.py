@@ -168,7 +168,7 @@ def test_table_shows_hits_worst_first_with_summary_and_warnings() -> None:
     assert text.index("S-2") < text.index("S-3") < text.index("S-4")
     assert "Plain Co" not in text  # rows without findings or errors are only counted
     assert "4 rows: 1 high, 1 medium, 0 low, 2 none; 1 row with errors" in text
-    assert "PARTIAL" in text and "UNVERIFIED" in text
+    assert "THIRD-PARTY PARSE" in text  # what is still a third party's parse is said
 
 
 def test_html_report_is_self_contained_escaped_and_explained() -> None:
@@ -179,7 +179,7 @@ def test_html_report_is_self_contained_escaped_and_explained() -> None:
     assert "<script" not in html and "http-equiv" not in html and "<link" not in html
     assert "Foo &lt;Industrial&gt; Co., Ltd." in html and "<Industrial>" not in html
     assert "name &#39;Foo&#39; equals" in html
-    assert "PARTIAL" in html and "UNVERIFIED" in html
+    assert "THIRD-PARTY PARSE" in html
     assert "2026-01-01" in html
     assert "presumption" in html and "nothing to screen" in html
     assert html.index("S-2") < html.index("S-3")

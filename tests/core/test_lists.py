@@ -1,62 +1,81 @@
+"""The bundled lists: what the manifest records, freshness, user lists and diffs."""
+
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
 
-from laborlens.core.lists import ListError, ListSet, user_list
+from laborlens.core.list_diff import diff_entries
+from laborlens.core.lists import ListError, ListSet, user_list, with_freshness
+from laborlens.core.model import ListEntry
 
-BUNDLED_IDS = ("us_uflpa_entity_list", "us_cbp_wro_findings", "us_ofac_sdn", "us_dol_tvpra")
+BUNDLED_IDS = (
+    "us_uflpa_entity_list",
+    "us_cbp_wro_findings",
+    "us_ofac_sdn",
+    "us_bis_entity_list",
+    "us_dol_tvpra",
+)
 
 
-def test_four_bundled_lists_with_manifest_facts(bundled: ListSet) -> None:
+def test_bundled_lists_with_manifest_facts(bundled: ListSet) -> None:
     assert bundled.ids() == BUNDLED_IDS
-    uflpa = bundled.info("us_uflpa_entity_list")
-    assert not uflpa.complete and "PARTIAL" in (uflpa.completeness_note or "")
-    assert not bundled.info("us_cbp_wro_findings").complete
-    for rl in bundled.lists:
-        assert rl.info.entries == len(rl.entries) > 0
-        assert len(rl.info.sha256) == 64
-
-
-def test_every_source_row_is_an_entry(bundled: ListSet) -> None:
-    # SOURCES.md: 20 UFLPA rows, 54 CBP rows, 8,976 SDN entries, 467 DOL good-country pairs
-    sizes = {rl.info.list_id: len(rl.entries) for rl in bundled.lists}
+    sizes = {rl.info.list_id: (rl.info.rows, len(rl.entries)) for rl in bundled.lists}
     assert sizes == {
-        "us_uflpa_entity_list": 20,
-        "us_cbp_wro_findings": 54,
-        "us_ofac_sdn": 8976,
-        "us_dol_tvpra": 467,
+        "us_uflpa_entity_list": (160, 144),  # 160 rows of the DHS page, 144 entities
+        "us_cbp_wro_findings": (67, 79),  # 67 rows of CBP's file, 79 parties and orders
+        "us_ofac_sdn": (14965, 14965),
+        "us_bis_entity_list": (3409, 3409),
+        "us_dol_tvpra": (467, 467),
     }
+    for rl in bundled.lists:
+        info = rl.info
+        assert info.entries == len(rl.entries) and len(info.sha256) == 64
+        assert info.cadence_days and info.cadence and info.origin == "bundled"
+        assert info.complete
+        note = info.completeness_note or ""
+        assert "PARTIAL" not in note and "UNVERIFIED" not in note
+    # what is still a third party's parse says so
+    for list_id in ("us_cbp_wro_findings", "us_bis_entity_list"):
+        assert "THIRD-PARTY PARSE" in (bundled.info(list_id).completeness_note or "")
+    assert bundled.info("us_uflpa_entity_list").published == date(2025, 1, 14)
 
 
-def test_entries_keep_aliases_dates_and_sublists(bundled: ListSet) -> None:
+def test_manifest_records_each_source_file_hash() -> None:
+    from laborlens.core import resources
+
+    manifest = resources.read_json("lists/manifest.json")
+    assert manifest["schema"] == "laborlens-lists/2"
+    for obj in manifest["lists"]:
+        assert obj["sources"], obj["list_id"]
+        for src in obj["sources"]:
+            assert len(src["sha256"]) == 64 and src["bytes"] > 0 and src["provenance"]
+
+
+def test_uflpa_entries_dated_with_sublists(bundled: ListSet) -> None:
     uflpa = {e.name: e for e in bundled.get("us_uflpa_entity_list").entries}
-    huafu = uflpa["Aksu Huafu Color Spinning Co., Ltd."]
-    assert "Akesu Huafu" in huafu.aliases and huafu.effective_date == date(2025, 1, 15)
-    tianwei = uflpa["Tianjin Tianwei Food Co., Ltd."]
-    # "formerly known as" is dropped from the alias text, the name is kept
-    assert "Tianjin Sanhe Fruit and Vegetable Co., Ltd." in tianwei.aliases
-    assert uflpa["Donghai JA Solar Technology Co., Ltd."].programs == ("2(d)(2)(B)(v)",)
+    daqo = uflpa["Xinjiang Daqo New Energy Co., Ltd."]
+    assert daqo.effective_date == date(2022, 6, 21)
+    assert daqo.programs == ("2(d)(2)(B)(i)", "2(d)(2)(B)(v)")
+    assert daqo.prop("listed_2(d)(2)(B)(v)") == "2024-11-25"
+    meiling = uflpa["Changhong Meiling Co., Ltd."]
+    assert meiling.effective_date == date(2022, 6, 21)  # a corrected name, listed since 2022
+    assert "Hefei Meiling Co. Ltd." in meiling.former_names
+    assert uflpa["Xinjiang Production and Construction Corps"].subsidiaries
 
 
-def test_cbp_aka_and_joined_parties_are_split(bundled: ListSet) -> None:
-    cbp = bundled.get("us_cbp_wro_findings").entries
-    yunnan = next(e for e in cbp if e.name == "Yunnan Machinery")
-    assert "Yunnan 1st Prison" in yunnan.aliases
-    yili = next(e for e in cbp if e.name.startswith("Yili Zhuowan"))
-    assert "Baoding LYSZD Trade and Business Co., Ltd." in yili.aliases
-    assert {e.schema for e in cbp} >= {"Company", "Vessel", "Order"}
-
-
-def test_ofac_entries_have_aliases_addresses_programs(bundled: ListSet) -> None:
-    sdn = {e.entry_id: e for e in bundled.get("us_ofac_sdn").entries}
-    xpcc = sdn["ofac-29299"]
-    assert xpcc.name == "XINJIANG PRODUCTION AND CONSTRUCTION CORPS"
-    assert "GLOMAG" in xpcc.programs and "CN" in xpcc.countries
-    assert xpcc.addresses == ("Xinjiang, China",)
-    assert "NATIONAL BANK OF CUBA" in sdn["ofac-306"].aliases  # from alt.csv
-    assert sdn["ofac-29300"].schema == "Person"
+def test_freshness_marks_old_snapshots_stale(bundled: ListSet) -> None:
+    fresh = with_freshness(bundled, date(2026, 7, 10))
+    assert not fresh.info("us_uflpa_entity_list").stale  # one day old, cadence 90 days
+    assert fresh.info("us_ofac_sdn").stale  # 2024 snapshot, OFAC changes weekly
+    late = with_freshness(bundled, date(2026, 12, 1))
+    info = late.info("us_uflpa_entity_list")
+    assert info.stale and (info.completeness_note or "").startswith("STALE: snapshot of 2026-07-09")
+    # marking again does not repeat the note
+    again = with_freshness(late, date(2026, 12, 1)).info("us_uflpa_entity_list")
+    assert again.completeness_note == info.completeness_note
 
 
 def test_select_and_unknown_id(bundled: ListSet) -> None:
@@ -77,10 +96,51 @@ def test_user_list_rows_and_errors() -> None:
     acme = lists[0].entries[0]
     assert acme.aliases == ("Acme", "ACME Tex") and acme.countries == ("CN",)
     assert [(e.row, e.column) for e in errors] == [(2, "name"), (3, "effective_date")]
-    assert all(e.source == "mine.csv" for e in errors)
 
 
-def test_user_list_cannot_shadow_bundled(bundled: ListSet) -> None:
+def test_user_list_cannot_shadow_bundled_but_replace_can(bundled: ListSet) -> None:
     lists, _ = user_list("us_ofac_sdn", [{"name": "x"}], source="f.csv")
     with pytest.raises(ListError, match="already in use"):
         bundled.plus(lists)
+    replaced = bundled.replace(lists)
+    assert replaced.ids() == bundled.ids() and replaced.info("us_ofac_sdn").entries == 1
+
+
+def _e(eid: str, name: str, **kw: object) -> ListEntry:
+    return ListEntry("l", eid, name, **kw)  # type: ignore[arg-type]
+
+
+def test_diff_additions_removals_renames_changes() -> None:
+    old = (
+        _e("a", "Aksu Huafu Textiles Co., Ltd.", effective_date=date(2022, 6, 21)),
+        _e("b", "Gone Co."),
+        _e("c", "Same Co.", programs=("2(d)(2)(B)(ii)",)),
+    )
+    new = (
+        _e("a2", "Aksu Huafu Color Spinning Co., Ltd.", aliases=("Aksu Huafu Textiles Co., Ltd.",)),
+        _e("c", "Same Co.", programs=("2(d)(2)(B)(ii)", "2(d)(2)(B)(v)")),
+        _e("d", "New Co.", effective_date=date(2025, 1, 15)),
+    )
+    d = diff_entries("l", old, new)
+    kinds = [(c.kind, c.name) for c in d.changes]
+    assert kinds == [
+        ("added", "New Co."),
+        ("removed", "Gone Co."),
+        ("renamed", "Aksu Huafu Color Spinning Co., Ltd."),
+        ("changed", "Same Co."),
+    ]
+    assert d.changes[2].old_name == "Aksu Huafu Textiles Co., Ltd."
+    assert "programs" in d.changes[3].details[0]
+    assert diff_entries("l", old, old).changes == ()
+
+
+def test_name_dates(bundled: ListSet) -> None:
+    e = bundled.get("us_uflpa_entity_list").entries[0]
+    dated = (
+        dataclasses.replace(e, name_since=((e.aliases[0], date(2030, 1, 1)),))
+        if (e.aliases)
+        else dataclasses.replace(e, name_since=((e.name, date(2030, 1, 1)),))
+    )
+    name = dated.name_since[0][0]
+    assert not dated.name_in_force(name, date(2029, 12, 31))
+    assert dated.name_in_force(name, date(2030, 1, 1))

@@ -42,10 +42,10 @@ def test_unscreenable_row_yields_error_record(index: ScreeningIndex) -> None:
 
 
 def test_as_of_before_listing_drops_entity_hit(index: ScreeningIndex) -> None:
-    # Aksu Huafu joined the UFLPA Entity List on 2025-01-15 (FR 2025-00901)
-    rec = Record(1, "1", name="Aksu Huafu Color Spinning Co., Ltd.")
-    before = screen_record(rec, index, date(2024, 6, 1))
-    after = screen_record(rec, index, date(2025, 6, 1))
+    # Zijin Mining joined the UFLPA Entity List on 2025-01-15 (DHS page; FR 2025-00901)
+    rec = Record(1, "1", name="Zijin Mining Group Co., Ltd.")
+    before = screen_record(rec, index, date(2025, 1, 14))
+    after = screen_record(rec, index, date(2025, 1, 15))
 
     def listed(r: object) -> bool:
         return any(

@@ -212,7 +212,7 @@ def test_output_files_by_suffix(tmp_path: Path, suffix: str) -> None:
         assert len(target.read_text(encoding="utf-8").splitlines()) == 55
     if suffix == ".html":
         html = target.read_text(encoding="utf-8")
-        assert "Xinjiang Daqo New Energy" in html and "PARTIAL" in html
+        assert "Xinjiang Daqo New Energy" in html and "STALE: snapshot of" in html
 
 
 def test_xlsx_needs_output_and_bad_format() -> None:
@@ -226,7 +226,7 @@ def test_table_format_lists_hits_and_summary() -> None:
     result = _run(str(SUPPLIERS), "--format", "table", "--as-of", "2026-06-30")
     assert result.exit_code == 0
     assert "Xinjiang Daqo New Energy" in result.stdout
-    assert "55 rows:" in result.stdout and "PARTIAL" in result.stdout
+    assert "55 rows:" in result.stdout and "THIRD-PARTY PARSE" in result.stdout
 
 
 def test_workers_give_identical_results(example: list[dict[str, Any]]) -> None:

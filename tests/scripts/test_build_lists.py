@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("LABORLENS_SHARED_DIR", ROOT.parent / "shared"))
 BUNDLED = ROOT / "src" / "laborlens" / "resources" / "lists"
 
 

@@ -7,6 +7,8 @@ manifest. User lists (``--list-file``) arrive from an adapter as rows of text an
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import json
 import re
@@ -68,20 +70,51 @@ class ListSet:
 
     def plus(self, extra: Sequence[ReferenceList]) -> ListSet:
         """This set with more lists appended; a user list may not reuse a bundled id."""
+        if not extra:
+            return self  # the same object: the screening index is cached per list-set object
         for rl in extra:
             if rl.info.list_id in self.ids():
                 raise ListError(f"list id '{rl.info.list_id}' is already in use")
         return ListSet(self.lists + tuple(extra))
 
     def replace(self, newer: Sequence[ReferenceList]) -> ListSet:
-        """This set with lists of the same id swapped for newer copies (e.g. downloaded ones)."""
+        """This set with lists of the same id swapped for newer copies (downloaded, imported
+        or supplied as an official file); a list of a new id is appended."""
         if not newer:
             return self
         by_id = {rl.info.list_id: rl for rl in newer}
-        return ListSet(tuple(by_id.get(rl.info.list_id, rl) for rl in self.lists))
+        kept = tuple(by_id.pop(rl.info.list_id, rl) for rl in self.lists)
+        return ListSet(kept + tuple(by_id.values()))
 
     def versions(self) -> dict[str, str]:
         return {rl.info.list_id: rl.info.version for rl in self.lists}
+
+
+def freshness_note(info: ListInfo, today: date) -> str | None:
+    """``STALE: …`` when the snapshot is older than its publisher's update cadence."""
+    if not info.is_stale(today):
+        return None
+    age = info.age_days(today)
+    return (
+        f"STALE: snapshot of {info.snapshot_date} is {age} days old; the publisher changes this "
+        f"list {info.cadence or f'at least every {info.cadence_days} days'}. Run 'laborlens "
+        "lists update' (or 'lists import' an official copy)."
+    )
+
+
+def with_freshness(lists: ListSet, today: date) -> ListSet:
+    """The lists with ``stale`` set, and a STALE note put before the completeness note, for the
+    day of the run (lists already marked are left as they are)."""
+    out = []
+    for rl in lists.lists:
+        note = None if rl.info.stale else freshness_note(rl.info, today)
+        if note is None:
+            out.append(rl)
+            continue
+        text = " ".join(t for t in (note, rl.info.completeness_note) if t)
+        info = dataclasses.replace(rl.info, stale=True, completeness_note=text)
+        out.append(ReferenceList(info, rl.entries))
+    return ListSet(tuple(out))
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -89,6 +122,7 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def _entry_from_json(obj: Mapping[str, Any]) -> ListEntry:
+    since = obj.get("name_since") or {}
     return ListEntry(
         list_id=obj["list_id"],
         entry_id=obj["entry_id"],
@@ -103,10 +137,12 @@ def _entry_from_json(obj: Mapping[str, Any]) -> ListEntry:
         subsidiaries=bool(obj.get("subsidiaries")),
         properties=tuple(sorted((obj.get("properties") or {}).items())),
         source=obj.get("source"),
+        former_names=tuple(obj.get("former_names") or ()),
+        name_since=tuple((n, date.fromisoformat(d)) for n, d in sorted(since.items())),
     )
 
 
-def _info_from_json(obj: Mapping[str, Any]) -> ListInfo:
+def _info_from_json(obj: Mapping[str, Any], origin: str) -> ListInfo:
     return ListInfo(
         list_id=obj["list_id"],
         title=obj["title"],
@@ -119,28 +155,62 @@ def _info_from_json(obj: Mapping[str, Any]) -> ListInfo:
         complete=bool(obj["complete"]),
         completeness_note=obj.get("completeness_note"),
         kind=obj.get("kind", "entities"),
+        published=_parse_date(obj.get("published")),
+        cadence_days=obj.get("cadence_days"),
+        cadence=obj.get("cadence"),
+        origin=obj.get("origin") or origin,
+        user=bool(obj.get("user", obj.get("origin") == "user")),
     )
 
 
+MANIFEST_SCHEMA = "laborlens-lists/2"
+
+
+def manifest_lists(manifest: Any, where: str) -> list[Mapping[str, Any]]:
+    """The list objects of a manifest (the current ``{"schema", "lists": [...]}`` form or the
+    older bare list), checked for the fields every list object needs."""
+    items = manifest.get("lists") if isinstance(manifest, Mapping) else manifest
+    if not isinstance(items, list):
+        raise ListError(f"{where}/manifest.json: expected a 'lists' array")
+    needed = ("list_id", "title", "publisher", "source", "rows", "entries", "sha256", "file")
+    for n, obj in enumerate(items, start=1):
+        missing = [k for k in needed if not isinstance(obj, Mapping) or k not in obj]
+        if missing:
+            raise ListError(f"{where}/manifest.json: list {n} lacks {', '.join(missing)}")
+    return items
+
+
 def lists_from_manifest(
-    manifest: Sequence[Mapping[str, Any]], read_text: Callable[[str], str], *, where: str
+    manifest: Any,
+    read_text: Callable[[str], str],
+    *,
+    where: str,
+    origin: str = "bundled",
 ) -> list[ReferenceList]:
     """Lists described by a manifest, each file checked against its recorded hash and size.
 
     Args:
-        manifest: the manifest objects (list_id, title, …, sha256, entries, file).
+        manifest: the parsed manifest (see :func:`manifest_lists`).
         read_text: gives the text of a list file named in the manifest.
         where: a label for messages (the folder the lists come from).
+        origin: where these copies come from, unless the manifest says (``bundled`` …).
+
+    Raises:
+        ListError: a field is missing, a file's content does not match its hash, or the
+            number of entries differs from the manifest.
     """
     out = []
-    for obj in manifest:
-        info = _info_from_json(obj)
+    for obj in manifest_lists(manifest, where):
+        info = _info_from_json(obj, origin)
         text = read_text(obj["file"])
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != info.sha256:
             raise ListError(f"{where}/{obj['file']}: content does not match the manifest hash")
-        entries = tuple(
-            _entry_from_json(json.loads(line)) for line in text.splitlines() if line.strip()
-        )
+        try:
+            entries = tuple(
+                _entry_from_json(json.loads(line)) for line in text.splitlines() if line.strip()
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ListError(f"{where}/{obj['file']}: malformed entry ({exc})") from exc
         if len(entries) != info.entries:
             raise ListError(
                 f"{where}/{obj['file']}: {len(entries)} entries, manifest says {info.entries}"
@@ -157,9 +227,15 @@ def load_bundled() -> ListSet:
     global _BUNDLED  # noqa: PLW0603 - immutable, loaded once per process
     if _BUNDLED is None:
         manifest = resources.read_json(_MANIFEST)
-        lists = lists_from_manifest(
-            manifest, lambda f: resources.read_text(f"lists/{f}"), where="resources/lists"
-        )
+        enabled = gc.isenabled()
+        gc.disable()  # ~20,000 long-lived entries, no cycles: no collector passes while made
+        try:
+            lists = lists_from_manifest(
+                manifest, lambda f: resources.read_text(f"lists/{f}"), where="resources/lists"
+            )
+        finally:
+            if enabled:
+                gc.enable()
         _BUNDLED = ListSet(tuple(lists))
     return _BUNDLED
 

@@ -338,6 +338,11 @@ class ListEntry:
         subsidiaries: the list names the entry "and subsidiaries" (related-party matching).
         properties: further published facts (industry, merchandise, notices), as text pairs.
         source: where the row came from.
+        former_names: the aliases that are former names ("formerly known as"), a subset of
+            ``aliases``.
+        name_since: names (the primary name or aliases) that apply only from a date later than
+            ``effective_date`` (a name added or a row renamed by a later notice), as
+            ``(name, date)`` pairs; every other name applies from ``effective_date``.
     """
 
     list_id: str
@@ -353,6 +358,8 @@ class ListEntry:
     subsidiaries: bool = False
     properties: tuple[tuple[str, str], ...] = ()
     source: str | None = None
+    former_names: tuple[str, ...] = ()
+    name_since: tuple[tuple[str, date], ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """The primary name followed by every alias."""
@@ -361,6 +368,13 @@ class ListEntry:
     def in_force(self, as_of: date) -> bool:
         """Whether the entry applies on ``as_of`` (unknown start dates count as in force)."""
         return in_force(as_of, self.effective_date, self.end_date)
+
+    def name_in_force(self, name: str, as_of: date) -> bool:
+        """Whether ``name`` (one of :meth:`names`) identifies the entry on ``as_of``."""
+        for known, since in self.name_since:
+            if known == name:
+                return as_of >= since
+        return True
 
     def prop(self, key: str) -> str | None:
         for k, v in self.properties:
@@ -371,7 +385,15 @@ class ListEntry:
 
 @dataclass(frozen=True, slots=True)
 class ListInfo:
-    """Manifest facts about one bundled or user list."""
+    """Manifest facts about one bundled or user list.
+
+    ``published`` is the publisher's own "last updated" date of the copy when it prints one;
+    ``snapshot_date`` is when the copy was taken. ``cadence_days`` is how often the publisher
+    changes the list (at most): a copy older than that is ``stale`` (set by
+    :func:`laborlens.core.lists.with_freshness` for the day of the run). ``origin`` says where
+    the copy in use came from: ``bundled``, ``downloaded`` (``lists update``), ``imported``
+    (``lists import``) or ``user`` (``--list-file``).
+    """
 
     list_id: str
     title: str
@@ -385,6 +407,20 @@ class ListInfo:
     completeness_note: str | None = None
     kind: str = "entities"  # entities | goods
     user: bool = False
+    published: date | None = None
+    cadence_days: int | None = None
+    cadence: str | None = None
+    stale: bool = False
+    origin: str = "bundled"
+
+    def age_days(self, today: date) -> int | None:
+        """Days since the snapshot was taken (``None`` when undated)."""
+        return (today - self.snapshot_date).days if self.snapshot_date else None
+
+    def is_stale(self, today: date) -> bool:
+        """Whether the snapshot is older than the publisher's update cadence on ``today``."""
+        age = self.age_days(today)
+        return bool(self.cadence_days and age is not None and age > self.cadence_days)
 
     @property
     def version(self) -> str:

@@ -7,11 +7,13 @@ every core and a Spark engine over partitions, with identical results.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from laborlens.core import geo, names, products, rules
+from laborlens.core import kb as kbase
 from laborlens.core.lists import ListSet
 from laborlens.core.model import (
     RISK_ORDER,
@@ -34,21 +36,44 @@ class ScreeningIndex:
     gazetteer: geo.Gazetteer
     products: products.ProductIndex
     regimes: rules.RegimeSet
+    kb: kbase.KBIndex
 
     @classmethod
-    def build(cls, lists: ListSet) -> ScreeningIndex:
+    def build(cls, lists: ListSet, knowledge: kbase.KnowledgeBase | None = None) -> ScreeningIndex:
+        """Compile ``lists`` (with the bundled knowledge base, or ``knowledge``)."""
+        # the build makes a few million long-lived objects and no reference cycles: the cyclic
+        # collector, run again and again while they are made, would cost a third of the time
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(lists, knowledge)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, lists: ListSet, knowledge: kbase.KnowledgeBase | None) -> ScreeningIndex:
         infos = {rl.info.list_id: rl.info for rl in lists.lists}
+        kb_index = kbase.build_index(knowledge if knowledge is not None else kbase.load_kb(), lists)
         regimes = rules.load_regimes()
         return cls(
             lists=lists,
-            names=names.build_name_index(lists.entities(), infos),
+            # the KB adds known names to the listed entries and indexes parents/subsidiaries
+            names=names.build_name_index(kb_index.entries, infos),
             gazetteer=geo.build_gazetteer(),
             products=products.build_product_index(lists, regimes.designations()),
             regimes=regimes,
+            kb=kb_index,
         )
 
     def algorithms(self) -> tuple[str, ...]:
-        return (names.ALGORITHM, geo.ALGORITHM, products.ALGORITHM, rules.ALGORITHM)
+        return (
+            names.ALGORITHM,
+            kbase.ALGORITHM,
+            geo.ALGORITHM,
+            products.ALGORITHM,
+            rules.ALGORITHM,
+        )
 
 
 def _sort_key(f: Finding) -> tuple[int, float]:
@@ -79,7 +104,7 @@ def screen_record(record: Record, index: ScreeningIndex, as_of: date) -> ScreenR
             source=record.source,
         )
     named = names.match_record(index.names, record, as_of)
-    findings: list[Finding] = list(named.findings)
+    findings: list[Finding] = kbase.annotate(index.kb, record, named.findings, as_of)
     errors.extend(named.errors)
     place = geo.locate(index.gazetteer, record)
     findings.extend(place.findings)

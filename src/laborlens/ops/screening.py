@@ -21,9 +21,8 @@ from typing import Any
 
 from laborlens.adapters.engine.base import ENGINES, Engine
 from laborlens.adapters.engine.local import LocalEngine
-from laborlens.adapters.fetch.update import with_updates
 from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
-from laborlens.adapters.io.readers import InputError, RecordStream, open_records, read_rows
+from laborlens.adapters.io.readers import InputError, RecordStream, open_records
 from laborlens.adapters.io.writers import (
     FORMATS,
     OutputError,
@@ -33,7 +32,7 @@ from laborlens.adapters.io.writers import (
     choose_format,
     write_results,
 )
-from laborlens.core.lists import ListError, ListSet, load_bundled, user_list
+from laborlens.core.lists import ListError, ListSet
 from laborlens.core.model import ListInfo, Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.resources import ResourceError
@@ -99,30 +98,13 @@ def _split_ids(ids: Sequence[str] | str | None) -> list[str] | None:
     return out or None
 
 
-def _list_id(path: Path) -> str:
-    """A user list's default id: the file name without its type suffixes."""
-    stem = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
-    return Path(stem).stem or stem
-
-
-_REFERENCE: dict[tuple[str, float], ListSet] = {}
-
-
 def reference_lists(data_dir: Path | None = None) -> ListSet:
-    """The bundled lists, with any copies downloaded by ``laborlens lists update`` into
-    ``data_dir`` taking their place (cached until the downloads change)."""
-    if data_dir is None:
-        return load_bundled()
-    manifest = Path(data_dir) / "lists" / "manifest.json"
-    try:
-        stamp = manifest.stat().st_mtime
-    except OSError:
-        return load_bundled()
-    key = (str(manifest.resolve()), stamp)
-    if key not in _REFERENCE:
-        _REFERENCE.clear()
-        _REFERENCE[key] = with_updates(load_bundled(), Path(data_dir))
-    return _REFERENCE[key]
+    """The bundled lists, with any copies stored by ``laborlens lists update`` / ``import`` in
+    ``data_dir`` taking their place, marked stale where older than their publisher's cadence
+    (see :mod:`laborlens.ops.lists`)."""
+    from laborlens.ops.lists import reference_lists as in_use
+
+    return in_use(data_dir)
 
 
 def load_lists_checked(
@@ -140,15 +122,12 @@ def load_lists_checked(
         ListError: an unknown id in ``lists``, or a user list reusing an id already in use.
     """
     result = base if base is not None else reference_lists(data_dir)
-    problems: list[RowError] = []
-    for path in list_files:
-        p = Path(path)
-        rows = read_rows(p, encoding=encoding)
-        extra, errors = user_list(_list_id(p), rows, source=str(p))
-        problems.extend(errors)
-        if not extra:
-            raise InputError(f"{p}: no usable list entry (every row lacks a name)")
-        result = result.plus(extra)
+    from laborlens.ops.lists import read_list_files
+
+    files = read_list_files(list_files, encoding, base=result)
+    # an official list file (DHS page, CBP/OFAC/BIS file, FtM) stands in for the list in use
+    result = result.replace(files.official).plus(files.user)
+    problems: list[RowError] = list(files.errors)
     ids = _split_ids(lists)
     if ids is not None:
         result = result.select(list(dict.fromkeys(ids)))

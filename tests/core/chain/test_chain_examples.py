@@ -47,8 +47,8 @@ def test_solar_mass_balance_flags_the_wafer_maker(index: ScreeningIndex) -> None
 
 
 def test_cotton_listing_is_not_in_force_before_its_date(index: ScreeningIndex) -> None:
-    # Aksu Huafu's listing in the bundled snapshot takes effect on 2025-01-15
-    before = trace(EXAMPLES / "cotton_apparel", as_of=date(2025, 1, 1), index=index)
+    # Aksu Huafu (listed as Aksu Huafu Textiles) is on the list since 2022-06-21
+    before = trace(EXAMPLES / "cotton_apparel", as_of=date(2022, 6, 20), index=index)
     after = trace(EXAMPLES / "cotton_apparel", as_of=AS_OF, index=index)
 
     def listed_sources(r: object) -> set[str]:

@@ -48,8 +48,8 @@ def test_aliases_and_every_list_are_searched(bundled_index: names.NameIndex) -> 
 
 
 def test_entries_not_yet_in_force_are_skipped(bundled_index: names.NameIndex) -> None:
-    rec = Record(1, "1", name="Aksu Huafu Color Spinning Co., Ltd.")  # listed 2025-01-15
-    entry = "uflpa-004-aksu-huafu-color-spinning-co-ltd"
+    rec = Record(1, "1", name="Zijin Mining Group Co., Ltd.")  # listed 2025-01-15
+    entry = "uflpa-zijin-mining-group-co-ltd"
     assert entry in {f.entry_id for f in names.match_names(bundled_index, rec, TODAY)}
     before = names.match_names(bundled_index, rec, date(2024, 12, 31))
     assert entry not in {f.entry_id for f in before}

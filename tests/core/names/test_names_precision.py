@@ -52,6 +52,21 @@ def test_thin_evidence_is_capped_at_possible() -> None:
     assert names.band(c.score) is None and "translation_only" in c.penalties
 
 
+def test_a_name_written_alike_in_full_is_not_thin() -> None:
+    idx = _index(
+        ListEntry("user", "c", "Camel Group Co., Ltd."), ListEntry("user", "k", "KTK Group")
+    )
+    for name in ("Camel Group Co., Ltd.", "CAMEL GROUP CO LTD", "KTK Group"):
+        ref = "KTK Group" if "KTK" in name else "Camel Group Co., Ltd."
+        c = _cmp(idx, name, ref)
+        assert names.band(c.score) == "strong", (name, c.penalties)
+    # one word more or less is still thin evidence
+    assert names.band(_cmp(idx, "Camel Trading Co., Ltd.", "Camel Group Co., Ltd.").score) != (
+        "strong"
+    )
+    assert names.band(_cmp(idx, "KTK", "KTK Group").score) != "strong"
+
+
 def test_a_one_word_name_inside_a_name_with_core_words_of_its_own_is_a_namesake() -> None:
     assert names.band(_cmp(IDX, "EVEREST", "DESARROLLOS EVEREST, S.A. DE C.V.").score) is None
     # a one-word name inside a name that only adds region, industry or legal words still counts

@@ -130,7 +130,8 @@ def test_malformed_rule_file_names_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(RegimeError) as err:
         rules.load_regimes({path.name: path.read_text(encoding="utf-8")})
     msg = str(err.value)
-    assert "us_307.yaml" in msg and "rules[0].outcome" in msg and "banned" in msg
+    # rules[0] is the rule for inactive orders (elevated_risk): the first prohibited_entity is 1
+    assert "us_307.yaml" in msg and "rules[1].outcome" in msg and "banned" in msg
 
 
 @pytest.mark.parametrize(

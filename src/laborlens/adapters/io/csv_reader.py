@@ -127,7 +127,9 @@ def _locate(record: list[tuple[int, str]], offset: int) -> tuple[int, int]:
 
 def read_csv_rows(text: Iterator[str], delimiter: str) -> Iterator[CsvRow]:
     """Split a text stream into records (blank records skipped), repairing stray quotes."""
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+    # set, not raised: a library imported earlier in the process (followthemoney, reverse_geocoder)
+    # may have lifted the process-wide limit, and an oversized cell must stay a row error
+    csv.field_size_limit(FIELD_LIMIT)
     lines = _Lines(text)
     reader = csv.reader(lines, delimiter=delimiter)
     notes: dict[int, str] = {}  # line number -> problem, attached to the row holding it

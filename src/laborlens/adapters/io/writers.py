@@ -464,7 +464,7 @@ def write_table(
     console.print(Text(got.summary.line() + f"; as of {meta.as_of.isoformat()}", style="bold"))
     for info in meta.lists:
         note = f" — {info.completeness_note}" if info.completeness_note else ""
-        style = "yellow" if not info.complete else ""
+        style = "yellow" if not info.complete or info.stale else ""
         console.print(Text(f"list {info.list_id} {info.version}{note}", style=style))
     return got.summary
 
@@ -507,7 +507,7 @@ def write_html(
         hidden=got.hidden,
         risks=_RISKS,
         warnings=meta.warnings(),
-        incomplete=[i for i in meta.lists if not i.complete],
+        incomplete=[i for i in meta.lists if not i.complete or i.stale],
         generated=meta.generated.strftime("%Y-%m-%d %H:%M UTC"),
     )
     out.write(html)

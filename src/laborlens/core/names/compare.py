@@ -241,6 +241,9 @@ SHORT_ACRONYM_LETTERS = 3
 #: A name whose whole distinctive part is one word of up to this many letters is capped at
 #: ``possible`` even when equal on both sides (PTC, AST: too many companies share them).
 SHORT_NAME_LETTERS = 3
+#: Words (legal form and generic words counted) a name must have for the thin-evidence caps to
+#: be lifted when both names are written alike: ``KTK Group`` = ``KTK Group`` is strong.
+MIN_FULL_NAME_WORDS = 2
 #: Factor when the only linked core part is a CC-CEDICT translation.
 TRANSLATION_ONLY = 0.9
 #: Containment base (plus up to 0.1 by coverage: below ``possible``) when the contained name is
@@ -252,6 +255,14 @@ NAMESAKE_CONTAINMENT = 0.58
 def _only_core(a: NameAnalysis) -> Token | None:
     dist = [t for t in a.tokens if t.role in _DISTINCT]
     return dist[0] if len(dist) == 1 and dist[0].role == "core" else None
+
+
+def _same_full_name(q: NameAnalysis, r: NameAnalysis) -> bool:
+    """Both names written alike, word for word, with at least two words (one bare word, PTC or
+    BRIGHT, stays thin however it is written)."""
+    return len(q.tokens) >= MIN_FULL_NAME_WORDS and [(t.key, t.text) for t in q.tokens] == [
+        (t.key, t.text) for t in r.tokens
+    ]
 
 
 def _caps(
@@ -267,6 +278,10 @@ def _caps(
             break
         score *= SHORT_ACRONYM
         penalties.append("short_acronym")
+        return score
+    if _same_full_name(q, r):
+        # the whole name as the list prints it, legal form and generic words included
+        # (``Camel Group Co., Ltd.``, ``KTK Group``): more than a shared word
         return score
     thin = ""
     linked = [p for p in parts if q.tokens[p.query[0]].role in ("core", "number")]

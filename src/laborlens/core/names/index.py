@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from laborlens.core.model import ListEntry, ListInfo
 from laborlens.core.names.analysis import NameAnalysis, Token, analyse
@@ -55,13 +58,79 @@ class RefName:
     containable: bool = True
 
 
+class Postings(Mapping[str, tuple[int, ...]]):
+    """Reference names per blocking key, as ``key -> ascending reference indexes``.
+
+    The typo (``D:``), look-alike (``O:``) and prefix (``P:``) keys of a core word are the
+    same for every name holding that word, and make up most keys: instead of one posting per
+    name and key, they are kept per distinct word (``derived``: key -> words; ``by_word``:
+    word -> names holding it as a core word) and a key's names are joined on first use. The
+    result is exactly the posting the key would have (same names, same order); building the
+    index is much cheaper.
+    """
+
+    __slots__ = ("_memo", "by_word", "derived", "direct")
+    _MEMO = 200_000
+
+    def __init__(
+        self,
+        direct: dict[str, tuple[int, ...]],
+        derived: dict[str, tuple[str, ...]],
+        by_word: dict[str, tuple[int, ...]],
+    ) -> None:
+        self.direct = direct
+        self.derived = derived
+        self.by_word = by_word
+        self._memo: dict[str, tuple[int, ...]] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = self.direct.get(key)
+        if found is not None:
+            return found
+        memo = self._memo
+        found = memo.get(key)
+        if found is not None:
+            return found
+        words = self.derived.get(key)
+        if not words:
+            return default
+        if len(words) == 1:
+            found = self.by_word[words[0]]
+        else:
+            found = tuple(sorted(set().union(*(self.by_word[w] for w in words))))
+        if len(memo) >= self._MEMO:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def __getitem__(self, key: str) -> tuple[int, ...]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.direct or key in self.derived
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.direct
+        yield from self.derived
+
+    def __len__(self) -> int:
+        return len(self.direct) + len(self.derived)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the memo is rebuilt on use (workers get the index without it)
+        return (Postings, (self.direct, self.derived, self.by_word))
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class NameIndex:
     """Everything name matching needs; immutable by convention and picklable."""
 
     entries: tuple[ListEntry, ...]
     refs: tuple[RefName, ...]
-    postings: Mapping[str, tuple[int, ...]]
+    postings: Postings
     idf: Mapping[str, float]
     max_idf: float
     registration: Mapping[str, tuple[int, ...]]
@@ -94,8 +163,33 @@ def deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+@lru_cache(maxsize=65536)
+def _core_word_keys(key: str) -> frozenset[str]:
+    """The typo, look-alike and prefix keys of one core word (words recur across names)."""
+    keys: set[str] = set()
+    if 4 <= len(key) <= 20:
+        keys.update("D:" + d for d in deletions(key))
+        keys.add("O:" + ocr_skeleton(key))
+    if len(key) >= 3:
+        keys.add("P:" + key[:3])
+    return frozenset(keys)
+
+
 def reference_keys(a: NameAnalysis) -> set[str]:
     """Blocking keys of a reference name."""
+    keys = _direct_keys(a)
+    for t in a.tokens:
+        if t.role == "core":
+            keys |= _core_word_keys(t.key)
+    return keys
+
+
+#: Key prefixes derived from one core word (typo, look-alike, prefix keys).
+DERIVED = ("D:", "O:", "P:")
+
+
+def _direct_keys(a: NameAnalysis) -> set[str]:
+    """The keys of a reference name that are not derived from one core word alone."""
     keys: set[str] = set()
     prev_core: str | None = None
     for t in a.tokens:
@@ -104,11 +198,6 @@ def reference_keys(a: NameAnalysis) -> set[str]:
             continue
         keys.add(t.key)
         if t.role == "core":
-            if 4 <= len(t.key) <= 20:
-                keys.update("D:" + d for d in deletions(t.key))
-                keys.add("O:" + ocr_skeleton(t.key))
-            if len(t.key) >= 3:
-                keys.add("P:" + t.key[:3])
             if prev_core is not None:
                 keys.add(prev_core + t.key)
             prev_core = t.key
@@ -225,7 +314,8 @@ def build_name_index(
     idf = {k: math.log((n + 1) / (v + 1)) + 1.0 for k, v in df.items()}
     max_idf = math.log(n + 1) + 1.0
     refs: list[RefName] = []
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    by_word: defaultdict[str, list[int]] = defaultdict(list)
     for ri, (ei, raw, fld, a) in enumerate(analysed):
         w = tuple(weights(a.tokens, idf, max_idf))
         core_total = sum(w[i] for i in distinctive_core(a))
@@ -247,12 +337,25 @@ def build_name_index(
                 containable,
             )
         )
-        for key in reference_keys(a):
-            postings.setdefault(key, []).append(ri)
+        for key in _direct_keys(a):
+            postings[key].append(ri)
+        for word in {t.key for t in a.tokens if t.role == "core"}:
+            by_word[word].append(ri)
+    derived: defaultdict[str, list[str]] = defaultdict(list)
+    for word in by_word:
+        for key in _core_word_keys(word):
+            derived[key].append(word)
+    for key in derived.keys() & postings.keys():  # a key of both kinds: one posting
+        union = set(postings[key]).union(*(by_word[w] for w in derived.pop(key)))
+        postings[key] = sorted(union)
     return NameIndex(
         entries=tuple(kept),
         refs=tuple(refs),
-        postings={k: tuple(v) for k, v in postings.items()},
+        postings=Postings(
+            {k: tuple(v) for k, v in postings.items()},
+            {k: tuple(v) for k, v in derived.items()},
+            {k: tuple(v) for k, v in by_word.items()},
+        ),
         idf=idf,
         max_idf=max_idf,
         registration={k: tuple(v) for k, v in registration.items()},

@@ -81,6 +81,11 @@ def explain(q: NameAnalysis, r: NameAnalysis, cmp: Comparison) -> tuple[str, lis
     return text, parts
 
 
+#: Entry facts copied into a finding's details, so that regime rules can test them (a CBP
+#: order's status, the reason an entry was listed).
+ENTRY_FACTS = ("status", "listing_reason")
+
+
 def _finding(  # noqa: PLR0917 - an internal constructor, called in three places
     kind: str,
     index: NameIndex,
@@ -105,7 +110,11 @@ def _finding(  # noqa: PLR0917 - an internal constructor, called in three places
         effective_date=entry.effective_date,
         field=field,
         algorithm=ALGORITHM,
-        details=tuple(details),
+        details=(
+            *details,
+            *((("program", "/".join(entry.programs)),) if entry.programs else ()),
+            *((k, v) for k in ENTRY_FACTS if (v := entry.prop(k))),
+        ),
     )
 
 
@@ -321,7 +330,9 @@ def match_record(
             continue
         for ri, cmp in scored:
             ref: RefName = index.refs[ri]
-            if not index.entries[ref.entry].in_force(as_of):
+            listed = index.entries[ref.entry]
+            # the entry from its listing date, each of its names from the date it was printed
+            if not listed.in_force(as_of) or not listed.name_in_force(ref.name, as_of):
                 continue
             level = band(cmp.score, cfg)
             # the whole listed name inside the record's name, plus distinctive words of its own:

@@ -354,7 +354,13 @@ def _goods_findings(
                     effective_date=entry.effective_date,
                     field="hs_code,product",
                     algorithm=ALGORITHM,
-                    details=(("program", "/".join(entry.programs) or "WRO"), ("via", g.via)),
+                    details=(
+                        ("program", "/".join(entry.programs) or "WRO"),
+                        ("via", g.via),
+                        # the region an order is limited to (the XUAR, the XPCC's units):
+                        # regimes test it against the record's own regions
+                        *((("order_region", r),) if (r := entry.prop("order_region")) else ()),
+                    ),
                     why=f"CBP {'/'.join(entry.programs) or 'WRO'} '{entry.name}' covers {g.good} "
                     f"from {country}; product matched by {via}",
                 )

@@ -41,7 +41,7 @@ def _details(f: Finding) -> Mapping[str, Any]:
     return dict(f.details) if f.details else _NO_DETAILS
 
 
-_ATTR, _DETAIL, _COUNTRY, _DESIGNATED = range(4)
+_ATTR, _DETAIL, _COUNTRY, _DESIGNATED, _REGION = range(5)
 #: a compiled condition: (what to read, attribute or details key, accepted values)
 _Check = tuple[int, str, tuple[Any, ...]]
 
@@ -72,6 +72,8 @@ def _checks(rule: Rule) -> tuple[_Check, ...]:
             continue
         if key == "record_country":
             out.append((_COUNTRY, key, cond.values))
+        elif key == "record_region":
+            out.append((_REGION, key, cond.values))
         elif key == "sector_designated_by":
             out.append((_DESIGNATED, key, cond.values))
         elif key.startswith("details."):
@@ -99,6 +101,14 @@ class _RegimePlan:
     #: outcome -> legal effect text (first entry wins, as in ``Regime.effect``)
     effects: Mapping[str, str]
 
+    def by_kind_rules(self) -> list[tuple[Rule, tuple[_Check, ...]]]:
+        """Every compiled rule of the plan, once."""
+        seen: dict[str, tuple[Rule, tuple[_Check, ...]]] = {}
+        for rules_ in (*self.by_kind.values(), self.any_kind):
+            for rc in rules_:
+                seen.setdefault(rc[0].id, rc)
+        return list(seen.values())
+
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
@@ -111,6 +121,8 @@ class _Plan:
     no_hits: tuple[None, ...]
     designated_by: frozenset[tuple[str, str]]  # (regime id, sector) designated on or before
     designated_on: Mapping[str, str]  # sector -> ISO date of the first regime designating it
+    #: whether any rule in force tests ``record_region`` (else regions are not computed)
+    uses_regions: bool = False
     #: (finding, inherited, country) -> per regime, the (rule, reason) the finding reaches
     per_finding: Memo = field(default_factory=lambda: Memo(65_536), compare=False, repr=False)
 
@@ -175,17 +187,24 @@ def _plan(regimes: RegimeSet, as_of: date) -> _Plan:
         no_hits=(None,) * len(compiled),
         designated_by=regimes.designated(as_of),
         designated_on=designated_on,
+        uses_regions=any(
+            c.key == "record_region"
+            for rp in compiled
+            for rule, _ in rp.by_kind_rules()
+            for c in rule.conditions
+        ),
     )
     regimes.memo.put(key, plan)
     return plan
 
 
-def _holds(
+def _holds(  # noqa: PLR0917 - the hot loop's arguments, passed positionally
     checks: tuple[_Check, ...],
     f: Finding,
     details: Mapping[str, Any],
     plan: _Plan,
     country: str | None,
+    regions: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the finding meets every compiled condition (``country`` upper-cased)."""
     for code, key, values in checks:
@@ -195,6 +214,10 @@ def _holds(
             value = details.get(key)
         elif code == _COUNTRY:
             value = country
+        elif code == _REGION:
+            if not regions.intersection(values):
+                return False
+            continue
         else:  # sector designated by one of the regimes, as of the plan's date
             if not f.sector or not any((r, f.sector) in plan.designated_by for r in values):
                 return False
@@ -249,31 +272,37 @@ def _fill(rule: Rule, f: Finding, details: Mapping[str, Any], plan: _Plan) -> st
 _Hit = tuple[Rule, Reason] | None
 
 
-def _finding_hits(
+def _finding_hits(  # noqa: PLR0917
     plan: _Plan,
     f: Finding,
     inherited: bool,
     country: str | None,
     as_of: date,
+    regions: frozenset[str] = frozenset(),
 ) -> tuple[_Hit, ...]:
     """Per regime (in plan order), the first rule ``f`` meets and its reason, else ``None``.
 
     A pure function of the finding's value, so it is memoised on it (findings that cannot be
     hashed, e.g. with a list in ``details``, are simply computed).
     """
-    key = (f, inherited, country)
+    key = (f, inherited, country, regions)
     try:
         cached: tuple[_Hit, ...] | None = plan.per_finding.data.get(key)
     except TypeError:  # unhashable details
-        return _compute_hits(plan, f, inherited, country, as_of)
+        return _compute_hits(plan, f, inherited, country, as_of, regions)
     if cached is None:
-        cached = _compute_hits(plan, f, inherited, country, as_of)
+        cached = _compute_hits(plan, f, inherited, country, as_of, regions)
         plan.per_finding.put(key, cached)
     return cached
 
 
-def _compute_hits(
-    plan: _Plan, f: Finding, inherited: bool, country: str | None, as_of: date
+def _compute_hits(  # noqa: PLR0917
+    plan: _Plan,
+    f: Finding,
+    inherited: bool,
+    country: str | None,
+    as_of: date,
+    regions: frozenset[str] = frozenset(),
 ) -> tuple[_Hit, ...]:
     if not in_force(as_of, f.effective_date):
         return plan.no_hits  # listed after the evaluation date
@@ -284,7 +313,7 @@ def _compute_hits(
         hit: _Hit = None
         if rp.fixed is None:
             for rule, checks in rp.by_kind.get(f.kind, rp.any_kind):
-                if not _holds(checks, f, details, plan, cc):
+                if not _holds(checks, f, details, plan, cc, regions):
                     continue
                 text = _fill(rule, f, details, plan)
                 if inherited:
@@ -352,16 +381,23 @@ def evaluate(
     """
     plan = _plan(regimes, as_of)
     no_hits = plan.no_hits
+    regions: frozenset[str] = frozenset()
+    if plan.uses_regions:
+        if not isinstance(findings, list | tuple):
+            findings = list(findings)
+        if not isinstance(inherited, list | tuple):
+            inherited = list(inherited)
+        regions = record_regions([*findings, *inherited])
     per = [
         hits
         for f in findings
-        if (hits := _finding_hits(plan, f, False, country, as_of)) is not no_hits
+        if (hits := _finding_hits(plan, f, False, country, as_of, regions)) is not no_hits
     ]
     if inherited:
         per.extend(
             hits
             for f in inherited
-            if (hits := _finding_hits(plan, f, True, country, as_of)) is not no_hits
+            if (hits := _finding_hits(plan, f, True, country, as_of, regions)) is not no_hits
         )
     if not per:
         return plan.empty  # fast path: no finding reaches a rule
@@ -372,6 +408,19 @@ def evaluate(
         else:
             out.append(_outcome(rp, [hit for result in per if (hit := result[k]) is not None]))
     return tuple(out)
+
+
+def record_regions(findings: Iterable[Finding]) -> frozenset[str]:
+    """The regions of a record's strong region findings (own and inherited), plus ``XPCC``
+    when a Xinjiang finding is flagged as an XPCC unit (``record_region`` conditions)."""
+    out: set[str] = set()
+    for f in findings:
+        if f.kind != "region" or f.match not in ("strong", None) or not f.region:
+            continue
+        out.add(f.region)
+        if any(k == "xpcc" and v for k, v in f.details):
+            out.add("XPCC")
+    return frozenset(out)
 
 
 def risk_of(

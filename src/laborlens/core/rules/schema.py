@@ -42,7 +42,11 @@ FINDING_FIELDS: frozenset[str] = frozenset(
     {"kind", "list", "region", "match", "regime", "sector", "good", "country", "field"}
 )
 #: Condition keys that are not finding attributes.
-SPECIAL_CONDITIONS: frozenset[str] = frozenset({"record_country", "sector_designated_by"})
+#: ``record_region``: a region the record (or an upstream input) is located in, from its
+#: strong region findings; ``XPCC`` for a Xinjiang finding flagged as an XPCC unit.
+SPECIAL_CONDITIONS: frozenset[str] = frozenset(
+    {"record_country", "sector_designated_by", "record_region"}
+)
 
 
 class RegimeError(ResourceError):

@@ -77,6 +77,9 @@ class ListOut(BaseModel):
     complete: bool
     completeness_note: str | None
     warnings: list[str]
+    stale: bool = False
+    cadence: str | None = None
+    origin: str = "bundled"
 
 
 # ----------------------------------------------------------------------------- findings

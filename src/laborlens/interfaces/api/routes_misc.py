@@ -25,9 +25,6 @@ match_router = APIRouter(tags=["matching"])
 Reader = Annotated[Workspace, Depends(need("read"))]
 Admin = Annotated[Workspace, Depends(need("admin"))]
 
-#: a list snapshot older than this is flagged in /api/lists
-STALE_DAYS = 90
-
 
 @router.get("/health", response_model=m.Health, tags=["service"], summary="Liveness")
 async def health() -> m.Health:
@@ -134,13 +131,18 @@ def lists(ws: Reader) -> list[m.ListOut]:
             warnings.append(info.completeness_note or "this copy of the list is incomplete")
         if age is None:
             warnings.append("the snapshot date is unknown")
-        elif age > STALE_DAYS:
-            warnings.append(f"snapshot is {age} days old: run `laborlens lists update`")
+        elif info.is_stale(today):
+            # the publisher's own cadence decides (OFAC weekly, the UFLPA list a few times a year)
+            warnings.append(
+                f"snapshot is {age} days old, older than the publisher's cadence "
+                f"({info.cadence or info.cadence_days}): run `laborlens lists update`"
+            )
         out.append(m.ListOut(
             list_id=info.list_id, title=info.title, publisher=info.publisher, kind=info.kind,
             snapshot_date=info.snapshot_date, age_days=age, entries=info.entries,
             version=info.version, complete=info.complete,
             completeness_note=info.completeness_note, warnings=warnings,
+            stale=info.stale or info.is_stale(today), cadence=info.cadence, origin=info.origin,
         ))  # fmt: skip
     return out
 
