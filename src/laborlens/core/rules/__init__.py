@@ -6,6 +6,7 @@ docs/regimes.md). Public entry points (stable):
     load_regimes() -> RegimeSet
     evaluate(regimes, findings, *, country, as_of, inherited=()) -> tuple[RegimeOutcome, ...]
     risk_of(outcomes, findings) -> Risk
+    finding_signature(regimes, finding) -> tuple   # what of a finding the regimes read
     evidence_categories() -> list[EvidenceCategory]   # (id, label, source)
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from laborlens.core import resources
-from laborlens.core.rules.evaluate import evaluate, risk_of
+from laborlens.core.rules.evaluate import evaluate, finding_signature, risk_of
 from laborlens.core.rules.schema import (
     OUTCOMES,
     REGIME_IDS,
@@ -50,6 +51,7 @@ __all__ = [
     "SectorDesignation",
     "evaluate",
     "evidence_categories",
+    "finding_signature",
     "load_regimes",
     "risk_of",
 ]
