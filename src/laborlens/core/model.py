@@ -2,11 +2,12 @@
 
 These are frozen, slotted dataclasses: cheap to create in the hot screening loop, hashable,
 picklable for worker processes, and impossible to mutate by accident once a finding has been
-explained. ``to_dict`` gives the public JSON shape of DESIGN.md §3.2 (``None`` fields dropped).
+explained. ``to_dict`` gives the public JSON shape of docs/contracts.md (``None`` fields dropped).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from typing import Any, Literal
 Risk = Literal["high", "medium", "low", "none"]
 MatchBand = Literal["strong", "possible"]
 
-#: The input columns of DESIGN.md §3.1, in output order.
+#: The input columns of docs/contracts.md, in output order.
 RECORD_FIELDS: tuple[str, ...] = (
     "id",
     "name",
@@ -76,7 +77,7 @@ class RowError:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One party / place / product row to screen (DESIGN.md §3.1).
+    """One party / place / product row to screen (docs/contracts.md).
 
     Text fields are stripped; empty strings become ``None``. ``extra`` carries every other input
     column through untouched, in input order. ``errors`` holds problems the reader found in this
@@ -185,6 +186,24 @@ _FINDING_ORDER: tuple[str, ...] = (
 )
 
 
+def json_fields(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """``obj``'s fields ``names`` as public JSON: dates as ISO text, tuples as lists, objects with
+    ``to_mapping`` as mappings; ``None`` and empty tuples left out."""
+    out: dict[str, Any] = {}
+    for name in names:
+        value = getattr(obj, name)
+        if value is None or value == ():
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif hasattr(value, "to_mapping"):
+            value = value.to_mapping()
+        out[name] = value
+    return out
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -275,7 +294,7 @@ class Parts:
 
 @dataclass(frozen=True, slots=True)
 class ScreenResult:
-    """The screening output for one input row (DESIGN.md §3.2)."""
+    """The screening output for one input row (docs/contracts.md)."""
 
     row: int
     id: str

@@ -147,7 +147,7 @@ class ColumnMap:
         )
 
 
-def to_text(value: object) -> str | None:
+def to_text(value: object) -> str | None:  # noqa: PLR0912 - one branch per cell type
     """A cell value as text: numbers without a spurious ``.0``, dates in ISO form, lists joined.
 
     ``None`` (and NaN) give ``None``; strings are returned unchanged.
@@ -265,8 +265,39 @@ def build_record(
         got = collected.get(fld)
         return got[0][1] if got else None
 
+    aliases = _aliases(collected.get("aliases", ()), errors, row, source)
+    name = first("name")
+    if name is None and aliases:
+        name, aliases = aliases[0], aliases[1:]
+    address_parts = [text for _, text in collected.get("address", ())]
+    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+    lat, lon = _coordinates(collected, errors, row, source)
+
+    return Record(
+        row=row,
+        id=first("id") or str(row),
+        name=name,
+        aliases=tuple(aliases),
+        address=address,
+        country=first("country"),
+        registration_id=first("registration_id"),
+        phone=first("phone"),
+        hs_code=first("hs_code"),
+        product=first("product"),
+        lat=lat,
+        lon=lon,
+        extra=tuple(extra),
+        errors=tuple(errors),
+        source=source,
+    )
+
+
+def _aliases(
+    cells: Iterable[tuple[str, str]], errors: list[RowError], row: int, source: str | None
+) -> list[str]:
+    """The alias cells split on ``;``, without repeats, at most :data:`MAX_ALIASES`."""
     aliases: list[str] = []
-    for header, text in collected.get("aliases", ()):
+    for header, text in cells:
         for alias in _ALIAS_SPLIT.split(text):
             if alias and alias not in aliases:
                 aliases.append(alias)
@@ -276,14 +307,17 @@ def build_record(
                     f"more than {MAX_ALIASES} aliases; the rest were ignored", header, row, source
                 )
             )
-            aliases = aliases[:MAX_ALIASES]
-            break
-    name = first("name")
-    if name is None and aliases:
-        name, aliases = aliases[0], aliases[1:]
-    address_parts = [text for _, text in collected.get("address", ())]
-    address = ", ".join(dict.fromkeys(address_parts)) if address_parts else None
+            return aliases[:MAX_ALIASES]
+    return aliases
 
+
+def _coordinates(
+    collected: Mapping[str, list[tuple[str, str]]],
+    errors: list[RowError],
+    row: int,
+    source: str | None,
+) -> tuple[float | None, float | None]:
+    """``lat``/``lon`` in decimal degrees, both or neither (problems become row errors)."""
     lat_lon: list[float | None] = []
     for fld, low, high in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         got = collected.get(fld)
@@ -312,25 +346,8 @@ def build_record(
                     f"{missing} is missing; coordinates need both lat and lon", missing, row, source
                 )
             )
-        lat = lon = None
-
-    return Record(
-        row=row,
-        id=first("id") or str(row),
-        name=name,
-        aliases=tuple(aliases),
-        address=address,
-        country=first("country"),
-        registration_id=first("registration_id"),
-        phone=first("phone"),
-        hs_code=first("hs_code"),
-        product=first("product"),
-        lat=lat,
-        lon=lon,
-        extra=tuple(extra),
-        errors=tuple(errors),
-        source=source,
-    )
+        return None, None
+    return lat, lon
 
 
 def record_from_mapping(

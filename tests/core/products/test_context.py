@@ -23,7 +23,8 @@ from laborlens.core.products import (
     classify,
     sectors_of,
 )
-from laborlens.core.products.lexicon import compile_lexicon, normalise
+from laborlens.core.products.lexicon import normalise
+from laborlens.core.products.lexicon_file import compile_lexicon
 from laborlens.core.resources import ResourceError, read_yaml
 from laborlens.core.rules import load_regimes
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -94,6 +95,47 @@ def _screen_batches(
         yield records, screen_batch(records, index, as_of)
 
 
+def _map_screened(
+    df: Any,
+    index: ScreeningIndex,
+    as_of: date,
+    source: str | None,
+    *,
+    schema: str,
+    columns_of: Callable[[list[Record], list[ScreenResult]], dict[str, list[Any]]],
+) -> Any:
+    """``df`` screened partition by partition (the index broadcast once), each Arrow batch of
+    results turned into the output columns by ``columns_of``."""
+    import pyarrow as pa
+
+    df, headers, cmap = _numbered(df)
+    broadcast = df.sparkSession.sparkContext.broadcast(index)
+
+    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
+        for records, results in _screen_batches(
+            batches, broadcast.value, headers, cmap, as_of=as_of, source=source
+        ):
+            yield pa.RecordBatch.from_pydict(columns_of(records, results))
+
+    return df.mapInArrow(screen_partition, schema)
+
+
+def _result_columns(_: list[Record], results: list[ScreenResult]) -> dict[str, list[Any]]:
+    return {
+        "row": [r.row for r in results],
+        "id": [r.id for r in results],
+        "risk": [r.risk for r in results],
+        "result": [json.dumps(r.to_dict(), ensure_ascii=False) for r in results],
+    }
+
+
+def _pair_columns(records: list[Record], results: list[ScreenResult]) -> dict[str, list[Any]]:
+    return {
+        "row": [r.row for r in results],
+        "payload": [pickle.dumps(pair) for pair in zip(records, results, strict=True)],
+    }
+
+
 def screen_dataframe(
     df: Any, index: ScreeningIndex, as_of: date, *, source: str | None = None
 ) -> Any:
@@ -106,25 +148,7 @@ def screen_dataframe(
         as_of: the evaluation date.
         source: the input's name, recorded on row errors.
     """
-    import pyarrow as pa
-
-    df, headers, columns = _numbered(df)
-    broadcast = df.sparkSession.sparkContext.broadcast(index)
-
-    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
-        for _, results in _screen_batches(
-            batches, broadcast.value, headers, columns, as_of=as_of, source=source
-        ):
-            yield pa.RecordBatch.from_pydict(
-                {
-                    "row": [r.row for r in results],
-                    "id": [r.id for r in results],
-                    "risk": [r.risk for r in results],
-                    "result": [json.dumps(r.to_dict(), ensure_ascii=False) for r in results],
-                }
-            )
-
-    return df.mapInArrow(screen_partition, RESULT_SCHEMA)
+    return _map_screened(df, index, as_of, source, schema=RESULT_SCHEMA, columns_of=_result_columns)
 
 
 PAIR_SCHEMA = "row long, payload binary"
@@ -157,25 +181,9 @@ def screen_pairs_spark(
 
     For the CLI, whose writers need the typed objects: each pair travels pickled.
     """
-    import pickle
-
-    import pyarrow as pa
-
-    df, headers, columns = _numbered(df)
-    broadcast = df.sparkSession.sparkContext.broadcast(index)
-
-    def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
-        for records, results in _screen_batches(
-            batches, broadcast.value, headers, columns, as_of=as_of, source=source
-        ):
-            yield pa.RecordBatch.from_pydict(
-                {
-                    "row": [r.row for r in results],
-                    "payload": [pickle.dumps(pair) for pair in zip(records, results, strict=True)],
-                }
-            )
-
-    out = df.mapInArrow(screen_partition, PAIR_SCHEMA).orderBy("row")
+    out = _map_screened(
+        df, index, as_of, source, schema=PAIR_SCHEMA, columns_of=_pair_columns
+    ).orderBy("row")
     for row in out.toLocalIterator():
         yield pickle.loads(row["payload"])
 

@@ -178,13 +178,9 @@ def _ref(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Chain:
-    """A chain from FollowTheMoney entities (see the module docstring for the mapping)."""
-    ents = list(entities)
-    for n, e in enumerate(ents, start=1):
-        if not isinstance(e, Mapping):
-            raise ChainInputError(f"{source}: entity {n} is not a JSON object")
-    addresses: dict[str, str] = {}
+def _addresses(ents: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """FtM ``Address`` entities by id, as one line of text."""
+    out: dict[str, str] = {}
     for e in ents:
         if e.get("schema") == "Address":
             p = _props(e)
@@ -194,93 +190,92 @@ def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Cha
                 for x in p.get(k, [])[:1]
             )
             if e.get("id") and full:
-                addresses[str(e["id"])] = full
+                out[str(e["id"])] = full
+    return out
+
+
+def _ftm_node(e: Mapping[str, Any], n: int, addresses: Mapping[str, str]) -> dict[str, Any]:
+    p = _props(e)
+    raw_props = e.get("properties") or {}
+    names = p.get("name", [])
+    addr = _first(p, "address")
+    refs = (raw_props.get("addressEntity") or []) if isinstance(raw_props, Mapping) else []
+    if not addr:
+        addr = next((addresses[r] for r in map(_ref, refs) if r and r in addresses), None)
+    return {
+        "id": e.get("id"),
+        "name": names[0] if names else None,
+        "aliases": names[1:]
+        + p.get("alias", [])
+        + p.get("previousName", [])
+        + p.get("weakAlias", []),
+        "address": addr,
+        "country": _first(p, "country", "jurisdiction", "mainCountry"),
+        "registration_id": _first(p, "registrationNumber", "taxNumber", "idNumber"),
+        "phone": _first(p, "phone"),
+        "role": _first(p, "sector", "classification"),
+        "ftm_schema": e.get("schema"),
+        "ftm_row": n,
+    }
+
+
+#: FtM link schemas -> (from property, to property, relation type)
+_LINKS = {
+    "Ownership": ("owner", "asset", "ownership"),
+    "Directorship": ("director", "organization", "control"),
+    "Payment": ("beneficiary", "payer", "material"),  # goods flow against the money
+    "UnknownLink": ("subject", "object", "material"),
+}
+
+
+def _ftm_edge(e: Mapping[str, Any]) -> dict[str, Any] | None:
+    schema = str(e.get("schema") or "")
+    if schema not in _LINKS:
+        return None
+    p = _props(e)
+    if schema == "UnknownLink":
+        role = (_first(p, "role") or "").casefold()
+        if not any(w in role for w in _SUPPLY_WORDS):
+            return None
+    raw_props = e.get("properties") or {}
+
+    def ref(key: str) -> str | None:
+        vals = raw_props.get(key) if isinstance(raw_props, Mapping) else None
+        if isinstance(vals, list):
+            return _ref(vals[0]) if vals else None
+        return _ref(vals)
+
+    src, dst, kind = _LINKS[schema]
+    edge: dict[str, Any] = {"from": ref(src), "to": ref(dst), "type": kind}
+    if schema == "Payment":
+        edge.update(
+            value=_first(p, "amount"),
+            currency=_first(p, "currency"),
+            product=_first(p, "purpose", "summary", "description"),
+            date=_first(p, "date", "startDate"),
+        )
+    elif schema == "UnknownLink":
+        edge.update(
+            product=_first(p, "summary", "description"), date=_first(p, "date", "startDate")
+        )
+    edge["ftm_id"] = e.get("id")
+    return edge
+
+
+def chain_from_ftm(entities: Iterable[Mapping[str, Any]], *, source: str) -> Chain:
+    """A chain from FollowTheMoney entities (see the module docstring for the mapping)."""
+    ents = list(entities)
+    for n, e in enumerate(ents, start=1):
+        if not isinstance(e, Mapping):
+            raise ChainInputError(f"{source}: entity {n} is not a JSON object")
+    addresses = _addresses(ents)
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     for n, e in enumerate(ents, start=1):
-        schema = str(e.get("schema") or "")
-        raw_props = e.get("properties") or {}
-        p = _props(e)
-        if schema in _NODE_SCHEMAS:
-            names = p.get("name", [])
-            addr = _first(p, "address")
-            if not addr:
-                for ref in (
-                    (raw_props.get("addressEntity") or []) if isinstance(raw_props, Mapping) else []
-                ):
-                    rid = _ref(ref)
-                    if rid and rid in addresses:
-                        addr = addresses[rid]
-                        break
-            nodes.append(
-                {
-                    "id": e.get("id"),
-                    "name": names[0] if names else None,
-                    "aliases": names[1:]
-                    + p.get("alias", [])
-                    + p.get("previousName", [])
-                    + p.get("weakAlias", []),
-                    "address": addr,
-                    "country": _first(p, "country", "jurisdiction", "mainCountry"),
-                    "registration_id": _first(p, "registrationNumber", "taxNumber", "idNumber"),
-                    "phone": _first(p, "phone"),
-                    "role": _first(p, "sector", "classification"),
-                    "ftm_schema": schema,
-                    "ftm_row": n,
-                }
-            )
-            continue
-
-        def ref(key: str, props: Any = raw_props) -> str | None:
-            vals = props.get(key) if isinstance(props, Mapping) else None
-            if isinstance(vals, list):
-                return _ref(vals[0]) if vals else None
-            return _ref(vals)
-
-        if schema == "Ownership":
-            edges.append(
-                {
-                    "from": ref("owner"),
-                    "to": ref("asset"),
-                    "type": "ownership",
-                    "ftm_id": e.get("id"),
-                }
-            )
-        elif schema == "Directorship":
-            edges.append(
-                {
-                    "from": ref("director"),
-                    "to": ref("organization"),
-                    "type": "control",
-                    "ftm_id": e.get("id"),
-                }
-            )
-        elif schema == "Payment":
-            edges.append(
-                {
-                    "from": ref("beneficiary"),
-                    "to": ref("payer"),
-                    "type": "material",
-                    "value": _first(p, "amount"),
-                    "currency": _first(p, "currency"),
-                    "product": _first(p, "purpose", "summary", "description"),
-                    "date": _first(p, "date", "startDate"),
-                    "ftm_id": e.get("id"),
-                }
-            )
-        elif schema == "UnknownLink":
-            role = (_first(p, "role") or "").casefold()
-            if any(w in role for w in _SUPPLY_WORDS):
-                edges.append(
-                    {
-                        "from": ref("subject"),
-                        "to": ref("object"),
-                        "type": "material",
-                        "product": _first(p, "summary", "description"),
-                        "date": _first(p, "date", "startDate"),
-                        "ftm_id": e.get("id"),
-                    }
-                )
+        if str(e.get("schema") or "") in _NODE_SCHEMAS:
+            nodes.append(_ftm_node(e, n, addresses))
+        elif (edge := _ftm_edge(e)) is not None:
+            edges.append(edge)
     if not nodes:
         raise ChainInputError(
             f"{source}: no FollowTheMoney party entities (LegalEntity, Company,"

@@ -18,7 +18,6 @@ Files ending in ``.gz`` are decompressed on the fly.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import io
@@ -30,7 +29,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from laborlens.core.model import Record, RowError
+from laborlens.adapters.io.encoding import EncodingError, choose_encoding, detect_encoding
+from laborlens.core.model import RECORD_FIELDS, Record, RowError
 from laborlens.core.records import ColumnMap, build_record, records_from_mappings
 
 DEFAULT_BATCH_SIZE = 2000
@@ -50,14 +50,6 @@ FORMATS: Mapping[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
-_CHINESE = {"gb2312", "gbk", "cp936", "gb18030", "hz", "hz_gb_2312", "hz-gb-2312", "euc_cn"}
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 class InputError(ValueError):
@@ -181,82 +173,11 @@ def _read_sample(raw: IO[bytes], path: Path) -> bytes:
     return sample
 
 
-def _normalise_encoding(name: str) -> str:
-    info = codecs.lookup(name)  # raises LookupError for unknown names
-    return "gb18030" if info.name in _CHINESE or name.lower() in _CHINESE else info.name
-
-
-def _decodes(sample: bytes, encoding: str, complete: bool) -> int | None:
-    """None when ``sample`` decodes; else the offset of the first bad byte."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+def _encoding(path: Path, sample: bytes, complete: bool, encoding: str | None) -> str:
     try:
-        decoder.decode(sample, final=complete)
-    except UnicodeDecodeError as exc:
-        return exc.start
-    return None
-
-
-def detect_encoding(sample: bytes, complete: bool = True) -> str | None:
-    """Guess the text encoding of a sample of bytes (``None`` when nothing fits).
-
-    Args:
-        sample: the first bytes of the file.
-        complete: whether the sample is the whole file (else a cut multi-byte character at the
-            end is not an error).
-    """
-    for bom, name in _BOMS:
-        if sample.startswith(bom):
-            return name
-    if _decodes(sample, "utf-8", complete) is None:
-        return "utf-8"
-    head = sample[:4096]
-    if len(head) >= 4:
-        even_zero = head[0::2].count(0) / max(1, len(head[0::2]))
-        odd_zero = head[1::2].count(0) / max(1, len(head[1::2]))
-        if odd_zero > 0.3 and even_zero < 0.05 and _decodes(sample, "utf-16-le", complete) is None:
-            return "utf-16-le"
-        if even_zero > 0.3 and odd_zero < 0.05 and _decodes(sample, "utf-16-be", complete) is None:
-            return "utf-16-be"
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - a declared dependency
-        best = None
-    else:
-        best = from_bytes(sample[:262144]).best()
-    candidates = []
-    if best is not None and best.encoding:
-        candidates.append(_normalise_encoding(best.encoding))
-    candidates.append("gb18030")
-    for name in candidates:
-        if _decodes(sample, name, complete) is None:
-            return name
-    return None
-
-
-def _line_of(sample: bytes, offset: int) -> int:
-    return sample[:offset].count(b"\n") + 1
-
-
-def _choose_encoding(path: Path, sample: bytes, complete: bool, encoding: str | None) -> str:
-    if encoding:
-        try:
-            chosen = _normalise_encoding(encoding)
-        except LookupError as exc:
-            raise InputError(f"{path}: unknown encoding '{encoding}'") from exc
-        bad = _decodes(sample, chosen, complete)
-        if bad is not None:
-            raise InputError(
-                f"{path}: line {_line_of(sample, bad)}: bytes that are not valid {encoding} "
-                f"(at byte {bad}); check --encoding"
-            )
-        return chosen
-    detected = detect_encoding(sample, complete)
-    if detected is None:
-        raise InputError(
-            f"{path}: cannot tell the text encoding (not UTF-8, UTF-16 or GB18030); "
-            "pass --encoding, e.g. --encoding cp1252"
-        )
-    return detected
+        return choose_encoding(path, sample, complete, encoding)
+    except EncodingError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def _sniff_delimiter(head: str, fmt: str) -> str:
@@ -293,16 +214,7 @@ def _text_stream(raw: IO[bytes], encoding: str) -> io.TextIOWrapper:
 
 
 # the single-text record fields (aliases and coordinates are handled on their own)
-_TEXT_FIELDS = (
-    "id",
-    "name",
-    "address",
-    "country",
-    "registration_id",
-    "phone",
-    "hs_code",
-    "product",
-)
+_TEXT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in ("aliases", "lat", "lon"))
 
 
 def _blank(cells: Sequence[object]) -> bool:
@@ -351,7 +263,7 @@ def _csv_opened(raw: IO[bytes], path: Path, fmt: str, encoding: str | None) -> _
     complete = len(sample) < _SAMPLE_BYTES
     if not sample.strip():
         raise InputError(f"{path}: the file is empty")
-    enc = _choose_encoding(path, sample, complete, encoding)
+    enc = _encoding(path, sample, complete, encoding)
     text = _text_stream(raw, enc)
     head = sample[:65536].decode(enc, errors="replace").lstrip("\ufeff")
     delimiter = _sniff_delimiter(head, fmt)
@@ -521,7 +433,7 @@ def _jsonl_opened(raw: IO[bytes], path: Path, encoding: str | None) -> _Opened:
     sample = _read_sample(raw, path)
     if not sample.strip():
         raise InputError(f"{path}: the file is empty")
-    enc = _choose_encoding(path, sample, len(sample) < _SAMPLE_BYTES, encoding)
+    enc = _encoding(path, sample, len(sample) < _SAMPLE_BYTES, encoding)
     text = _text_stream(raw, enc)
     source = str(path)
     lines: Iterator[tuple[int, str]] = (
@@ -578,7 +490,7 @@ def open_records(
     encoding: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> RecordStream:
-    """Open a file of records to screen (DESIGN.md §3.1) and stream it in batches.
+    """Open a file of records to screen (docs/contracts.md) and stream it in batches.
 
     Args:
         path: a ``.csv``/``.tsv``/``.txt`` (optionally ``.gz``), ``.xlsx``, ``.parquet`` or

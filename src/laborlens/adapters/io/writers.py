@@ -7,7 +7,7 @@ output row per input row, in input order. The table and HTML report show the row
 or errors, worst first, plus counts of every row; to keep memory flat on huge inputs they hold
 at most ``limit`` such rows (the worst) and say how many more there were.
 
-``jsonl`` writes exactly ``ScreenResult.to_dict()`` per line (DESIGN.md §3.2). ``csv``/``xlsx``
+``jsonl`` writes exactly ``ScreenResult.to_dict()`` per line (docs/contracts.md). ``csv``/``xlsx``
 flatten the findings into readable columns (see :data:`FLAT_COLUMNS`), one ``regime_<id>`` column
 per regime, then the input's extra columns, untouched.
 """

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from laborlens.adapters.store.base import FileStore, StoreError
+from laborlens.adapters.store.base import FileStore, Store, StoreError
 from laborlens.core.canonical import canonical_json
 from laborlens.core.chain import Chain, build_chain
 from laborlens.core.evidence.audit import GENESIS, AuditRecord, make_record
@@ -56,6 +56,17 @@ CREATE TABLE IF NOT EXISTS audit_log (
     subject TEXT NOT NULL, details TEXT NOT NULL, list_versions TEXT NOT NULL,
     algorithms TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 """
+
+
+def open_store(data_dir: Path, backend: str = "duckdb") -> Store:
+    """Open (creating if needed) the store under ``data_dir``.
+
+    Raises:
+        StoreError: unknown backend or the store cannot be opened.
+    """
+    if backend == "duckdb":
+        return DuckDBStore(data_dir)
+    raise StoreError(f"unknown store backend '{backend}' (available: duckdb)")
 
 
 def _d(value: str | None) -> date | None:

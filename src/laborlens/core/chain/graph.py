@@ -223,72 +223,90 @@ def exposure(
         tol: stop when the estimated remaining error of every share is below this.
     """
     n = graph.n
-    src, dst = graph.src, graph.dst
+    dst = graph.dst
     etaint = np.zeros(graph.m, dtype=bool) if edge_tainted is None else edge_tainted
     qmiss = np.bincount(dst, weights=np.isnan(qty_weight).astype(np.float64), minlength=n) > 0
     qw = np.where(qmiss[dst], 1.0, np.nan_to_num(qty_weight, nan=0.0))
     vmiss = np.bincount(dst, weights=np.isnan(value_weight).astype(np.float64), minlength=n) > 0
     vw = np.nan_to_num(value_weight, nan=0.0)
-    q_tot = np.bincount(dst, weights=qw, minlength=n)
-    v_tot = np.bincount(dst, weights=vw, minlength=n)
     seeds = own.copy()
     if etaint.any():
         seeds[dst[etaint]] = True
     live_nodes = reach(graph, seeds).reached | own
-    sq = own.astype(np.float64)
-    sv = own.astype(np.float64)
     # only nodes downstream of taint can have a non-zero share; only their input edges matter
-    upd = live_nodes & ~own
-    live = upd[dst]
+    live = (live_nodes & ~own)[dst]
     if not live.any():
-        return Exposure(sq, np.where(vmiss & ~own, np.nan, sv), 0, True)
-    level = sweep_levels(graph)
-    le = np.flatnonzero(live)
-    le = le[np.argsort(level[dst[le]], kind="stable")]
-    ls, ld, lq, lv, lt = src[le], dst[le], qw[le], vw[le], etaint[le]
-    dl = level[ld]
-    cuts = np.flatnonzero(np.diff(dl)) + 1
-    bounds = np.concatenate([[0], cuts, [le.shape[0]]])
-    cyclic = np.zeros(bounds.shape[0] - 1, dtype=bool)
-    # a block needs repeated sweeps when some input comes from the same or a later level
-    same_or_later = level[ls] >= dl
-    for k in range(bounds.shape[0] - 1):
-        cyclic[k] = bool(same_or_later[bounds[k] : bounds[k + 1]].any())
-    block_nodes = [
-        np.unique(ld[bounds[k] : bounds[k + 1]], return_inverse=True)
-        for k in range(bounds.shape[0] - 1)
-    ]
-    sweeps = 0
-    converged = False
-    prev = 0.0
-    moved = np.zeros(n, dtype=np.float64)
-    quiet = tol * 1e-3
-    steady = 0  # sweeps since the start or the last extrapolation
-    blocks = list(range(bounds.shape[0] - 1))
-    # extrapolation is an accelerator only: when the sweep after one moves more than the sweep
-    # before it (e.g. shares inside one level alternate, so the last step is no guide), the
-    # pre-extrapolation state is restored and plain sweeps, which always converge, finish
-    extrapolate = True
-    snapshot: tuple[FloatArray, FloatArray, float] | None = None
-    while sweeps < max_sweeps:
-        sweeps += 1
+        sv = own.astype(np.float64)
+        return Exposure(own.astype(np.float64), np.where(vmiss & ~own, np.nan, sv), 0, True)
+    sweeper = _Sweeper(graph, own, live, qw=qw, vw=vw, etaint=etaint, tol=tol)
+    sweeps, converged = sweeper.run(max_sweeps)
+    by_value = np.where(vmiss & ~own, np.nan, sweeper.sv)
+    return Exposure(np.clip(sweeper.sq, 0.0, 1.0), by_value, sweeps, converged)
+
+
+class _Sweeper:
+    """Block Gauss-Seidel sweeps of :func:`exposure` over the live edges, level by level."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        own: BoolArray,
+        live: BoolArray,
+        *,
+        qw: FloatArray,
+        vw: FloatArray,
+        etaint: BoolArray,
+        tol: float,
+    ) -> None:
+        n, src, dst = graph.n, graph.src, graph.dst
+        self.own, self.tol = own, tol
+        self.q_tot = np.bincount(dst, weights=qw, minlength=n)
+        self.v_tot = np.bincount(dst, weights=vw, minlength=n)
+        self.sq = own.astype(np.float64)
+        self.sv = own.astype(np.float64)
+        level = sweep_levels(graph)
+        le = np.flatnonzero(live)
+        le = le[np.argsort(level[dst[le]], kind="stable")]
+        self.ls, ld, self.lq, self.lv, self.lt = src[le], dst[le], qw[le], vw[le], etaint[le]
+        dl = level[ld]
+        cuts = np.flatnonzero(np.diff(dl)) + 1
+        self.bounds = np.concatenate([[0], cuts, [le.shape[0]]])
+        k_blocks = self.bounds.shape[0] - 1
+        # a block needs repeated sweeps when some input comes from the same or a later level
+        same_or_later = level[self.ls] >= dl
+        self.cyclic = np.array(
+            [
+                bool(same_or_later[self.bounds[k] : self.bounds[k + 1]].any())
+                for k in range(k_blocks)
+            ],
+            dtype=bool,
+        )
+        self.block_nodes = [
+            np.unique(ld[self.bounds[k] : self.bounds[k + 1]], return_inverse=True)
+            for k in range(k_blocks)
+        ]
+        self.moved = np.zeros(n, dtype=np.float64)
+
+    def sweep(self, blocks: list[int], first: bool) -> float:
+        """One sweep over ``blocks``; the largest change of any share."""
         delta = 0.0
-        before_q, before_v = sq.copy(), sv.copy()
+        quiet = self.tol * 1e-3
+        sq, sv, moved = self.sq, self.sv, self.moved
         for k in blocks:
-            a, b = bounds[k], bounds[k + 1]
-            s_ = ls[a:b]
+            a, b = self.bounds[k], self.bounds[k + 1]
+            s_ = self.ls[a:b]
             # a share is a weighted mean of its inputs: when no input moved (beyond a tiny
             # fraction of the tolerance) since the last visit, the block cannot move either
-            if sweeps > 1 and float(np.max(moved[s_], initial=0.0)) <= quiet:
+            if not first and float(np.max(moved[s_], initial=0.0)) <= quiet:
                 continue
-            cq = np.where(lt[a:b], 1.0, sq[s_])
-            cv = np.where(lt[a:b], 1.0, sv[s_])
-            nodes, local = block_nodes[k]
-            num_q = np.bincount(local, weights=lq[a:b] * cq, minlength=nodes.shape[0])
-            num_v = np.bincount(local, weights=lv[a:b] * cv, minlength=nodes.shape[0])
+            cq = np.where(self.lt[a:b], 1.0, sq[s_])
+            cv = np.where(self.lt[a:b], 1.0, sv[s_])
+            nodes, local = self.block_nodes[k]
+            num_q = np.bincount(local, weights=self.lq[a:b] * cq, minlength=nodes.shape[0])
+            num_v = np.bincount(local, weights=self.lv[a:b] * cv, minlength=nodes.shape[0])
             with np.errstate(invalid="ignore", divide="ignore"):
-                nq = np.where(q_tot[nodes] > 0, num_q / q_tot[nodes], 0.0)
-                nv = np.where(v_tot[nodes] > 0, num_v / v_tot[nodes], 0.0)
+                nq = np.where(self.q_tot[nodes] > 0, num_q / self.q_tot[nodes], 0.0)
+                nv = np.where(self.v_tot[nodes] > 0, num_v / self.v_tot[nodes], 0.0)
             delta = max(
                 delta,
                 float(np.max(np.abs(nq - sq[nodes]), initial=0.0)),
@@ -297,42 +315,56 @@ def exposure(
             moved[nodes] = np.maximum(np.abs(nq - sq[nodes]), np.abs(nv - sv[nodes]))
             sq[nodes] = nq
             sv[nodes] = nv
-        # later sweeps revisit every block from the first cyclic one on (blocks downstream of a
-        # cycle must follow its updates); blocks before it are final after one sweep
+        return delta
+
+    def run(self, max_sweeps: int) -> tuple[int, bool]:
+        """Sweep until converged (estimated remaining error below ``tol``); (sweeps, converged)."""
+        sweeps, prev, steady = 0, 0.0, 0  # steady: sweeps since the start or the last jump
+        blocks = list(range(self.bounds.shape[0] - 1))
+        cyclic = self.cyclic
         first_cyclic = int(np.argmax(cyclic)) if cyclic.any() else len(cyclic)
-        blocks = [k for k in blocks if k >= first_cyclic]
-        if snapshot is not None:
-            snap_q, snap_v, snap_delta = snapshot
-            snapshot = None
-            if delta > snap_delta:
-                sq, sv = snap_q, snap_v
-                extrapolate = False
-                moved[:] = np.inf
-                prev = 0.0
-                steady = 0
-                continue
-        # geometric convergence: estimate the remaining error from the contraction rate
-        rho = delta / prev if prev > 0 else 0.0
-        remaining = delta * rho / (1.0 - rho) if rho < 1.0 else float("inf")
-        prev = delta
-        if not blocks or delta == 0.0 or (steady >= 2 and remaining <= tol and delta <= tol):
-            converged = True
-            break
-        steady += 1
-        if extrapolate and steady >= 6 and 0.2 < rho < 0.995:
-            # extrapolate the slow geometric tail (Aitken-style, with the observed rate); the
-            # sweeps that follow correct any overshoot of faster-converging shares
-            snapshot = (sq.copy(), sv.copy(), delta)
-            step = rho / (1.0 - rho)
-            sq = np.clip(sq + (sq - before_q) * step, 0.0, 1.0)
-            sv = np.clip(sv + (sv - before_v) * step, 0.0, 1.0)
-            sq[own] = 1.0
-            sv[own] = 1.0
-            moved[:] = np.inf
-            prev = 0.0
-            steady = 0
-    by_value = np.where(vmiss & ~own, np.nan, sv)
-    return Exposure(np.clip(sq, 0.0, 1.0), by_value, sweeps, converged)
+        # extrapolation is an accelerator only: when the sweep after one moves more than the sweep
+        # before it (e.g. shares inside one level alternate, so the last step is no guide), the
+        # pre-extrapolation state is restored and plain sweeps, which always converge, finish
+        extrapolate = True
+        snapshot: tuple[FloatArray, FloatArray, float] | None = None
+        while sweeps < max_sweeps:
+            sweeps += 1
+            before_q, before_v = self.sq.copy(), self.sv.copy()
+            delta = self.sweep(blocks, sweeps == 1)
+            # later sweeps revisit every block from the first cyclic one on (blocks downstream of
+            # a cycle must follow its updates); blocks before it are final after one sweep
+            blocks = [k for k in blocks if k >= first_cyclic]
+            if snapshot is not None:
+                snap_q, snap_v, snap_delta = snapshot
+                snapshot = None
+                if delta > snap_delta:
+                    self.sq, self.sv = snap_q, snap_v
+                    extrapolate = False
+                    self.moved[:] = np.inf
+                    prev, steady = 0.0, 0
+                    continue
+            # geometric convergence: estimate the remaining error from the contraction rate
+            rho = delta / prev if prev > 0 else 0.0
+            remaining = delta * rho / (1.0 - rho) if rho < 1.0 else float("inf")
+            prev = delta
+            if not blocks or delta == 0.0 or (steady >= 2 and max(remaining, delta) <= self.tol):
+                return sweeps, True
+            steady += 1
+            if extrapolate and steady >= 6 and 0.2 < rho < 0.995:
+                snapshot = (self.sq.copy(), self.sv.copy(), delta)
+                self._extrapolate(before_q, before_v, rho / (1.0 - rho))
+                prev, steady = 0.0, 0
+        return sweeps, False
+
+    def _extrapolate(self, before_q: FloatArray, before_v: FloatArray, step: float) -> None:
+        """Extrapolate the slow geometric tail (Aitken-style, with the observed rate); the
+        sweeps that follow correct any overshoot of faster-converging shares."""
+        self.sq = np.clip(self.sq + (self.sq - before_q) * step, 0.0, 1.0)
+        self.sv = np.clip(self.sv + (self.sv - before_v) * step, 0.0, 1.0)
+        self.sq[self.own] = 1.0
+        self.sv[self.own] = 1.0
+        self.moved[:] = np.inf
 
 
 def first_per_node(n: int, keys: IntArray, values: IntArray, ok: BoolArray) -> IntArray:

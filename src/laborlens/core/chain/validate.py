@@ -23,9 +23,9 @@ from typing import Any
 from laborlens.core import columns
 from laborlens.core.chain.model import MATERIAL, Chain, ChainEdge, ChainNode
 from laborlens.core.chain.tables import Tables, load_tables
-from laborlens.core.model import RECORD_FIELDS, Record, RowError
+from laborlens.core.model import Record, RowError
+from laborlens.core.records import ColumnMap, build_record
 
-_SPLIT = re.compile(r"\s*;\s*")
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$")
 
 
@@ -70,50 +70,18 @@ def _number(v: Any) -> float:
     return f
 
 
-def _record(row: dict[str, Any], n: int, source: str | None) -> tuple[Record, list[RowError]]:
-    errors: list[RowError] = []
-    node_id = _text(row.get("id")) or str(n)
-    aliases_v = row.get("aliases")
-    if isinstance(aliases_v, list | tuple):
-        aliases = tuple(a for a in (_text(x) for x in aliases_v) if a)
-    else:
-        text = _text(aliases_v)
-        aliases = tuple(a for a in _SPLIT.split(text) if a) if text else ()
-    coords: dict[str, float | None] = {}
-    for col, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
-        v = row.get(col)
-        coords[col] = None
-        if v is None:
-            continue
-        try:
-            f = _number(v)
-        except ValueError:
-            errors.append(RowError(f"'{v}' is not a number", col, n, source))
-            continue
-        if not lo <= f <= hi:
-            errors.append(RowError(f"{f} is outside [{lo:g}, {hi:g}]", col, n, source))
-            continue
-        coords[col] = f
-    known = set(RECORD_FIELDS) | {"role", "yield"}
-    extra = tuple((str(k), _text(v) or "") for k, v in row.items() if k not in known)
-    rec = Record(
-        row=n,
-        id=node_id,
-        name=_text(row.get("name")),
-        aliases=aliases,
-        address=_text(row.get("address")),
-        country=_text(row.get("country")),
-        registration_id=_text(row.get("registration_id")),
-        phone=_text(row.get("phone")),
-        hs_code=_text(row.get("hs_code")),
-        product=_text(row.get("product")),
-        lat=coords["lat"],
-        lon=coords["lon"],
-        extra=extra,
-        errors=tuple(errors),
-        source=source,
-    )
-    return rec, errors
+#: columns of a node that are not record columns
+_NODE_ONLY = ("role", "yield")
+
+
+def _record(
+    row: dict[str, Any], n: int, source: str | None, maps: dict[tuple[str, ...], ColumnMap]
+) -> Record:
+    """The node's record, read like a row of records to screen (same columns and synonyms)."""
+    cells = {k: v for k, v in row.items() if k not in _NODE_ONLY}
+    keys = tuple(cells)
+    cmap = maps.get(keys) or maps.setdefault(keys, ColumnMap.from_headers(keys))
+    return build_record(list(cells.values()), cmap, n, source)
 
 
 def build_chain(
@@ -195,9 +163,10 @@ def _nodes(
 ) -> list[ChainNode]:
     nodes: list[ChainNode] = []
     by_id: dict[str, int] = {}
+    maps: dict[tuple[str, ...], ColumnMap] = {}
     for n, raw in enumerate(node_rows, start=1):
         row = _norm_row(raw, columns.lookup("chain_node"))
-        rec, _ = _record(row, n, source)
+        rec = _record(row, n, source, maps)
         errors.extend(rec.errors)
         if require_ids and _text(row.get("id")) is None:
             errors.append(RowError("the node has no 'id'", "id", n, source))

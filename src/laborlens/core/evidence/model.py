@@ -7,11 +7,12 @@ supply-chain model of the package, :class:`laborlens.core.chain.Chain`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
 from laborlens.core.chain import Chain
+from laborlens.core.model import json_fields
 
 CASE_STATUSES: tuple[str, ...] = (
     "open",
@@ -98,17 +99,7 @@ class Document:
         return self.removed_at is not None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in _DOCUMENT_FIELDS:
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if isinstance(value, date | datetime):
-                value = value.isoformat()
-            elif isinstance(value, Coverage):
-                value = value.to_mapping()
-            out[name] = value
-        return out
+        return json_fields(self, _DOCUMENT_FIELDS)
 
 
 _DOCUMENT_FIELDS = (
@@ -154,30 +145,7 @@ class Shipment:
     exporter_node: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in (
-            "shipment_id",
-            "case_id",
-            "entry_number",
-            "goods",
-            "hs_codes",
-            "quantity",
-            "unit",
-            "value",
-            "currency",
-            "ship_date",
-            "arrival_date",
-            "exporter_node",
-        ):
-            value = getattr(self, name)
-            if value is None or value == ():
-                continue
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[name] = value
-        return out
+        return json_fields(self, (f.name for f in fields(self)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,20 +162,7 @@ class Detention:
     port: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            k: (v.isoformat() if isinstance(v, date) else v)
-            for k, v in (
-                ("detention_id", self.detention_id),
-                ("case_id", self.case_id),
-                ("shipment_id", self.shipment_id),
-                ("notice_date", self.notice_date),
-                ("response_deadline", self.response_deadline),
-                ("regime", self.regime),
-                ("detention_number", self.detention_number),
-                ("port", self.port),
-            )
-            if v is not None
-        }
+        return json_fields(self, (f.name for f in fields(self)))
 
 
 @dataclass(frozen=True, slots=True)

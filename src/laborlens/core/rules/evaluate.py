@@ -22,6 +22,8 @@ from laborlens.core.memo import Memo
 from laborlens.core.model import RISK_ORDER, Finding, Reason, RegimeOutcome, Risk, in_force
 from laborlens.core.rules.schema import OUTCOMES, Regime, RegimeSet, Rule
 
+ALGORITHM = "rules-v1"
+
 _RANK = {o: i for i, o in enumerate(OUTCOMES)}
 
 
@@ -386,7 +388,7 @@ def risk_of(
     is), not a risk signal, so they never raise ``low`` on their own.
     """
     if regimes is None:
-        from laborlens.core.rules import load_regimes  # late: avoids an import cycle
+        from laborlens.core.rules.load import load_regimes  # late: load imports nothing here
 
         regimes = load_regimes()
     best = 0

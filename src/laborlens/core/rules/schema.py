@@ -16,7 +16,7 @@ from laborlens.core.memo import Memo
 from laborlens.core.model import in_force
 from laborlens.core.resources import ResourceError
 
-#: The public regime ids, in output order (DESIGN.md §3.2).
+#: The public regime ids, in output order (docs/contracts.md).
 REGIME_IDS: tuple[str, ...] = (
     "us_uflpa",
     "us_307",
@@ -382,46 +382,11 @@ def parse_regime(file: str, data: Any, evidence_ids: frozenset[str]) -> Regime:
     rules: list[Rule] = []
     seen: set[str] = set()
     for r in top.items("rules"):
-        rid = r.text("id")
-        if rid in seen:
-            raise r.error("id", f"duplicate rule id '{rid}'")
-        seen.add(rid)
-        when = r.mapping("when")
-        conditions = tuple(_condition(r, str(k), v) for k, v in when.items())
-        outcome = r.text("outcome")
-        if outcome not in RULE_OUTCOMES:
-            raise r.error("outcome", f"'{outcome}' is not one of {RULE_OUTCOMES}")
-        if outcome not in effects:
-            raise r.error("outcome", f"no legal_effect.{outcome} for this regime")
-        risk = r.text("risk")
-        if risk not in RISKS:
-            raise r.error("risk", f"'{risk}' is not one of {RISKS}")
-        if (outcome == "elevated_risk") == (risk == "high"):
-            raise r.error(
-                "risk",
-                "presumption/prohibited_entity rules are high; elevated_risk is medium or low",
-            )
-        rule_paths = r.texts("paths")
-        for p_id in rule_paths:
-            if p_id not in path_ids:
-                raise r.error("paths", f"unknown challenge path '{p_id}'")
-        rules.append(
-            Rule(
-                id=rid,
-                regime=regime_id,
-                conditions=conditions,
-                outcome=outcome,
-                risk=risk,
-                paths=rule_paths,
-                text=r.text("text"),
-                citation=r.text("citation"),
-                effective_from=r.day("effective_from", optional=True),
-                effective_to=r.day("effective_to", optional=True),
-                kinds=next(
-                    (tuple(str(v) for v in c.values) for c in conditions if c.key == "kind"), ()
-                ),
-            )
-        )
+        rule = _rule(r, regime_id, effects, path_ids)
+        if rule.id in seen:
+            raise r.error("id", f"duplicate rule id '{rule.id}'")
+        seen.add(rule.id)
+        rules.append(rule)
     return Regime(
         id=regime_id,
         name=top.text("name"),
@@ -445,6 +410,42 @@ def parse_regime(file: str, data: Any, evidence_ids: frozenset[str]) -> Regime:
             TaintRegion(t.text("code").upper(), t.text("label"), t.text("citation"))
             for t in top.items("taint_regions", optional=True)
         ),
+    )
+
+
+def _rule(r: _Reader, regime_id: str, effects: Mapping[str, Any], path_ids: set[str]) -> Rule:
+    rid = r.text("id")
+    when = r.mapping("when")
+    conditions = tuple(_condition(r, str(k), v) for k, v in when.items())
+    outcome = r.text("outcome")
+    if outcome not in RULE_OUTCOMES:
+        raise r.error("outcome", f"'{outcome}' is not one of {RULE_OUTCOMES}")
+    if outcome not in effects:
+        raise r.error("outcome", f"no legal_effect.{outcome} for this regime")
+    risk = r.text("risk")
+    if risk not in RISKS:
+        raise r.error("risk", f"'{risk}' is not one of {RISKS}")
+    if (outcome == "elevated_risk") == (risk == "high"):
+        raise r.error(
+            "risk",
+            "presumption/prohibited_entity rules are high; elevated_risk is medium or low",
+        )
+    rule_paths = r.texts("paths")
+    for p_id in rule_paths:
+        if p_id not in path_ids:
+            raise r.error("paths", f"unknown challenge path '{p_id}'")
+    return Rule(
+        id=rid,
+        regime=regime_id,
+        conditions=conditions,
+        outcome=outcome,
+        risk=risk,
+        paths=rule_paths,
+        text=r.text("text"),
+        citation=r.text("citation"),
+        effective_from=r.day("effective_from", optional=True),
+        effective_to=r.day("effective_to", optional=True),
+        kinds=next((tuple(str(v) for v in c.values) for c in conditions if c.key == "kind"), ()),
     )
 
 

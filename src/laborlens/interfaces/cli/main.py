@@ -7,6 +7,7 @@ import sys
 import typer
 
 from laborlens.interfaces.cli import (
+    case_cmd,
     evidence_cmd,
     lists_cmd,
     regimes_cmd,
@@ -24,7 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, evidence_cmd, serve_cmd):
+for _module in (screen_cmd, lists_cmd, regimes_cmd, trace_cmd, case_cmd, evidence_cmd, serve_cmd):
     _module.register(app)
 
 

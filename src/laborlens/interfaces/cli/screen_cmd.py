@@ -83,99 +83,113 @@ def _with_spinner(lists: ListSet) -> ScreeningIndex:
         return index_for(lists)
 
 
+# --- the options of `laborlens screen` --------------------------------------------------------
+
+_Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Files to screen: CSV/TSV (UTF-8, GB18030/GBK, UTF-16; .gz ok), XLSX, "
+        "Parquet, JSON Lines.",
+        show_default=False,
+    ),
+]
+_ListFile = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--list-file",
+        help="Add a user list (CSV/XLSX with id,name,aliases,address,country,"
+        "registration_id; list id = file stem unless a 'list' column says otherwise). "
+        "Repeatable.",
+        show_default=False,
+    ),
+]
+_Lists = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lists",
+        help="Screen only against these list ids (comma-separated or repeated; bundled or "
+        "user list ids). See 'laborlens lists'.",
+        show_default=False,
+    ),
+]
+_AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Evaluate lists and regimes as they stood on this date (YYYY-MM-DD). Default: today.",
+        show_default=False,
+    ),
+]
+_Fmt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table|jsonl|csv|xlsx|html. Default: from the --output suffix; "
+        "else table on a terminal, jsonl when piped.",
+        show_default=False,
+    ),
+]
+_Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (omitted or '-': standard output).",
+        show_default=False,
+    ),
+]
+_Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of CSV/JSONL inputs and list files "
+        "(default: detected), e.g. gb18030, utf-16, cp1252.",
+        show_default=False,
+    ),
+]
+_Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Worker processes (default: CPU count, max 8; small inputs run in-process).",
+        show_default=False,
+    ),
+]
+_Limit = Annotated[
+    int,
+    typer.Option(
+        "--limit",
+        help="table/html: show at most this many rows with findings "
+        "(the worst); counts always cover every row.",
+    ),
+]
+_Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
+]
+_Engine = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="local (processes on this machine) or spark (needs the 'spark' extra and "
+        "Java; CSV with the header on its first line, Parquet or JSON Lines). Results "
+        "are identical.",
+    ),
+]
+
+
 def screen_command(  # noqa: PLR0917 - one parameter per CLI option
-    inputs: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Files to screen: CSV/TSV (UTF-8, GB18030/GBK, UTF-16; .gz ok), XLSX, "
-            "Parquet, JSON Lines.",
-            show_default=False,
-        ),
-    ],
-    list_file: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--list-file",
-            help="Add a user list (CSV/XLSX with id,name,aliases,address,country,"
-            "registration_id; list id = file stem unless a 'list' column says otherwise). "
-            "Repeatable.",
-            show_default=False,
-        ),
-    ] = None,
-    lists: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--lists",
-            help="Screen only against these list ids (comma-separated or repeated; bundled or "
-            "user list ids). See 'laborlens lists'.",
-            show_default=False,
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Evaluate lists and regimes as they stood on this date (YYYY-MM-DD). "
-            "Default: today.",
-            show_default=False,
-        ),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Output format: table|jsonl|csv|xlsx|html. Default: from the --output suffix; "
-            "else table on a terminal, jsonl when piped.",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (omitted or '-': standard output).",
-            show_default=False,
-        ),
-    ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            help="Text encoding of CSV/JSONL inputs and list files "
-            "(default: detected), e.g. gb18030, utf-16, cp1252.",
-            show_default=False,
-        ),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="Worker processes (default: CPU count, max 8; small inputs run in-process).",
-            show_default=False,
-        ),
-    ] = None,
-    limit: Annotated[
-        int,
-        typer.Option(
-            "--limit",
-            help="table/html: show at most this many rows with findings "
-            "(the worst); counts always cover every row.",
-        ),
-    ] = 500,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
-    ] = False,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="local (processes on this machine) or spark (needs the 'spark' extra and "
-            "Java; CSV with the header on its first line, Parquet or JSON Lines). Results "
-            "are identical.",
-        ),
-    ] = "local",
+    inputs: _Inputs,
+    list_file: _ListFile = None,
+    lists: _Lists = None,
+    as_of: _AsOf = None,
+    fmt: _Fmt = None,
+    output: _Output = None,
+    encoding: _Encoding = None,
+    workers: _Workers = None,
+    limit: _Limit = 500,
+    quiet: _Quiet = False,
+    engine: _Engine = "local",
 ) -> None:
     """Screen supplier / party records against the forced-labour lists and regimes.
 
