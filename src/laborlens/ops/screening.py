@@ -23,8 +23,11 @@ from typing import Any
 from laborlens.adapters.engine.base import ENGINES, Engine
 from laborlens.adapters.engine.local import LocalEngine
 from laborlens.adapters.fetch.update import with_updates
+from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records, read_rows
+from laborlens.adapters.io.sinks import open_sink, write_chunks
 from laborlens.adapters.io.writers import (
+    ENCODED_FORMATS,
     FORMATS,
     OutputError,
     Pair,
@@ -36,12 +39,14 @@ from laborlens.adapters.io.writers import (
 from laborlens.core.lists import ListError, ListSet, load_bundled, user_list
 from laborlens.core.model import ListInfo, Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
-from laborlens.core.screen import ScreeningIndex
+from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 from laborlens.settings import Settings
 
 __all__ = [
+    "ENCODED_FORMATS",
     "ENGINES",
     "FORMATS",
+    "Distinct",
     "InputError",
     "ListError",
     "ListInfo",
@@ -62,6 +67,7 @@ __all__ = [
     "screen",
     "screen_files",
     "screen_pairs",
+    "screen_records",
 ]
 
 ListsArg = ListSet | Sequence[str] | str | None
@@ -255,6 +261,21 @@ def screen(
     return list(runner.screen([list(_as_records(records))], index_for(list_set), day))
 
 
+def screen_records(
+    records: Iterable[Record],
+    index: ScreeningIndex,
+    as_of: date,
+    memo: Distinct | None = None,
+) -> list[ScreenResult]:
+    """Screen records in this process, each distinct value once (see ``core/screen.py``).
+
+    The fast path for callers that screen many records themselves (tracing a million-node
+    chain): no engine, no copies. Pass one :class:`Distinct` memo to successive calls to carry
+    the distinct values across them; results are identical with or without it.
+    """
+    return screen_batch(records, index, as_of, memo)
+
+
 def open_inputs(
     paths: Sequence[str | Path], *, encoding: str | None = None, batch_size: int = 2000
 ) -> list[RecordStream]:
@@ -353,6 +374,15 @@ class ScreenJob:
         """Each input record with its result, in input order (file after file)."""
         return self.engine.screen_inputs(self.streams, self.index, self.as_of)
 
+    def shape(self, fmt: str, *, full: bool = False, explain: bool = False) -> Shape:
+        """The shape of an encoded output of this run (``jsonl`` or ``parquet``)."""
+        regimes = tuple(r.id for r in self.index.regimes.regimes)
+        return Shape(fmt, full, explain, regimes, self.meta().extra_columns)
+
+    def chunks(self, shape: Shape) -> Iterator[Chunk]:
+        """The inputs screened and encoded by the engine's workers, chunk by chunk, in order."""
+        return self.engine.encode_inputs(self.streams, self.index, self.as_of, shape)
+
 
 def open_job(
     inputs: Sequence[str | Path],
@@ -387,6 +417,33 @@ def open_job(
         raise
     runner = engine_for(engine, workers_for(workers, streams, settings))
     return ScreenJob(loaded, streams, index, as_of, runner)
+
+
+def write_encoded(
+    chunks: Iterable[Chunk], shape: Shape, output: Path | None, meta: ReportMeta
+) -> Summary:
+    """Write encoded chunks (see :meth:`ScreenJob.chunks`) to ``output`` or standard output.
+
+    A file is written next to its target and renamed at the end: a failed run leaves no half
+    output.
+    """
+    if output is None:
+        if shape.fmt == "parquet":
+            raise OutputError("--format parquet needs --output FILE.parquet")
+        sys.stdout.flush()
+        return write_chunks(chunks, open_sink(sys.stdout.buffer, shape, meta))
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        if shape.fmt == "parquet":
+            summary = write_chunks(chunks, open_sink(str(partial), shape, meta))
+        else:
+            with partial.open("wb") as handle:
+                summary = write_chunks(chunks, open_sink(handle, shape, meta))
+        os.replace(partial, output)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return summary
 
 
 def write_report(

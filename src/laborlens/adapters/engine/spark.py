@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from laborlens.adapters.io.encode import Chunk, Encoder, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
@@ -258,3 +259,21 @@ class SparkEngine:
                     raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
 
         return pairs()
+
+    def encode_inputs(
+        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date, shape: Shape
+    ) -> Iterator[Chunk]:
+        pairs = self.screen_inputs(streams, index, as_of)
+        encoder = Encoder(shape)
+
+        def chunks() -> Iterator[Chunk]:
+            batch: list[tuple[Record, ScreenResult]] = []
+            for pair in pairs:
+                batch.append(pair)
+                if len(batch) >= 2000:
+                    yield encoder.encode(batch)
+                    batch = []
+            if batch:
+                yield encoder.encode(batch)
+
+        return chunks()

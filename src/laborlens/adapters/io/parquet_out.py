@@ -14,7 +14,9 @@ them into row groups of about 64k rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -29,7 +31,7 @@ from laborlens.core.model import Record, ScreenResult
 if TYPE_CHECKING:
     from laborlens.adapters.io.encode import Encoder
 
-__all__ = ["ParquetSink", "encode_batch", "schema"]
+__all__ = ["ParquetSink", "encode_batch", "schema", "write_parquet"]
 
 _FIXED = ("source", "row", "id", "name", "country", "risk")
 ROW_GROUP_ROWS = 65_536
@@ -141,3 +143,35 @@ class ParquetSink:
         )
         self.writer.close()
         return self.summary
+
+
+def write_parquet(
+    pairs: Iterable[tuple[ScreenResult, Record | None]],
+    path: str | Path,
+    meta: ReportMeta,
+    *,
+    full: bool = False,
+    explain: bool = False,
+    chunk_rows: int = 2000,
+) -> Summary:
+    """Write results (in this process) as a Parquet file; see the module docstring."""
+    from laborlens.adapters.io.encode import Encoder
+
+    items = iter(pairs)
+    first = next(items, None)
+    regimes = tuple(o.regime for o in first[0].regimes) if first else ()
+    shape = Shape("parquet", full, explain, regimes, meta.extra_columns)
+    encoder = Encoder(shape)
+    sink = ParquetSink(str(path), shape, meta)
+    chunk: list[tuple[Record, ScreenResult]] = []
+    for result, record in chain([first] if first else [], items):
+        chunk.append((record or _NO_RECORD, result))
+        if len(chunk) >= chunk_rows:
+            sink.write(encoder.encode(chunk))
+            chunk = []
+    if chunk:
+        sink.write(encoder.encode(chunk))
+    return sink.close()
+
+
+_NO_RECORD = Record(0, "")

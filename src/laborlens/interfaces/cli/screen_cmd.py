@@ -9,23 +9,27 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from laborlens.interfaces.cli.common import fail, parse_as_of
 from laborlens.ops.errors import USER_ERRORS
 from laborlens.ops.screening import (
+    ENCODED_FORMATS,
     FORMATS,
     ListSet,
-    Record,
     ScreeningIndex,
-    ScreenResult,
+    ScreenJob,
+    Summary,
     choose_format,
     index_for,
     open_job,
+    write_encoded,
     write_report,
 )
 from laborlens.settings import Settings
@@ -35,13 +39,12 @@ def _fail(message: str) -> typer.Exit:
     return fail("screen", message)
 
 
-def _progress(
-    pairs: Iterator[tuple[Record, ScreenResult]], enabled: bool, total: int | None
-) -> Iterator[tuple[Record, ScreenResult]]:
-    """A progress bar on stderr (rows done; bar and time left when the row count is known)."""
-    if not enabled:
-        yield from pairs
-        return
+_T = TypeVar("_T")
+
+
+def _progress(items: Iterator[_T], rows_of: Callable[[_T], int], total: int | None) -> Iterator[_T]:
+    """A progress bar on stderr: rows done, rows per second, and time left when the row count
+    is known (``rows_of`` says how many rows an item carries)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -58,21 +61,25 @@ def _progress(
         TextColumn("screening"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("rows ·"),
+        TextColumn("rows · {task.fields[rate]} rows/s ·"),
         TimeElapsedColumn(),
         TextColumn("· left"),
         TimeRemainingColumn(),
     )
+    start = time.monotonic()
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("screen", total=total)
-        n = 0
-        for n, pair in enumerate(pairs, start=1):
-            if n % 100 == 0:
+        task = bar.add_task("screen", total=total, rate="–")
+        n = shown = 0
+        for item in items:
+            n += rows_of(item)
+            if n - shown >= 100:
+                shown = n
                 # the total of a CSV is an estimate: never let the bar claim more than it knows
                 if total is not None and n >= total:
                     bar.update(task, total=n + 100)
-                bar.update(task, completed=n)
-            yield pair
+                rate = n / max(time.monotonic() - start, 1e-6)
+                bar.update(task, completed=n, rate=f"{rate:,.0f}")
+            yield item
         bar.update(task, total=n, completed=n)
 
 
@@ -125,8 +132,8 @@ _Fmt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table|jsonl|csv|xlsx|html. Default: from the --output suffix; "
-        "else table on a terminal, jsonl when piped.",
+        help="Output format: table|jsonl|csv|xlsx|html|parquet. Default: from the --output "
+        "suffix; else table on a terminal, jsonl when piped.",
         show_default=False,
     ),
 ]
@@ -167,6 +174,34 @@ _Limit = Annotated[
 _Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
 ]
+_Compact = Annotated[
+    bool,
+    typer.Option(
+        "--compact",
+        help="jsonl: one compact row per input row (regime outcomes and a reference to "
+        "explanations written once per run) instead of the full record. Parquet is compact "
+        "unless --full.",
+    ),
+]
+_Full = Annotated[
+    bool, typer.Option("--full", help="parquet: add the full JSON record of every row.")
+]
+_Explain = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="table: every finding with its explanation; compact jsonl/parquet: each "
+        "finding's explanation ('why').",
+    ),
+]
+_ShowProgress = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Progress bar with rows/s on stderr (default: when stderr is a terminal).",
+        show_default=False,
+    ),
+]
 _Engine = Annotated[
     str,
     typer.Option(
@@ -190,6 +225,10 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     limit: _Limit = 500,
     quiet: _Quiet = False,
     engine: _Engine = "local",
+    compact: _Compact = False,
+    full: _Full = False,
+    explain: _Explain = False,
+    progress: _ShowProgress = None,
 ) -> None:
     """Screen supplier / party records against the forced-labour lists and regimes.
 
@@ -201,10 +240,13 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     if output is not None and str(output) == "-":
         output = None  # '-' means standard output, as in most Unix tools
     spinner = not quiet and sys.stderr.isatty()
+    show_progress = not quiet and (sys.stderr.isatty() if progress is None else progress)
     try:
         day = parse_as_of(as_of)
         if limit < 1:
             raise ValueError(f"--limit: must be 1 or more, got {limit}")
+        if compact and full:
+            raise ValueError("--compact and --full: choose one")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
         job = open_job(
@@ -218,19 +260,14 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             workers=workers,
             build_index=_with_spinner if spinner else index_for,
         )
-        source_pairs = job.pairs()
     except (ValueError, OSError, RuntimeError) as exc:  # user errors; RuntimeError: no Spark
         raise _fail(str(exc)) from None
     for problem in job.loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
-    pairs = _progress(source_pairs, spinner, job.total_rows())
-    options: dict[str, object] = {}
-    if out_fmt in ("table", "html"):
-        options["limit"] = limit
-    if out_fmt == "table" and not to_terminal:
-        options.update(color=False, width=160)
+    how = _How(limit, explain, full or (out_fmt == "jsonl" and not compact), show_progress,
+               to_terminal)  # fmt: skip
     try:
-        summary = write_report(pairs, out_fmt, output, job.meta(), options)
+        summary = _write(job, out_fmt, output, how)
     except BrokenPipeError:
         # the reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -240,6 +277,38 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
         typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _How:
+    """How to write the output (from the options)."""
+
+    limit: int
+    explain: bool
+    full: bool
+    progress: bool
+    to_terminal: bool
+
+
+def _write(job: ScreenJob, out_fmt: str, output: Path | None, how: _How) -> Summary:
+    """Screen and write: encoded by the workers (JSON Lines, Parquet) or as a report."""
+    if out_fmt in ENCODED_FORMATS:
+        shape = job.shape(out_fmt, full=how.full, explain=how.explain)
+        chunks = job.chunks(shape)
+        if how.progress:
+            chunks = _progress(chunks, lambda c: c.counts[0], job.total_rows())
+        return write_encoded(chunks, shape, output, job.meta())
+    options: dict[str, object] = {}
+    if out_fmt in ("table", "html"):
+        options["limit"] = how.limit
+    if out_fmt == "table":
+        options["explain"] = how.explain
+        if not how.to_terminal:
+            options.update(color=False, width=160)
+    pairs = job.pairs()
+    if how.progress:
+        pairs = _progress(pairs, lambda _: 1, job.total_rows())
+    return write_report(pairs, out_fmt, output, job.meta(), options)
 
 
 def register(app: typer.Typer) -> None:
