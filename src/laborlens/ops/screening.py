@@ -177,17 +177,31 @@ _CACHE_LOCK = Lock()
 _CACHE_SIZE = 4
 
 
-def index_for(lists: ListSet) -> ScreeningIndex:
+def index_for(lists: ListSet, cache_dir: Path | None = None) -> ScreeningIndex:
     """The compiled index for a list set: built once per list-set object, then cached (the one
-    index cache of the package: screening, tracing, explaining and cases share it)."""
+    index cache of the package: screening, tracing, explaining and cases share it).
+
+    With ``cache_dir`` the compiled index is also kept on disk, per version of the lists and of
+    laborlens, so the next process loads it instead of compiling it (see
+    ``adapters/engine/index_cache.py``).
+    """
     with _CACHE_LOCK:
         hit = _CACHE.get(id(lists))
         if hit is not None and hit[0] is lists:
             return hit[1]
-    index = ScreeningIndex.build(lists)
+    index = None
+    if cache_dir is not None:
+        from laborlens.adapters.engine import index_cache
+
+        key = index_cache.cache_key(lists)
+        index = index_cache.load(cache_dir, key)
+    if index is None:
+        index = ScreeningIndex.build(lists)
+        if cache_dir is not None:
+            index_cache.store(cache_dir, key, index)
+        gc.collect()  # the temporaries of the build, before freezing what is left
     # the index is large, immutable and kept: take it (and the lists) out of the collector's
     # scans, which otherwise revisit millions of objects during screening
-    gc.collect()
     gc.freeze()
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
@@ -394,11 +408,12 @@ def open_job(
     encoding: str | None = None,
     engine: str = "local",
     workers: int | None = None,
-    build_index: Callable[[ListSet], ScreeningIndex] = index_for,
+    build_index: Callable[[ListSet, Path | None], ScreeningIndex] = index_for,
 ) -> ScreenJob:
     """Load the lists, open (and check) every input and compile the index.
 
-    ``build_index`` lets an interface show progress around :func:`index_for`.
+    ``build_index`` (called with the lists and the index cache folder of ``settings``) lets an
+    interface show progress around :func:`index_for`.
 
     Raises:
         InputError, ListError, ResourceError, ValueError: unusable input or arguments.
@@ -410,7 +425,7 @@ def open_job(
     loaded = load_lists_checked(list_files, lists, encoding, data_dir=settings.data_dir)
     streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
     try:
-        index = build_index(loaded.lists)
+        index = build_index(loaded.lists, settings.index_cache_dir)
     except BaseException:
         for stream in streams:
             stream.close()

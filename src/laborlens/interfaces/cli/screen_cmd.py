@@ -83,11 +83,11 @@ def _progress(items: Iterator[_T], rows_of: Callable[[_T], int], total: int | No
         bar.update(task, total=n, completed=n)
 
 
-def _with_spinner(lists: ListSet) -> ScreeningIndex:
+def _with_spinner(lists: ListSet, cache_dir: Path | None) -> ScreeningIndex:
     from rich.console import Console
 
-    with Console(stderr=True).status("compiling the reference lists…"):
-        return index_for(lists)
+    with Console(stderr=True).status("loading the compiled reference lists…"):
+        return index_for(lists, cache_dir)
 
 
 # --- the options of `laborlens screen` --------------------------------------------------------
