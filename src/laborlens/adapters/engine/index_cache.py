@@ -36,7 +36,7 @@ from laborlens.core.lists import ListSet
 from laborlens.core.screen import ScreeningIndex
 from laborlens.version import __version__
 
-__all__ = ["KEEP", "cache_key", "load", "store"]
+__all__ = ["KEEP", "cache_key", "dumps", "load", "store"]
 
 _MAGIC = b"laborlens-index-1\n"
 _DIGEST = 32
@@ -106,7 +106,7 @@ def _frozen_slotted_classes() -> list[type]:
     return out
 
 
-def _dumps(index: ScreeningIndex) -> bytes:
+def dumps(index: ScreeningIndex) -> bytes:
     """Pickle ``index``, its dataclasses by field values: Python's own dataclass pickling looks
     up the fields of every object on loading, which triples the time to load an index."""
     table = dict(copyreg.dispatch_table)
@@ -150,7 +150,7 @@ def load(folder: Path, key: str) -> ScreeningIndex | None:
 
 def store(folder: Path, key: str, index: ScreeningIndex) -> Path | None:
     """Write ``index`` under ``key`` (atomically); ``None`` when the folder is not writable."""
-    payload = _dumps(index)
+    payload = dumps(index)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=folder)
