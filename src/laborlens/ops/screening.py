@@ -60,6 +60,7 @@ __all__ = [
     "Summary",
     "choose_format",
     "engine_for",
+    "forget_indexes",
     "index_for",
     "load_lists",
     "load_lists_checked",
@@ -208,6 +209,12 @@ def index_for(lists: ListSet, cache_dir: Path | None = None) -> ScreeningIndex:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[id(lists)] = (lists, index)
     return index
+
+
+def forget_indexes() -> None:
+    """Drop the compiled indexes kept in this process (the on-disk cache stays)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def engine_for(name: str = "local", workers: int = 1) -> Engine:
