@@ -21,6 +21,21 @@ from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 
 
+#: Records screened once in the parent before workers are forked: the matchers load some
+#: tables on first use (pinyin phrases, script converters), which the workers then share.
+_WARM_UP = (
+    Record(0, "", name="新疆示例纺织有限公司", address="新疆乌鲁木齐市天山区北京路1号",
+           country="中国", phone="+86 991 1234567", hs_code="6109.10", product="棉T恤"),
+    Record(0, "", name="Example Cotton Trading Co., Ltd.", aliases=("Shili Fangzhi",),
+           address="No. 1 Example Road, Shenzhen, Guangdong, China", hs_code="8541.43",
+           product="solar modules"),
+)  # fmt: skip
+
+
+def _warm_up(index: ScreeningIndex, as_of: date) -> None:
+    screen_batch(_WARM_UP, index, as_of, Distinct())
+
+
 def screen_stream(
     batches: Iterable[list[Record]],
     index: ScreeningIndex,
@@ -44,6 +59,7 @@ def screen_stream(
     def work(batch: list[Record]) -> list[ScreenResult]:
         return screen_batch(batch, index, as_of, memo)
 
+    _warm_up(index, as_of)
     with Pool(workers, work) as pool:
         for results in pool.map(batches):
             yield from results
@@ -68,6 +84,7 @@ def encode_stream(
     if workers <= 1 or not can_fork():
         yield from map(work, batches)
         return
+    _warm_up(index, as_of)
     with Pool(workers, work) as pool:
         yield from pool.map(batches)
 
