@@ -20,7 +20,6 @@ from laborlens.adapters.io.readers import RecordStream
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 
-
 #: Records screened once in the parent before workers are forked: the matchers load some
 #: tables on first use (pinyin phrases, script converters), which the workers then share.
 _WARM_UP = (
