@@ -25,7 +25,8 @@ from laborlens.adapters.engine.local import LocalEngine
 from laborlens.adapters.fetch.update import with_updates
 from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records, read_rows
-from laborlens.adapters.io.sinks import open_sink, write_chunks
+from laborlens.adapters.io.resume import Progress, ResumeError, inspect_partial, truncate
+from laborlens.adapters.io.sinks import open_sink, run_header, write_chunks
 from laborlens.adapters.io.writers import (
     ENCODED_FORMATS,
     FORMATS,
@@ -54,6 +55,7 @@ __all__ = [
     "LoadedLists",
     "OutputError",
     "Record",
+    "ResumeError",
     "ScreenJob",
     "ScreenResult",
     "ScreeningIndex",
@@ -65,6 +67,7 @@ __all__ = [
     "load_lists",
     "load_lists_checked",
     "open_inputs",
+    "resume_point",
     "screen",
     "screen_files",
     "screen_pairs",
@@ -400,9 +403,10 @@ class ScreenJob:
         regimes = tuple(r.id for r in self.index.regimes.regimes)
         return Shape(fmt, full, explain, regimes, self.meta().extra_columns)
 
-    def chunks(self, shape: Shape) -> Iterator[Chunk]:
-        """The inputs screened and encoded by the engine's workers, chunk by chunk, in order."""
-        return self.engine.encode_inputs(self.streams, self.index, self.as_of, shape)
+    def chunks(self, shape: Shape, resume: Progress | None = None) -> Iterator[Chunk]:
+        """The inputs screened and encoded by the engine's workers, chunk by chunk, in order
+        (with ``resume``, from the first row a partial output does not hold)."""
+        return self.engine.encode_inputs(self.streams, self.index, self.as_of, shape, resume)
 
 
 def open_job(
@@ -441,30 +445,67 @@ def open_job(
     return ScreenJob(loaded, streams, index, as_of, runner)
 
 
+def _partial(output: Path) -> Path:
+    return output.with_name(f".{output.name}.partial")
+
+
+def resume_point(output: Path, shape: Shape, meta: ReportMeta) -> Progress | None:
+    """What the partial output a killed run left for ``output`` already holds (``None``: there
+    is none); it is cut to its last complete line, ready to be continued.
+
+    Raises:
+        ResumeError: it cannot be continued (another shape, other inputs, lists or date).
+    """
+    partial = _partial(output)
+    if not partial.exists():
+        return None
+    progress = inspect_partial(partial, shape)
+    if progress.header is not None:
+        was = {k: progress.header.get(k) for k in ("as_of", "inputs", "lists")}
+        now = run_header(meta, shape)
+        if was != {k: now[k] for k in was}:
+            raise ResumeError(
+                f"{partial} was written for other inputs, lists or --as-of; remove it or run "
+                "without --resume"
+            )
+    truncate(partial, progress.valid_bytes)
+    return progress
+
+
 def write_encoded(
-    chunks: Iterable[Chunk], shape: Shape, output: Path | None, meta: ReportMeta
+    chunks: Iterable[Chunk],
+    shape: Shape,
+    output: Path | None,
+    meta: ReportMeta,
+    resumed: Progress | None = None,
 ) -> Summary:
     """Write encoded chunks (see :meth:`ScreenJob.chunks`) to ``output`` or standard output.
 
     A file is written next to its target and renamed at the end: a failed run leaves no half
-    output.
+    output under the target's name. ``resumed`` (from :func:`resume_point`) continues the
+    partial output of a killed run; a run killed again leaves it for the next ``--resume``.
     """
     if output is None:
         if shape.fmt == "parquet":
             raise OutputError("--format parquet needs --output FILE.parquet")
         sys.stdout.flush()
         return write_chunks(chunks, open_sink(sys.stdout.buffer, shape, meta))
-    partial = output.with_name(f".{output.name}.partial")
+    partial = _partial(output)
     try:
         if shape.fmt == "parquet":
             summary = write_chunks(chunks, open_sink(str(partial), shape, meta))
         else:
-            with partial.open("wb") as handle:
-                summary = write_chunks(chunks, open_sink(handle, shape, meta))
+            with partial.open("ab" if resumed else "wb") as handle:
+                summary = write_chunks(chunks, open_sink(handle, shape, meta, resumed))
         os.replace(partial, output)
-    finally:
+    except KeyboardInterrupt:
+        if shape.fmt != "jsonl" and partial.exists():
+            partial.unlink()  # an interrupted JSON Lines output is kept for --resume
+        raise
+    except BaseException:
         if partial.exists():
             partial.unlink()
+        raise
     return summary
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import RecordStream
+from laborlens.adapters.io.resume import Progress
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import ScreeningIndex
 
@@ -43,7 +44,13 @@ class Engine(Protocol):
         ...
 
     def encode_inputs(
-        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date, shape: Shape
+        self,
+        streams: Sequence[RecordStream],
+        index: ScreeningIndex,
+        as_of: date,
+        shape: Shape,
+        resume: Progress | None = None,
     ) -> Iterator[Chunk]:
-        """The opened inputs screened and encoded in ``shape``, chunk by chunk, in order."""
+        """The opened inputs screened and encoded in ``shape``, chunk by chunk, in order;
+        with ``resume``, without the rows a partial output already holds."""
         ...

@@ -17,6 +17,7 @@ from datetime import date
 from laborlens.adapters.engine.pool import Pool, can_fork
 from laborlens.adapters.io.encode import Chunk, Encoder, Shape
 from laborlens.adapters.io.readers import RecordStream
+from laborlens.adapters.io.resume import Progress, skip_done
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 
@@ -127,6 +128,14 @@ class LocalEngine:
         return pairs()
 
     def encode_inputs(
-        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date, shape: Shape
+        self,
+        streams: Sequence[RecordStream],
+        index: ScreeningIndex,
+        as_of: date,
+        shape: Shape,
+        resume: Progress | None = None,
     ) -> Iterator[Chunk]:
-        return encode_stream(_batches(streams), index, as_of, shape, self.workers)
+        batches = _batches(streams)
+        if resume is not None:
+            batches = skip_done(batches, resume)
+        return encode_stream(batches, index, as_of, shape, self.workers)

@@ -34,6 +34,7 @@ from laborlens.adapters.engine.spark_encode import (
 )
 from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream
+from laborlens.adapters.io.resume import Progress
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.screen import ScreeningIndex, screen_batch
@@ -274,8 +275,15 @@ class SparkEngine:
         return pairs()
 
     def encode_inputs(
-        self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date, shape: Shape
+        self,
+        streams: Sequence[RecordStream],
+        index: ScreeningIndex,
+        as_of: date,
+        shape: Shape,
+        resume: Progress | None = None,
     ) -> Iterator[Chunk]:
+        if resume is not None:
+            raise ValueError("--resume continues runs of the local engine, not of Spark")
         session = self._session()  # fails here, before any output
         session.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(BATCH_ROWS))
         self.costs = []

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, Protocol
 import orjson
 
 from laborlens.adapters.io.encode import COMPACT_VERSION, Chunk, Shape
+from laborlens.adapters.io.resume import Progress
 from laborlens.adapters.io.writers import ReportMeta, Summary
 
 __all__ = ["JsonlSink", "Sink", "open_sink", "run_header"]
@@ -65,13 +66,15 @@ def add_counts(summary: Summary, counts: tuple[int, ...]) -> None:
 class JsonlSink:
     """JSON Lines: full rows as they come; compact rows with the header and explanations."""
 
-    def __init__(self, out: BinaryIO, shape: Shape, meta: ReportMeta) -> None:
+    def __init__(
+        self, out: BinaryIO, shape: Shape, meta: ReportMeta, resumed: Progress | None = None
+    ) -> None:
         self.out = out
         self.shape = shape
-        self.summary = Summary()
+        self.summary = resumed.summary if resumed else Summary()
         self.definitions: dict[str, bytes] = {}  # every block received, by reference
-        self.written: set[str] = set()
-        if not shape.full:
+        self.written: set[str] = set(resumed.refs) if resumed else set()
+        if not shape.full and resumed is None:
             out.write(orjson.dumps({"run": run_header(meta, shape)}) + b"\n")
 
     def write(self, chunk: Chunk) -> None:
@@ -95,8 +98,11 @@ class JsonlSink:
         return self.summary
 
 
-def open_sink(out: BinaryIO | str, shape: Shape, meta: ReportMeta) -> Sink:
-    """The sink for ``shape`` writing to ``out`` (Parquet needs a file path)."""
+def open_sink(
+    out: BinaryIO | str, shape: Shape, meta: ReportMeta, resumed: Progress | None = None
+) -> Sink:
+    """The sink for ``shape`` writing to ``out`` (Parquet needs a file path); ``resumed``: what a
+    partial output being continued already holds (JSON Lines)."""
     if shape.fmt == "parquet":
         from laborlens.adapters.io.parquet_out import ParquetSink
 
@@ -105,7 +111,7 @@ def open_sink(out: BinaryIO | str, shape: Shape, meta: ReportMeta) -> Sink:
         return ParquetSink(out, shape, meta)
     if isinstance(out, str):
         raise ValueError("JSON Lines output is written to an open binary stream")
-    return JsonlSink(out, shape, meta)
+    return JsonlSink(out, shape, meta, resumed)
 
 
 def write_chunks(chunks: Iterable[Chunk], sink: Sink) -> Summary:

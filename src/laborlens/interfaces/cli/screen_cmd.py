@@ -29,6 +29,7 @@ from laborlens.ops.screening import (
     choose_format,
     index_for,
     open_job,
+    resume_point,
     write_encoded,
     write_report,
 )
@@ -202,6 +203,14 @@ _ShowProgress = Annotated[
         show_default=False,
     ),
 ]
+_Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue the JSON Lines output of a run that was killed (same inputs and "
+        "options): rows already written are kept and not screened again.",
+    ),
+]
 _Engine = Annotated[
     str,
     typer.Option(
@@ -229,6 +238,7 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     full: _Full = False,
     explain: _Explain = False,
     progress: _ShowProgress = None,
+    resume: _Resume = False,
 ) -> None:
     """Screen supplier / party records against the forced-labour lists and regimes.
 
@@ -247,6 +257,8 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             raise ValueError(f"--limit: must be 1 or more, got {limit}")
         if compact and full:
             raise ValueError("--compact and --full: choose one")
+        if resume and output is None:
+            raise ValueError("--resume: continues an output file; give --output")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
         job = open_job(
@@ -265,7 +277,7 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     for problem in job.loaded.errors:
         typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
     how = _How(limit, explain, full or (out_fmt == "jsonl" and not compact), show_progress,
-               to_terminal)  # fmt: skip
+               to_terminal, resume, quiet)  # fmt: skip
     try:
         summary = _write(job, out_fmt, output, how)
     except BrokenPipeError:
@@ -288,16 +300,28 @@ class _How:
     full: bool
     progress: bool
     to_terminal: bool
+    resume: bool
+    quiet: bool
 
 
 def _write(job: ScreenJob, out_fmt: str, output: Path | None, how: _How) -> Summary:
     """Screen and write: encoded by the workers (JSON Lines, Parquet) or as a report."""
     if out_fmt in ENCODED_FORMATS:
         shape = job.shape(out_fmt, full=how.full, explain=how.explain)
-        chunks = job.chunks(shape)
+        done = None
+        if how.resume and output is not None:
+            if out_fmt != "jsonl":
+                raise ValueError(f"--resume continues JSON Lines outputs, not {out_fmt}")
+            done = resume_point(output, shape, job.meta())
+            if not how.quiet:
+                where = (
+                    f"after row {done.rows:,}" if done else "from the first row (no partial output)"
+                )
+                typer.echo(f"laborlens screen: resuming {where}", err=True)
+        chunks = job.chunks(shape, done)
         if how.progress:
             chunks = _progress(chunks, lambda c: c.counts[0], job.total_rows())
-        return write_encoded(chunks, shape, output, job.meta())
+        return write_encoded(chunks, shape, output, job.meta(), done)
     options: dict[str, object] = {}
     if out_fmt in ("table", "html"):
         options["limit"] = how.limit
