@@ -191,14 +191,15 @@ def _row(m: dict[str, Any]) -> str:
         f"| {m['what']} | {m['workers']} | {m['rows']:,} | {m['wall']:.1f} | "
         f"{m['rows'] / m['wall']:,.0f} | {m['cpu']:.1f} | {m['cpu'] / rows * 1e6:,.0f} | "
         f"{m['bytes'] / rows:,.0f} | {m['peak_one_mb']:,.0f} | {m['peak_tree_mb']:,.0f} | "
-        f"{m['load']} |"
+        f"{1e6 * m['wall'] / rows:,.0f} | {m['load']} |"
     )
 
 
 _HEAD = (
     "| output | workers | rows | wall (s) | rows/s | CPU (s) | CPU µs/row | bytes/row | "
-    "peak RSS largest (MB) | peak RSS all (MB) | load 1/5/15 at end |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    "peak RSS largest (MB) | peak RSS all (MB) | 1M rows at this rate (s) | "
+    "load 1/5/15 at end |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 )
 
 
@@ -212,7 +213,9 @@ def report(args: argparse.Namespace, found: dict[str, Any]) -> str:
         "Each figure is one fresh `laborlens screen` process (reading, screening, writing; the",
         "index from the warm on-disk cache). CPU is user + system time of the whole process tree;",
         "on a shared machine compare CPU µs/row, wall time needs a quiet machine (the load",
-        "average at the end of each run is next to it).",
+        "average at the end of each run is next to it). \"1M rows at this rate\" is the wall",
+        "time of the run scaled linearly to 1,000,000 rows (start-up included, so it errs high);",
+        "peak RSS does not grow with the rows (the input streams in batches).",
         "",
         "**Start-up** (one-row file): cold index cache "
         f"{cold['wall']:.2f} s wall, {cold['cpu']:.2f} s CPU; warm {warm['wall']:.2f} s wall, "

@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["screen", "names", "geo", "products", "trace", "evidence"]
+ORDER = [
+    "screen",
+    "names",
+    "names_v2",
+    "names_v2_test_runs",
+    "geo",
+    "products",
+    "trace",
+    "evidence",
+]
 
 HEADER = """# Benchmarks
 

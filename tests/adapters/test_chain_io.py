@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from laborlens.adapters.io.chain import ChainInputError, read_chain, read_list_files
+from laborlens.adapters.io.chain import ChainInputError, read_chain
 from laborlens.adapters.io.chain_views import render_html, render_svg
 from laborlens.core import rules
 from laborlens.core.chain import OWNERSHIP, trace_chain
@@ -158,13 +158,16 @@ def test_ftm_bad_line(tmp_path: Path) -> None:
 
 
 def test_list_files(tmp_path: Path) -> None:
+    """trace --list-file reads user lists like screen --list-file (one reader for both)."""
+    from laborlens.ops.screening import InputError, load_lists_checked
+
     p = _write(tmp_path / "watch.csv", "id,name,country\nw1,Example Mill,VN\nw2,,CN\n")
-    lists, errors = read_list_files([p])
-    assert lists[0].info.list_id == "watch" and len(lists[0].entries) == 1
-    assert errors and errors[0].column == "name"
+    loaded = load_lists_checked([p])
+    assert len(loaded.lists.get("watch").entries) == 1
+    assert loaded.errors and loaded.errors[0].column == "name"
     empty = _write(tmp_path / "empty.csv", "id,name\nx,\n")
-    with pytest.raises(ChainInputError, match="no usable list entry"):
-        read_list_files([empty])
+    with pytest.raises(InputError, match="no usable list entry"):
+        load_lists_checked([empty])
 
 
 def _traced(n_plain: int = 0):  # type: ignore[no-untyped-def]

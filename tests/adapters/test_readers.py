@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from laborlens.adapters.io.readers import (
     InputError,
@@ -19,7 +17,6 @@ from laborlens.adapters.io.readers import (
     read_rows,
 )
 from laborlens.core.model import Record
-from laborlens.core.records import clean_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CSV_TEXT = (
@@ -307,49 +304,6 @@ def test_truncated_gzip_fails_naming_the_file_and_row(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"cut\.csv\.gz: unreadable after row \d+"):
         for _ in stream:
             pass
-
-
-_TEXT = st.text(
-    alphabet=st.sampled_from([*"abcXYZ éü,;\"'-.()新疆乌鲁木齐有限公司合盛硅业", "\n"]),
-    max_size=25,
-)
-
-
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    rows=st.lists(st.tuples(_TEXT, _TEXT, _TEXT), min_size=1, max_size=8),
-    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "gb18030"]),
-    delimiter=st.sampled_from([",", ";", "\t"]),
-)
-def test_csv_round_trip_any_text_encoding_and_delimiter(
-    tmp_path: Path, rows: list[tuple[str, str, str]], encoding: str, delimiter: str
-) -> None:
-    """Whatever a spreadsheet writes (quoting, line breaks in cells, encoding, delimiter), the
-    reader gives back one record per non-blank row, with each value as cleaned text."""
-    import csv as csvmod
-    import io as iomod
-
-    buffer = iomod.StringIO()
-    writer = csvmod.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(["name", "address", "notes"])
-    writer.writerows(rows)
-    path = tmp_path / f"rt-{encoding}.csv"
-    path.write_bytes(buffer.getvalue().encode(encoding))
-    kept = [r for r in rows if any(v.strip() for v in r)]
-    # BOM-marked and UTF-8 files are detected; a short GB18030 sample is given explicitly
-    given_encoding = encoding if encoding == "gb18030" else None
-    if not kept:
-        with pytest.raises(InputError):
-            open_records(path, encoding=given_encoding)
-        return
-    recs = _all(path, encoding=given_encoding)
-    assert len(recs) == len(kept)
-    for rec, (name, address, notes) in zip(recs, kept, strict=True):
-        assert rec.name == clean_text(name)[0]
-        assert rec.address == clean_text(address)[0]
-        assert rec.extra == (("notes", notes.replace("\r\n", "\n")),)
 
 
 def test_title_rows_above_the_header_are_skipped(tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ def test_csv_flattens_findings_and_keeps_extras() -> None:
     assert hit["regions"].startswith("CN-XJ")
     assert "equals" in hit["explanation"] and "乌鲁木齐" in hit["explanation"]
     assert hit["regime_us_uflpa"] == "presumption"
-    assert hit["buyer"] == "=cmd|' /C calc'!A0"  # carried through untouched
+    assert hit["buyer"] == "'=cmd|' /C calc'!A0"  # made inert (OWASP CSV injection)
     assert rows[3]["errors"].endswith("nothing to screen")
 
 

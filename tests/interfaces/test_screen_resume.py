@@ -44,7 +44,13 @@ def _screen(source: Path, out: Path, *args: str) -> Any:
 
 
 def _partial(out: Path) -> Path:
+    """The temporary name older versions used (still taken over by ``--resume``)."""
     return out.with_name(f".{out.name}.partial")
+
+
+def _leftovers(out: Path) -> list[Path]:
+    """Temporary outputs of runs (``.NAME.PID.laborlens-partial``) for ``out``."""
+    return sorted(out.parent.glob(f".{out.name}.*.laborlens-partial"))
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
@@ -68,7 +74,7 @@ def test_resume_continues_where_the_killed_run_stopped(
     assert res.exit_code == 0, res.output
     assert "resuming after row 2,100" in res.stderr
     assert f"{ROWS} rows" in res.stderr
-    assert not _partial(out).exists()
+    assert not _partial(out).exists() and _leftovers(out) == []
     assert _rows(out) == _rows(whole)
     if shape:
         defined: list[str] = []
@@ -113,17 +119,44 @@ def test_a_run_killed_with_sigkill_is_resumed_exactly(tmp_path: Path) -> None:
     args = [str(source), "-o", str(out), "--workers", "2", "-q", "--as-of", "2026-06-30"]
     with subprocess.Popen([*cmd, *args], env=env) as first:
         end = time.monotonic() + 300
-        partial = _partial(out)
         while time.monotonic() < end and first.poll() is None:
-            if partial.exists() and partial.stat().st_size > 2_000_000:
+            if any(p.stat().st_size > 2_000_000 for p in _leftovers(out)):
                 break
             time.sleep(0.05)
         first.send_signal(signal.SIGKILL)
         first.wait()
     if first.returncode == 0:
         pytest.skip("the run finished before it could be killed")
-    assert not out.exists() and partial.exists()
+    assert not out.exists() and len(_leftovers(out)) == 1
     subprocess.run([*cmd, *args, "--resume"], env=env, check=True)
+    assert _leftovers(out) == []
     rows = _rows(out)
     assert [r["row"] for r in rows] == list(range(1, 30_001))
     assert [r["id"] for r in rows] == [f"R{i}" for i in range(30_000)]
+
+
+def test_a_leftover_is_resumed_by_resume_and_removed_without_it(
+    source: Path, tmp_path: Path
+) -> None:
+    whole = tmp_path / "whole.jsonl"
+    assert _screen(source, whole, "-q").exit_code == 0
+    lines = whole.read_bytes().splitlines(keepends=True)
+    out = tmp_path / "out.jsonl"
+    dead = out.with_name(f".{out.name}.999999999.laborlens-partial")  # no such process
+    dead.write_bytes(b"".join(lines[:1000]))
+    res = _screen(source, out, "--resume", "-q")
+    assert res.exit_code == 0, res.output
+    assert _rows(out) == _rows(whole) and _leftovers(out) == []
+
+    dead.write_bytes(b"".join(lines[:1000]))
+    res = _screen(source, out, "-q")
+    assert res.exit_code == 0 and "removed" in res.stderr
+    assert _rows(out) == _rows(whole) and _leftovers(out) == []
+
+
+def test_a_refused_resume_keeps_the_leftover(source: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    _partial(out).write_bytes(b'{"row":1,"id":"NOT-IN-INPUT","risk":"none","regimes":[]}\n')
+    res = _screen(source, out, "--resume", "-q")
+    assert res.exit_code == 2 and "other inputs" in res.stderr
+    assert not out.exists() and len(_leftovers(out)) == 1

@@ -118,7 +118,7 @@ def test_user_list_file(tmp_path: Path) -> None:
         (["trace", "/nonexistent/chain.json"], "no such file"),
         (["trace", "{chain}", "--format", "pdf"], "--format"),
         (["trace", "{chain}", "--as-of", "2025-13-01"], "--as-of"),
-        (["trace", "{chain}", "--list-file", "/nonexistent/list.csv"], "no such list file"),
+        (["trace", "{chain}", "--list-file", "/nonexistent/list.csv"], "list.csv: file not found"),
     ],
 )
 def test_unusable_input_exits_2_with_a_message(

@@ -7,13 +7,14 @@ explained. ``to_dict`` gives the public JSON shape of docs/contracts.md (``None`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar, get_args, get_type_hints
 
 Risk = Literal["high", "medium", "low", "none"]
 MatchBand = Literal["strong", "possible"]
+_T = TypeVar("_T")
 
 #: The input columns of docs/contracts.md, in output order.
 RECORD_FIELDS: tuple[str, ...] = (
@@ -202,6 +203,29 @@ def json_fields(obj: Any, names: Iterable[str]) -> dict[str, Any]:
             value = value.to_mapping()
         out[name] = value
     return out
+
+
+def from_json_fields(cls: type[_T], data: Mapping[str, Any], **given: Any) -> _T:
+    """The inverse of :func:`json_fields`: a dataclass from its JSON (ISO dates and times back to
+    ``date``/``datetime``, lists to tuples, mappings through ``from_mapping``); ``given`` values
+    win."""
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        if f.name in given or f.name not in data or data[f.name] is None:
+            continue
+        value, hint = data[f.name], hints[f.name]
+        kinds = set(get_args(hint)) | {hint}
+        if datetime in kinds:
+            value = datetime.fromisoformat(value)
+        elif date in kinds:
+            value = date.fromisoformat(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(value, Mapping) and hasattr(hint, "from_mapping"):
+            value = hint.from_mapping(value)
+        values[f.name] = value
+    return cls(**values, **given)
 
 
 def _jsonable(value: Any) -> Any:

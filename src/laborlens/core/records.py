@@ -29,7 +29,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -93,6 +93,34 @@ def field_for_header(header: object) -> tuple[str | None, bool]:
     return found, False
 
 
+def assign_fields(
+    headers: Sequence[object],
+    guess: Callable[[str], tuple[str | None, bool]],
+    merged: Collection[str],
+) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """Header names (blank ones named ``column_N``) and the field each column feeds.
+
+    ``guess`` maps a header to ``(field, exact)``. Exact names claim their field before any
+    synonym can; otherwise the first column wins, except for the ``merged`` fields, whose
+    columns are all used.
+    """
+    names = tuple(
+        str(h).replace("\ufeff", "").strip() if h is not None and str(h).strip() else f"column_{i}"
+        for i, h in enumerate(headers, start=1)
+    )
+    guesses = [guess(h) for h in names]
+    fields: list[str | None] = [None] * len(names)
+    taken: set[str] = set()
+    for exact_pass in (True, False):
+        for i, (fld, exact) in enumerate(guesses):
+            if fld is None or exact is not exact_pass:
+                continue
+            if fld in merged or fld not in taken:
+                fields[i] = fld
+                taken.add(fld)
+    return names, tuple(fields)
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """How the columns of one input map onto record fields.
@@ -108,24 +136,8 @@ class ColumnMap:
     @classmethod
     def from_headers(cls, headers: Sequence[object]) -> ColumnMap:
         """Map headers to fields (canonical names first, then synonyms, first column wins)."""
-        names = tuple(
-            str(h).replace("\ufeff", "").strip()
-            if h is not None and str(h).strip()
-            else f"column_{i}"
-            for i, h in enumerate(headers, start=1)
-        )
-        guesses = [field_for_header(h) for h in names]
-        fields: list[str | None] = [None] * len(names)
-        taken: set[str] = set()
-        # exact names claim their field before any synonym can
-        for exact_pass in (True, False):
-            for i, (fld, exact) in enumerate(guesses):
-                if fld is None or exact is not exact_pass:
-                    continue
-                if fld in _MERGED or fld not in taken:
-                    fields[i] = fld
-                    taken.add(fld)
-        return cls(names, tuple(fields))
+        names, fields = assign_fields(headers, field_for_header, _MERGED)
+        return cls(names, fields)
 
     def mapped(self) -> dict[str, tuple[str, ...]]:
         """Field -> the input headers feeding it (for messages such as 'Supplier Name → name')."""

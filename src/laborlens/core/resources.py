@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -76,17 +75,6 @@ def read_yaml(name: str) -> Any:
         return load_yaml(read_text(name))
     except yaml.YAMLError as exc:
         raise ResourceError(f"{name}: invalid YAML: {exc}") from exc
-
-
-def iter_jsonl(name: str) -> Iterator[dict[str, Any]]:
-    """Objects of a shipped JSON Lines resource."""
-    for n, line in enumerate(read_text(name).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ResourceError(f"{name} line {n}: invalid JSON: {exc.msg}") from exc
 
 
 def list_dir(folder: str) -> list[str]:

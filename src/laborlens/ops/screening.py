@@ -11,8 +11,6 @@ the REST API screen the same way.
 from __future__ import annotations
 
 import gc
-import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,21 +23,19 @@ from laborlens.adapters.engine.local import LocalEngine
 from laborlens.adapters.fetch.update import with_updates
 from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records, read_rows
-from laborlens.adapters.io.resume import Progress, ResumeError, inspect_partial, truncate
-from laborlens.adapters.io.sinks import open_sink, run_header, write_chunks
+from laborlens.adapters.io.resume import Progress, ResumeError
 from laborlens.adapters.io.writers import (
     ENCODED_FORMATS,
     FORMATS,
     OutputError,
-    Pair,
     ReportMeta,
     Summary,
     choose_format,
-    write_results,
 )
 from laborlens.core.lists import ListError, ListSet, load_bundled, user_list
 from laborlens.core.model import ListInfo, Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
+from laborlens.core.resources import ResourceError
 from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 from laborlens.settings import Settings
 
@@ -47,6 +43,7 @@ __all__ = [
     "ENCODED_FORMATS",
     "ENGINES",
     "FORMATS",
+    "USER_ERRORS",
     "Distinct",
     "InputError",
     "ListError",
@@ -67,7 +64,6 @@ __all__ = [
     "load_lists",
     "load_lists_checked",
     "open_inputs",
-    "resume_point",
     "screen",
     "screen_files",
     "screen_pairs",
@@ -75,6 +71,17 @@ __all__ = [
 ]
 
 ListsArg = ListSet | Sequence[str] | str | None
+
+#: What an interface reports as the user's mistake (CLI exit code 2, HTTP 4xx): each names the
+#: file, row, column or id concerned; anything else is a bug and keeps its traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    InputError,
+    ListError,
+    OutputError,
+    ResourceError,
+    ResumeError,
+    OSError,
+)
 
 #: Inputs smaller than this are screened in-process (starting workers would cost more).
 SMALL_INPUT_BYTES = 2 * 1024 * 1024
@@ -301,15 +308,27 @@ def screen_records(
 
 
 def open_inputs(
-    paths: Sequence[str | Path], *, encoding: str | None = None, batch_size: int = 2000
+    paths: Sequence[str | Path],
+    *,
+    encoding: str | None = None,
+    batch_size: int = 2000,
+    sheet: str | None = None,
 ) -> list[RecordStream]:
-    """Open every input eagerly, so that a bad file fails before any output is written."""
+    """Open every input eagerly, so that a bad file fails before any output is written.
+
+    ``sheet`` (a worksheet name or 1-based number) applies to the XLSX inputs.
+    """
     if not paths:
         raise InputError("no input file given")
     streams: list[RecordStream] = []
     try:
         for p in paths:
-            streams.append(open_records(p, encoding=encoding, batch_size=batch_size))
+            is_xlsx = Path(p).suffix.lower() in (".xlsx", ".xlsm")
+            streams.append(
+                open_records(
+                    p, encoding=encoding, batch_size=batch_size, sheet=sheet if is_xlsx else None
+                )
+            )
     except BaseException:
         for stream in streams:
             stream.close()
@@ -419,12 +438,15 @@ def open_job(
     encoding: str | None = None,
     engine: str = "local",
     workers: int | None = None,
+    sheet: str | None = None,
+    output: Path | None = None,
     build_index: Callable[[ListSet, Path | None], ScreeningIndex] = index_for,
 ) -> ScreenJob:
     """Load the lists, open (and check) every input and compile the index.
 
     ``build_index`` (called with the lists and the index cache folder of ``settings``) lets an
-    interface show progress around :func:`index_for`.
+    interface show progress around :func:`index_for`; ``output``, the report to write, is checked
+    before any work (its folder must exist).
 
     Raises:
         InputError, ListError, ResourceError, ValueError: unusable input or arguments.
@@ -433,8 +455,10 @@ def open_job(
         raise ValueError(f"--workers: must be 1 or more, got {workers}")
     if engine not in ENGINES:
         raise ValueError(f"--engine: unknown engine '{engine}'; use {' or '.join(ENGINES)}")
+    if output is not None and not output.absolute().parent.is_dir():
+        raise ValueError(f"--output {output}: the folder {output.parent} does not exist")
     loaded = load_lists_checked(list_files, lists, encoding, data_dir=settings.data_dir)
-    streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size)
+    streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet)
     try:
         index = build_index(loaded.lists, settings.index_cache_dir)
     except BaseException:
@@ -443,92 +467,3 @@ def open_job(
         raise
     runner = engine_for(engine, workers_for(workers, streams, settings))
     return ScreenJob(loaded, streams, index, as_of, runner)
-
-
-def _partial(output: Path) -> Path:
-    return output.with_name(f".{output.name}.partial")
-
-
-def resume_point(output: Path, shape: Shape, meta: ReportMeta) -> Progress | None:
-    """What the partial output a killed run left for ``output`` already holds (``None``: there
-    is none); it is cut to its last complete line, ready to be continued.
-
-    Raises:
-        ResumeError: it cannot be continued (another shape, other inputs, lists or date).
-    """
-    partial = _partial(output)
-    if not partial.exists():
-        return None
-    progress = inspect_partial(partial, shape)
-    if progress.header is not None:
-        was = {k: progress.header.get(k) for k in ("as_of", "inputs", "lists")}
-        now = run_header(meta, shape)
-        if was != {k: now[k] for k in was}:
-            raise ResumeError(
-                f"{partial} was written for other inputs, lists or --as-of; remove it or run "
-                "without --resume"
-            )
-    truncate(partial, progress.valid_bytes)
-    return progress
-
-
-def write_encoded(
-    chunks: Iterable[Chunk],
-    shape: Shape,
-    output: Path | None,
-    meta: ReportMeta,
-    resumed: Progress | None = None,
-) -> Summary:
-    """Write encoded chunks (see :meth:`ScreenJob.chunks`) to ``output`` or standard output.
-
-    A file is written next to its target and renamed at the end: a failed run leaves no half
-    output under the target's name. ``resumed`` (from :func:`resume_point`) continues the
-    partial output of a killed run; a run killed again leaves it for the next ``--resume``.
-    """
-    if output is None:
-        if shape.fmt == "parquet":
-            raise OutputError("--format parquet needs --output FILE.parquet")
-        sys.stdout.flush()
-        return write_chunks(chunks, open_sink(sys.stdout.buffer, shape, meta))
-    partial = _partial(output)
-    try:
-        if shape.fmt == "parquet":
-            summary = write_chunks(chunks, open_sink(str(partial), shape, meta))
-        else:
-            with partial.open("ab" if resumed else "wb") as handle:
-                summary = write_chunks(chunks, open_sink(handle, shape, meta, resumed))
-        os.replace(partial, output)
-    except KeyboardInterrupt:
-        if shape.fmt != "jsonl" and partial.exists():
-            partial.unlink()  # an interrupted JSON Lines output is kept for --resume
-        raise
-    except BaseException:
-        if partial.exists():
-            partial.unlink()
-        raise
-    return summary
-
-
-def write_report(
-    pairs: Iterable[tuple[Record, ScreenResult]],
-    fmt: str,
-    output: Path | None,
-    meta: ReportMeta,
-    options: Mapping[str, object],
-) -> Summary:
-    """Write the results to ``output`` (standard output when ``None``) in ``fmt``.
-
-    A file is written next to its target and renamed at the end: a failed run leaves no half
-    report.
-    """
-    results: Iterator[Pair] = ((result, record) for record, result in pairs)
-    if output is None:
-        return write_results(results, fmt, sys.stdout, meta, **options)
-    partial = output.with_name(f".{output.name}.partial")
-    try:
-        summary = write_results(results, fmt, partial, meta, **options)
-        os.replace(partial, output)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return summary

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from laborlens.adapters.io.chain import ChainInputError, read_chain, read_list_files
+from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
+from laborlens.adapters.io.chain import ChainInputError, read_chain
 from laborlens.adapters.io.chain_views import render_html, render_svg
 from laborlens.core.chain import (
     PATH_BUDGET,
@@ -33,7 +34,7 @@ from laborlens.core.lists import ListError, ListSet, load_bundled
 from laborlens.core.model import RowError
 from laborlens.core.resources import ResourceError
 from laborlens.core.screen import ScreeningIndex
-from laborlens.ops.screening import engine_for, index_for
+from laborlens.ops.screening import InputError, engine_for, index_for, load_lists_checked
 
 ChainArg = Chain | str | Path | Mapping[str, Any]
 #: Output formats of :func:`render`.
@@ -78,7 +79,7 @@ def trace(
         chain: a path, a ``{"nodes", "edges"}`` mapping or a :class:`Chain`.
         as_of: evaluation date (default: today).
         lists: reference lists (default: the bundled lists).
-        list_files: user list CSVs added to ``lists``.
+        list_files: user list files added to ``lists`` (as ``laborlens screen --list-file``).
         index: a compiled screening index (overrides ``lists``/``list_files``).
         workers: screening processes (1 = in-process).
         engine: where the nodes are screened (``local`` or ``spark``).
@@ -99,9 +100,9 @@ def trace(
     if index is None:
         base = lists or load_bundled()
         if list_files:
-            user, errs = read_list_files(list_files)
-            extra_errors.extend(errs)
-            base = base.plus(user)
+            loaded = load_lists_checked(list_files, base=base)
+            extra_errors.extend(loaded.errors)
+            base = loaded.lists
         index = index_for(base)
     records = [nd.record for nd in built.nodes]
     batches = [records[i : i + 2000] for i in range(0, len(records), 2000)]
@@ -120,6 +121,14 @@ def trace(
     return result
 
 
+def write_text(output: Path, text: str) -> None:
+    """Write ``text`` to ``output`` under a temporary name renamed when complete (a failed or
+    killed run leaves no half file); :func:`sweep_leftovers` first reports what earlier killed
+    runs left."""
+    with atomic_output(output) as partial:
+        partial.write_text(text, encoding="utf-8")
+
+
 def render(result: TraceResult, fmt: str) -> str:
     """The trace in one of :data:`FORMATS`: JSON Lines (one node a line), HTML or SVG."""
     if fmt == "svg":
@@ -136,6 +145,7 @@ __all__ = [
     "EdgeTrace",
     "Hop",
     "Inherited",
+    "InputError",
     "ListError",
     "NodeExposure",
     "NodeTrace",
@@ -144,5 +154,7 @@ __all__ = [
     "TraceResult",
     "load_chain",
     "render",
+    "sweep_leftovers",
     "trace",
+    "write_text",
 ]

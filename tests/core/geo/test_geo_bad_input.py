@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laborlens.core.geo import Gazetteer, build_gazetteer, locate
-from laborlens.core.geo.gazetteer import normalise
+from laborlens.core.geo.text import normalise
 from laborlens.core.model import Record
 
 _GAZ: Gazetteer = build_gazetteer()
@@ -84,7 +84,7 @@ def test_mixed_script_and_mojibake() -> None:
 def test_grid_nearest_matches_brute_force(lat: float, lon: float) -> None:
     import math
 
-    from laborlens.core.geo.features import _nearest
+    from laborlens.core.geo.coords import nearest as _nearest
 
     coslat = max(math.cos(math.radians(lat)), 0.01)
     brute = min(

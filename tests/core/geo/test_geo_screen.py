@@ -20,7 +20,7 @@ def test_screen_reports_xinjiang_and_country() -> None:
     out = res.to_dict()
     region = next(f for f in out["findings"] if f["kind"] == "region")
     assert region["evidence"] == ["Shihezi", "832000"]
-    assert region["algorithm"] == ALGORITHM == "geo-v2"
+    assert region["algorithm"] == ALGORITHM == "geo-v3"
     assert ALGORITHM in out["algorithms"]
 
 

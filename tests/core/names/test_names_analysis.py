@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laborlens.core import names
-from laborlens.core.names.analysis import HAVE_ANYASCII, clean, pinyin_parse, scripts_of
+from laborlens.core.names.lexicon import pinyin_parse
+from laborlens.core.names.text import HAVE_ANYASCII, clean, scripts_of
 
 
 def keys(text: str, lexicon: names.Lexicon) -> list[tuple[str, str]]:

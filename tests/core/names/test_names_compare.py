@@ -1,4 +1,4 @@
-"""Comparison features and the combined names-v1 score."""
+"""Comparison features and the combined names-v2 score."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laborlens.core import names
-from laborlens.core.names.compare import latin_similarity, ocr_skeleton, pinyin_similarity
+from laborlens.core.names.features import latin_similarity, ocr_skeleton, pinyin_similarity
 
 
 def test_latin_similarity_allows_one_typo_from_four_letters() -> None:
@@ -123,4 +123,7 @@ def test_a_name_matches_itself(bundled_index: names.NameIndex, a: list[str]) -> 
     text = " ".join(a)
     c = names.compare_names(idx, text, text)
     if names.analyse(text, idx.lexicon).distinctive:
-        assert c.score > 0.99
+        # thin names (a short acronym, one common word, lexicon words only) are capped at
+        # possible even against themselves; every other name scores 1
+        thin = {"short_name", "one_common_word", "lexicon_words_only"} & set(c.penalties)
+        assert c.score > 0.99 or (thin and c.score == 0.8), (c.score, c.penalties)

@@ -31,7 +31,7 @@ def test_han_record_finds_the_listed_english_entry(bundled_index: names.NameInde
     daqo = [f for f in found if f.entry_name == "Xinjiang Daqo New Energy Co., Ltd."]
     assert daqo and daqo[0].match == "strong" and daqo[0].kind == "listed_entity"
     f = daqo[0]
-    assert f.algorithm == names.ALGORITHM == "names-v1"
+    assert f.algorithm == names.ALGORITHM == "names-v2"
     assert f.list == "us_uflpa_entity_list" and f.list_version and f.entry_id
     assert f.field in ("name", "aliases") and f.matched_name
     assert "大全" in f.why and "新能源" in f.why
@@ -127,4 +127,4 @@ def test_order_and_good_entries_are_not_indexed(bundled_index: names.NameIndex) 
 def test_any_text_never_crashes(bundled_index: names.NameIndex, text: str) -> None:
     res = names.match_record(bundled_index, Record(1, "1", name=text, aliases=(text[:20],)), TODAY)
     for f in res.findings:
-        assert 0.0 <= f.score <= 1.0 and f.why and f.algorithm == "names-v1"
+        assert 0.0 <= f.score <= 1.0 and f.why and f.algorithm == "names-v2"

@@ -253,6 +253,11 @@ class SparkEngine:
     def screen_inputs(
         self, streams: Sequence[RecordStream], index: ScreeningIndex, as_of: date
     ) -> Iterator[tuple[Record, ScreenResult]]:
+        packed = [s.name for s in streams if s.path.suffix.lower() in (".zip", ".xz")]
+        if packed:
+            raise InputError(
+                f"{packed[0]}: the Spark engine cannot read .zip or .xz; unpack it first"
+            )
         session = self._session()  # fails here, before any output
 
         def pairs() -> Iterator[tuple[Record, ScreenResult]]:

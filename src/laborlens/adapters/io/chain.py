@@ -28,36 +28,30 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from laborlens.adapters.io.encoding import InputError, choose_encoding
 from laborlens.core import columns
 from laborlens.core.chain import Chain, build_chain
-from laborlens.core.lists import ReferenceList, user_list
-from laborlens.core.model import RowError
 
 
 class ChainInputError(ValueError):
     """The chain input cannot be used at all; the message names the file."""
 
 
-_ENCODINGS = ("utf-8-sig", "utf-16", "gb18030")
 _NODE_SCHEMAS = {"LegalEntity", "Company", "Organization", "PublicBody", "Person"}
 _SUPPLY_WORDS = ("suppl", "vendor", "ship", "sell", "sale", "trade", "export", "import")
 
 
 def _read_text(path: Path) -> str:
+    """The file's text, its encoding detected like any input's (adapters/io/encoding.py)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ChainInputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    for enc in _ENCODINGS:
-        if enc == "utf-16":
-            continue
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ChainInputError(f"{path}: text is neither UTF-8, UTF-16 nor GB18030")
+    try:
+        choice = choose_encoding(path, raw, True, None)
+    except InputError as exc:
+        raise ChainInputError(str(exc)) from exc
+    return raw.decode(choice.encoding).lstrip("\ufeff")
 
 
 def _csv_rows(path: Path, required: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -308,27 +302,3 @@ def read_chain(path: str | Path, *, require_ids: bool = False) -> Chain:
         f"{p}: unknown chain format '{suffix or p.name}' (expected .json, .jsonl/.ftm FtM entities,"
         " or a folder with nodes.csv and edges.csv)"
     )
-
-
-def read_list_files(paths: Sequence[str | Path]) -> tuple[list[ReferenceList], list[RowError]]:
-    """User lists from ``--list-file`` CSVs (``id,name,aliases,address,country,
-    registration_id``; the list id is the file stem unless a ``list`` column says otherwise).
-
-    Raises:
-        ChainInputError: a list file cannot be read or has no usable row.
-    """
-    lists: list[ReferenceList] = []
-    errors: list[RowError] = []
-    for path in paths:
-        p = Path(path)
-        if not p.is_file():
-            raise ChainInputError(f"{p}: no such list file")
-        rows = _csv_rows(p)
-        got, errs = user_list(p.stem, rows, source=str(p))
-        if not got:
-            raise ChainInputError(
-                f"{p}: no usable list entry (column 'name' is empty on every row)"
-            )
-        lists.extend(got)
-        errors.extend(errs)
-    return lists, errors

@@ -297,57 +297,15 @@ def chain_view(
     return View(boxes, links, title, "raw material on the left; dashed edges: ownership/control")
 
 
-# --- the HTML page of a trace ------------------------------------------------------------------
+# --- the HTML page of a trace (templates/trace.html.j2) ----------------------------------------
 
 
 def render_html(result: TraceResult, *, max_nodes: int = 150) -> str:
     """A self-contained HTML page: the drawing plus a table of every node."""
-    rows = []
-    for n in result.nodes:
-        regimes = "<br>".join(f"{escape(r.regime)}: {escape(r.outcome)}" for r in n.regimes)
-        inh = "<br>".join(
-            f"{escape(i.kind)} from <b>{escape(i.source)}</b> via {escape(' → '.join(i.path))}"
-            for i in n.inherited[:10]
-        )
-        if len(n.inherited) > 10:
-            inh += f"<br>… {len(n.inherited) - 10} more"
-        own = "<br>".join(escape(f.why[:160]) for f in n.findings[:6])
-        mb = "<br>".join(
-            escape(
-                f"{b.period or 'undated'}: {b.status}"
-                + (f" (shortfall {b.shortfall:g} {b.unit or ''})" if b.shortfall else "")
-            )
-            for b in n.mass_balance
-        )
-        ex = f"{n.exposure.by_quantity:.0%}"
-        errs = "<br>".join(escape(str(e)) for e in n.errors)
-        rows.append(
-            f'<tr class="{n.risk}"><td>{escape(n.id)}</td><td>{escape(n.name or "")}</td>'
-            f"<td>{escape(n.country or '')}</td><td>{escape(n.role or '')}</td>"
-            f"<td>{n.risk}</td><td>{regimes}</td><td>{own}</td><td>{inh}</td><td>{mb}</td>"
-            f"<td>{ex}</td><td>{errs}</td></tr>"
-        )
-    versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in result.list_versions)
-    problems = "".join(f"<li>{escape(str(e))}</li>" for e in result.errors)
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>laborlens trace</title>
-<style>
-body{{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}}
-table{{border-collapse:collapse;font-size:12px}} td,th{{border:1px solid #ccc;padding:4px;
-vertical-align:top}} tr.high td:first-child{{border-left:5px solid #b3261e}}
-tr.medium td:first-child{{border-left:5px solid #c46a00}}
-.svg{{overflow:auto;border:1px solid #ddd}}
-</style></head><body>
-<h1>Supply-chain trace</h1>
-<p>As of {result.as_of.isoformat()} · algorithms {escape(", ".join(result.algorithms))}</p>
-<p>Lists: {versions}</p>
-<div class="svg">{render_svg(result, max_nodes=max_nodes)}</div>
-<h2>Nodes</h2>
-<table><tr><th>id</th><th>name</th><th>country</th><th>role</th><th>risk</th><th>regimes</th>
-<th>own findings</th><th>inherited</th><th>mass balance</th><th>exposure (qty)</th>
-<th>errors</th></tr>
-{"".join(rows)}
-</table>
-<h2>Input problems</h2><ul>{problems or "<li>none</li>"}</ul>
-</body></html>
-"""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("laborlens.adapters.io", "templates"), autoescape=True
+    )
+    svg = render_svg(result, max_nodes=max_nodes)
+    return env.get_template("trace.html.j2").render(r=result, svg=svg) + "\n"

@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 import orjson
 
+from laborlens.core.cells import safe_row, xlsx_text
 from laborlens.core.model import (
     RISK_ORDER,
     Finding,
@@ -124,11 +125,12 @@ class Summary:
 
     def line(self) -> str:
         """``120 rows: 3 high, 5 medium, 0 low, 112 none; 2 rows with errors``."""
+        return f"{self.rows} row{'s' if self.rows != 1 else ''}: {self.counts()}"
+
+    def counts(self) -> str:
+        """``3 high, 5 medium, 0 low, 112 none; 2 rows with errors``."""
         counts = ", ".join(f"{self.by_risk.get(r, 0)} {r}" for r in _RISKS)
-        return (
-            f"{self.rows} row{'s' if self.rows != 1 else ''}: {counts}; "
-            f"{self.with_errors} row{'s' if self.with_errors != 1 else ''} with errors"
-        )
+        return f"{counts}; {self.with_errors} row{'s' if self.with_errors != 1 else ''} with errors"
 
 
 def choose_format(requested: str | None, output: str | Path | None, to_terminal: bool) -> str:
@@ -262,16 +264,17 @@ def write_csv(items: Iterable[ScreenResult | Pair], out: TextIO, meta: ReportMet
     first, pairs = _peek(_pairs(items))
     regimes = [o.regime for o in first[0].regimes] if first else []
     extras = _extras_of(meta, first)
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(_header(regimes, extras))
+    # CRLF as RFC 4180 says: csv quotes a cell holding any character of the line terminator,
+    # so a bare CR inside a cell can never end the row early
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(safe_row(_header(regimes, extras)))
     for result, record in pairs:
-        writer.writerow(flatten(result, record, regimes, extras))
+        writer.writerow(safe_row(flatten(result, record, regimes, extras)))
         summary.add(result)
     return summary
 
 
 _XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet
-_XLSX_MAX_CHARS = 32_767  # Excel's limit per cell
 _FINDING_COLUMNS = (
     "source", "row", "id", "kind", "list", "list_version", "entry_id", "entry_name",
     "matched_name", "score", "match", "region", "sector", "regime", "good", "country", "field",
@@ -308,13 +311,11 @@ class _Sheets:
 
 def _xlsx_cells(ws: Any, values: Sequence[object]) -> list[Any]:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     row: list[Any] = []
     for value in values:
         if isinstance(value, str):
-            text = ILLEGAL_CHARACTERS_RE.sub("", value)[:_XLSX_MAX_CHARS]
-            cell = WriteOnlyCell(ws, value=text)
+            cell = WriteOnlyCell(ws, value=xlsx_text(value))
             cell.data_type = "s"  # never a formula, whatever the text starts with
             row.append(cell)
         else:

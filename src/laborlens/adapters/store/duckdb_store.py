@@ -27,12 +27,12 @@ from laborlens.core.chain import Chain, build_chain
 from laborlens.core.evidence.audit import GENESIS, AuditRecord, make_record
 from laborlens.core.evidence.model import (
     Case,
-    Coverage,
     Detention,
     Document,
     Shipment,
     StatusChange,
 )
+from laborlens.core.model import from_json_fields
 
 DB_FILE = "laborlens.duckdb"
 HEAD_FILE = "audit.head"
@@ -147,13 +147,13 @@ class DuckDBStore:
     def _case_from_row(self, row: Sequence[Any]) -> Case:
         case_id = str(row[0])
         ships = [
-            _shipment(json.loads(r[0]))
+            from_json_fields(Shipment, json.loads(r[0]))
             for r in self._con.execute(
                 "SELECT data FROM shipments WHERE case_id = ? ORDER BY shipment_id", [case_id]
             ).fetchall()
         ]
         dets = [
-            _detention(json.loads(r[0]))
+            from_json_fields(Detention, json.loads(r[0]))
             for r in self._con.execute(
                 "SELECT data FROM detentions WHERE case_id = ? ORDER BY detention_id", [case_id]
             ).fetchall()
@@ -378,59 +378,6 @@ def _chain(data: Mapping[str, Any]) -> Chain:
     return build_chain(data.get("nodes") or [], data.get("edges") or [])
 
 
-def _shipment(d: Mapping[str, Any]) -> Shipment:
-    return Shipment(
-        shipment_id=d["shipment_id"],
-        case_id=d["case_id"],
-        entry_number=d.get("entry_number"),
-        goods=d.get("goods"),
-        hs_codes=tuple(d.get("hs_codes", ())),
-        quantity=d.get("quantity"),
-        unit=d.get("unit"),
-        value=d.get("value"),
-        currency=d.get("currency"),
-        ship_date=_d(d.get("ship_date")),
-        arrival_date=_d(d.get("arrival_date")),
-        exporter_node=d.get("exporter_node"),
-    )
-
-
-def _detention(d: Mapping[str, Any]) -> Detention:
-    return Detention(
-        detention_id=d["detention_id"],
-        case_id=d["case_id"],
-        shipment_id=d["shipment_id"],
-        notice_date=date.fromisoformat(d["notice_date"]),
-        response_deadline=date.fromisoformat(d["response_deadline"]),
-        regime=d.get("regime", "us_uflpa"),
-        detention_number=d.get("detention_number"),
-        port=d.get("port"),
-    )
-
-
 def _document(row: Sequence[Any]) -> Document:
-    d = json.loads(row[0])
-    return Document(
-        doc_id=d["doc_id"],
-        sha256=d["sha256"],
-        doc_type=d["doc_type"],
-        case_id=d.get("case_id"),
-        title=d.get("title"),
-        filename=d.get("filename"),
-        size=int(d.get("size", 0)),
-        issuer=d.get("issuer"),
-        producer=d.get("producer"),
-        doc_date=_d(d.get("doc_date")),
-        valid_until=_d(d.get("valid_until")),
-        quantity=d.get("quantity"),
-        unit=d.get("unit"),
-        language=d.get("language"),
-        translation_of=d.get("translation_of"),
-        coverage=Coverage.from_mapping(d.get("coverage")),
-        registered_at=_dt(d.get("registered_at")),
-        registered_by=d.get("registered_by"),
-        removed_at=_dt(row[1]),
-        removed_by=row[2],
-        removal_reason=row[3],
-        source_path=d.get("source_path"),
-    )
+    removed = {"removed_at": _dt(row[1]), "removed_by": row[2], "removal_reason": row[3]}
+    return from_json_fields(Document, json.loads(row[0]), **removed)

@@ -130,13 +130,6 @@ class Chain:
     errors: tuple[RowError, ...] = ()
     source: str | None = None
 
-    def node(self, node_id: str) -> ChainNode:
-        """The node with this id (``KeyError`` when there is none)."""
-        found = self.find(node_id)
-        if found is None:
-            raise KeyError(node_id)
-        return found
-
     def find(self, node_id: str) -> ChainNode | None:
         """The node with this id, or ``None``."""
         for n in self.nodes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from laborlens.core import names
 from laborlens.core.chain import ChainEdge
@@ -33,9 +33,17 @@ def names_match(a: str, b: str) -> bool:
     """Whether two organisation names plausibly name the same party (symmetric): the screening
     name comparison (legal forms, case, width and scripts folded) reaches its ``possible``
     band."""
-    index = _name_index()
-    score = max(names.compare_names(index, a, b).score, names.compare_names(index, b, a).score)
-    return score >= names.MatchConfig().possible
+    if a.casefold().split() == b.casefold().split():
+        return True
+    return _names_match(*sorted((a, b)))
+
+
+@lru_cache(maxsize=8192)
+def _names_match(a: str, b: str) -> bool:
+    index, possible = _name_index(), names.MatchConfig().possible
+    if names.compare_names(index, a, b).score >= possible:
+        return True
+    return names.compare_names(index, b, a).score >= possible
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Comparison features of ``names-v1``: each aligns parts of two analysed names and explains how.
+"""The ``names-v2`` comparison of two analysed names: features in order, then the score.
 
 The features run in a fixed order over the tokens not yet aligned, so each part of a name is
 explained once, by the most exact feature that links it:
@@ -24,11 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-
-from rapidfuzz.distance import OSA
 
 from laborlens.core.names.analysis import NameAnalysis, Token
+from laborlens.core.names.crossscript import rendered_parts, short_form
+from laborlens.core.names.features import (
+    Part,
+    exact_parts,
+    fuzzy_parts,
+    initialism_parts,
+    joined_parts,
+    look_alike,
+)
 
 #: How much of its IDF weight a token of each role carries.
 ROLE_FACTOR: Mapping[str, float] = {
@@ -49,6 +55,10 @@ INDUSTRY_CONFLICT = 0.9
 #: ("JA Solar Technology" vs "Donghai JA Solar Technology").
 ONE_SIDED_REGION = 0.9
 ONE_SIDED_INDUSTRY = 0.95
+#: Parts rendered across scripts (crossscript.rendered_parts): renderings, not typos.
+RENDERED_HOWS = frozenset({"romanised", "translated", "rendered"})
+#: Short forms (crossscript.short_form) are looked for only below this score.
+SHORT_FORM_CEILING = 0.82
 #: Score of a name wholly contained in the other (plus up to 0.1 by coverage of the other).
 CONTAINMENT_BASE = 0.72
 #: Weight factor of a core word common in general English (background frequency).
@@ -70,43 +80,6 @@ APPROXIMATE_ONLY = 0.9
 INITIALISM_ONLY_CAP = 0.75
 SHORT_INITIALISM_ONLY_CAP = 0.6
 
-_PINYIN_INITIALS = (
-    "zh",
-    "ch",
-    "sh",
-    "b",
-    "p",
-    "m",
-    "f",
-    "d",
-    "t",
-    "n",
-    "l",
-    "g",
-    "k",
-    "h",
-    "j",
-    "q",
-    "x",
-    "r",
-    "z",
-    "c",
-    "s",
-    "y",
-    "w",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One aligned part: query tokens, reference tokens, similarity and the feature used."""
-
-    query: tuple[int, ...]
-    reference: tuple[int, ...]
-    sim: float
-    how: str
-    note: str = ""
-
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
@@ -118,6 +91,8 @@ class Comparison:
     ref_core_coverage: float
     ref_coverage: float
     query_extra_core: float
+    #: how one name is a short form of the other (crossscript.short_form), with its chain
+    short_form: str = ""
 
 
 def weights(tokens: tuple[Token, ...], idf: Mapping[str, float], max_idf: float) -> list[float]:
@@ -136,291 +111,6 @@ def _background(a: NameAnalysis, w: list[float]) -> list[float]:
     return [x * COMMON_WORD_FACTOR if t.common else x for t, x in zip(a.tokens, w, strict=True)]
 
 
-def _how_exact(q: Token, r: Token) -> str:
-    if q.role == "legal":
-        return "legal_form"
-    if q.via == "lexicon" or r.via == "lexicon":
-        return "literal" if q.text == r.text else "translation"
-    if q.via == "pinyin" or r.via == "pinyin":
-        return "pinyin" if q.via != r.via else "literal"
-    return "literal"
-
-
-def exact_parts(q: NameAnalysis, r: NameAnalysis, qfree: list[int], rfree: list[int]) -> list[Part]:
-    """Same key on both sides (literal, translation via the lexicon, or pinyin).
-
-    Two lexicon concepts that share a rendering (化工 and 化学 are both "chemical") also match.
-    """
-    parts: list[Part] = []
-    for i in list(qfree):
-        qt = q.tokens[i]
-        for j in rfree:
-            if r.tokens[j].key == qt.key:
-                parts.append(Part((i,), (j,), 1.0, _how_exact(qt, r.tokens[j])))
-                qfree.remove(i)
-                rfree.remove(j)
-                break
-    for i in list(qfree):
-        qt = q.tokens[i]
-        if not qt.senses:
-            continue
-        for j in rfree:
-            rt = r.tokens[j]
-            if rt.role == qt.role and rt.senses and not qt.senses.isdisjoint(rt.senses):
-                parts.append(Part((i,), (j,), 1.0, "translation"))
-                qfree.remove(i)
-                rfree.remove(j)
-                break
-    return parts
-
-
-def _joined(
-    a: NameAnalysis, b: NameAnalysis, afree: list[int], bfree: list[int], a_is_query: bool
-) -> list[Part]:
-    parts: list[Part] = []
-    for j in list(bfree):
-        target = b.tokens[j]
-        if target.role != "core" or len(target.key) < 4:
-            continue
-        seq = [i for i in afree if a.tokens[i].role == "core"]
-        if len(seq) < 2 or not any(target.key.startswith(a.tokens[i].key) for i in seq):
-            continue
-        done = False
-        for start in range(len(seq)):
-            acc = ""
-            for end in range(start, min(start + 4, len(seq))):
-                i = seq[end]
-                if end > start and i != seq[end - 1] + 1:
-                    break  # only adjacent words
-                acc += a.tokens[i].key
-                if len(acc) > len(target.key):
-                    break
-                if end > start and acc == target.key:
-                    used = tuple(seq[start : end + 1])
-                    for u in used:
-                        afree.remove(u)
-                    bfree.remove(j)
-                    qi, ri = (used, (j,)) if a_is_query else ((j,), used)
-                    parts.append(Part(qi, ri, 1.0, "joined"))
-                    done = True
-                    break
-            if done:
-                break
-    return parts
-
-
-def joined_parts(
-    q: NameAnalysis, r: NameAnalysis, qfree: list[int], rfree: list[int]
-) -> list[Part]:
-    """Adjacent words on one side equal to one word on the other (``Zhong Tai`` = ``Zhongtai``)."""
-    return _joined(q, r, qfree, rfree, True) + _joined(r, q, rfree, qfree, False)
-
-
-def _initials(a: NameAnalysis, free: list[int], legal: bool = False) -> tuple[str, tuple[int, ...]]:
-    skip = ("number",) if legal else ("legal", "number")
-    idx = tuple(i for i in free if a.tokens[i].role not in skip)
-    letters = []
-    for i in idx:
-        t = a.tokens[i]
-        letters.append("".join(w[0] for w in t.text.split() if w[:1].isascii() and w[:1].isalnum()))
-    return "".join(letters).lower(), idx
-
-
-def _initialism(
-    a: NameAnalysis, b: NameAnalysis, afree: list[int], bfree: list[int], a_is_query: bool
-) -> list[Part]:
-    short = [
-        i
-        for i in afree
-        if a.tokens[i].role == "core"
-        and a.tokens[i].via == "literal"
-        and 2 <= len(a.tokens[i].key) <= 8
-        and not a.tokens[i].syllables  # a pinyin word (jintai) is a name, not an abbreviation
-    ]
-    if not short or len(bfree) < 2:
-        return []
-    options = [_initials(b, bfree), _initials(b, bfree, legal=True)]  # CNPC: ...Corporation
-    for i in short:
-        key = a.tokens[i].key
-        idx = next((ix for lt, ix in options if lt == key), ())
-        if len(idx) >= 2:
-            afree.remove(i)
-            for j in idx:
-                bfree.remove(j)
-            qi, ri = ((i,), idx) if a_is_query else (idx, (i,))
-            # three letters are weak evidence (26^3 combinations), longer ones less so
-            parts = [Part(qi, ri, 0.75 if len(key) <= 3 else 0.9, "initialism")]
-            return parts
-    return []
-
-
-def initialism_parts(
-    q: NameAnalysis, r: NameAnalysis, qfree: list[int], rfree: list[int]
-) -> list[Part]:
-    """An abbreviation on one side equal to the initials of the other side's unaligned parts."""
-    return _initialism(q, r, qfree, rfree, True) + _initialism(r, q, rfree, qfree, False)
-
-
-_OCR_SKELETON = (
-    ("rn", "m"),
-    ("cl", "d"),
-    ("vv", "w"),
-    ("0", "o"),
-    ("1", "l"),
-    ("5", "s"),
-    ("8", "b"),
-)
-
-
-@lru_cache(maxsize=65536)
-def ocr_skeleton(word: str) -> str:
-    """The word with look-alike letter groups unified (rn→m, cl→d, 0→o, 1→l …)."""
-    for a, b in _OCR_SKELETON:
-        word = word.replace(a, b)
-    return word
-
-
-@lru_cache(maxsize=65536)
-def latin_similarity(a: str, b: str) -> float:
-    """Typo similarity of two Latin words: 1 edit allowed from 4 letters, 2 edits from 9.
-
-    Look-alike groups that OCR confuses (``rn``/``m``, ``cl``/``d``, ``0``/``o``) count as one
-    edit. Words that differ in both their first and last letters are not compared (a typo
-    rarely hits both ends). Returns 0 when not similar enough, else ``1 - 0.12 × edits``
-    (0.88 for one edit).
-    """
-    shorter = min(len(a), len(b))
-    if shorter < 4 or abs(len(a) - len(b)) > 2 or (a[0] != b[0] and a[-1] != b[-1]):
-        return 0.0
-    if a.isdigit() or b.isdigit():
-        return 0.0
-    allowed = 2 if shorter >= 9 else 1
-    d = OSA.distance(a, b, score_cutoff=allowed)
-    if d <= allowed:
-        return 1.0 - 0.12 * d
-    if ocr_skeleton(a) == ocr_skeleton(b):
-        return 0.88
-    return 0.0
-
-
-def _initial(syllable: str) -> str:
-    for ini in _PINYIN_INITIALS:
-        if syllable.startswith(ini):
-            return ini
-    return syllable[:1]
-
-
-@lru_cache(maxsize=65536)
-def pinyin_similarity(syllables: tuple[str, ...], latin: str) -> float:
-    """How well a Latin word renders a sequence of pinyin syllables.
-
-    Splits the Latin word into as many pieces as there are syllables; an identical piece counts
-    1, a piece no longer than the syllable that keeps its initial consonant followed by a vowel
-    counts 0.6 (brand spellings: ``quan`` → ``qo``). The best split's mean is returned (0 when
-    no split fits).
-    """
-    n = len(syllables)
-    if n == 0 or not latin or n > 6 or len(latin) > 30:
-        return 0.0
-    joined = "".join(syllables)
-    if latin[0] != joined[0] and latin[-1] != joined[-1]:
-        return 0.0  # neither the first initial kept nor a typo (typos keep one end)
-    if joined == latin:
-        return 1.0
-    typo = latin_similarity(joined, latin)
-    best = typo
-    if latin[0] != joined[0] or len(latin) < n:
-        return best  # every piece starts with its syllable's initial, the first one too
-    # dynamic programme over split points: best[k][p] = best total for first k syllables
-    # covering latin[:p]
-    neg = -1.0
-    table = [[neg] * (len(latin) + 1) for _ in range(n + 1)]
-    table[0][0] = 0.0
-    for k in range(n):
-        syl = syllables[k]
-        ini = _initial(syl)
-        for p in range(len(latin)):
-            if table[k][p] < 0:
-                continue
-            for e in range(p + 1, len(latin) + 1):
-                piece = latin[p:e]
-                if piece == syl:
-                    val = 1.0
-                elif (
-                    piece.startswith(ini)
-                    and len(piece) > len(ini)
-                    and piece[len(ini)] in "aeiouy"
-                    and len(piece) <= len(syl)
-                ):
-                    val = 0.6
-                else:
-                    continue
-                table[k + 1][e] = max(table[k + 1][e], table[k][p] + val)
-    total = table[n][len(latin)]
-    if total > 0:
-        best = max(best, total / n)
-    return best
-
-
-def fuzzy_parts(
-    q: NameAnalysis,
-    r: NameAnalysis,
-    qfree: list[int],
-    rfree: list[int],
-    *,
-    min_sim: float = 0.75,
-    min_pinyin: float = 0.8,
-) -> list[Part]:
-    """Typo-tolerant (Latin) and syllable-wise (pinyin) matches of remaining core words."""
-    cands: list[tuple[float, int, int, str]] = []
-    for i in qfree:
-        qt = q.tokens[i]
-        if qt.role != "core":
-            # a misspelt lexicon word stays a core word on the other side (SBIPPING, HOLDLNG)
-            if qt.via == "lexicon" and qt.text.isascii():
-                for j in rfree:
-                    rt = r.tokens[j]
-                    if rt.role == "core" and rt.via == "literal":
-                        sim = _lexicon_word_similarity(qt.text, rt.key)
-                        if sim >= min_sim:
-                            cands.append((sim, i, j, "fuzzy"))
-            continue
-        for j in rfree:
-            rt = r.tokens[j]
-            if rt.role != "core":
-                if rt.via == "lexicon" and qt.via == "literal" and rt.text.isascii():
-                    sim = _lexicon_word_similarity(rt.text, qt.key)
-                    if sim >= min_sim:
-                        cands.append((sim, i, j, "fuzzy"))
-                continue
-            if qt.syllables and not rt.syllables:
-                sim, how = pinyin_similarity(qt.syllables, rt.key), "pinyin_fuzzy"
-            elif rt.syllables and not qt.syllables:
-                sim, how = pinyin_similarity(rt.syllables, qt.key), "pinyin_fuzzy"
-            else:
-                sim, how = latin_similarity(qt.key, rt.key), "fuzzy"
-                if (
-                    qt.syllables
-                    and rt.syllables
-                    and sim < 1.0
-                    and max(len(qt.syllables), len(rt.syllables)) <= 3
-                ):
-                    # two different well-formed pinyin words (zhongtai / zhongtian, anli /
-                    # panli) are different Chinese names, not a typo of each other
-                    sim = 0.0
-            if how == "pinyin_fuzzy" and sim < min_pinyin:
-                continue
-            if sim >= min_sim:
-                cands.append((sim, i, j, how))
-    parts: list[Part] = []
-    for sim, i, j, how in sorted(cands, key=lambda c: (-c[0], c[1], c[2])):
-        if i in qfree and j in rfree:
-            qfree.remove(i)
-            rfree.remove(j)
-            parts.append(Part((i,), (j,), sim, how))
-    return parts
-
-
 def compare(
     q: NameAnalysis,
     qw: list[float],
@@ -434,6 +124,8 @@ def compare(
     parts = exact_parts(q, r, qfree, rfree)
     if qfree and rfree:
         parts += joined_parts(q, r, qfree, rfree)
+    if qfree and rfree:
+        parts += rendered_parts(q, r, qfree, rfree)
     if qfree and rfree:
         parts += initialism_parts(q, r, qfree, rfree)
     if qfree and rfree:
@@ -488,11 +180,11 @@ def compare(
         if score > cap:
             score = cap
             penalties.append("abbreviation_only")
-    elif distinctive and all(p.sim < 1.0 for p in distinctive):
+    elif distinctive and all(p.sim < 1.0 and p.how not in RENDERED_HOWS for p in distinctive):
         score *= APPROXIMATE_ONLY
         penalties.append("approximate_only")
         if (_short_single_word(q) or _short_single_word(r)) and not all(
-            _look_alike(q.tokens[p.query[0]].key, r.tokens[p.reference[0]].key) for p in distinctive
+            look_alike(q.tokens[p.query[0]].key, r.tokens[p.reference[0]].key) for p in distinctive
         ):
             # one edit in a one-word name of up to 6 letters (MIDEA / MIDSEA) is another name
             # as often as a typo
@@ -513,6 +205,13 @@ def compare(
         if contained > score:
             score = contained
             penalties.append("containment")
+    score = _caps(q, r, parts, score, penalties)
+    short = ""
+    if score < SHORT_FORM_CEILING and "number_conflict" not in penalties:
+        sf = short_form(q, r)
+        if sf is not None and sf.score > score:
+            score = sf.score
+            short = f"{sf.how}: {sf.note}"
     core_r = [j for j in distinctive_core(r) if rw[j] > 0]
     core_total = sum(rw[j] for j in core_r)
     core_hit = sum(p.sim * rw[j] for p in parts for j in p.reference if j in core_r)
@@ -527,10 +226,71 @@ def compare(
         ref_core_coverage=core_hit / core_total if core_total > 0 else 0.0,
         ref_coverage=ref_matched / wr,
         query_extra_core=extra,
+        short_form=short,
     )
 
 
 _DISTINCT = ("core", "number", "industry", "region")
+#: Cap of a match whose evidence is thin: a short acronym or one common word equal on both
+#: sides, names made only of lexicon words, or Han words only translated to English.
+THIN_EVIDENCE_CAP = 0.8
+#: Factor when a short acronym (up to 3 letters) is one name's whole distinctive part and the
+#: other name says more: ``ITE`` is not ``EP-ITE``, ``PTC`` not ``PTC Inc. Holdings``.
+SHORT_ACRONYM = 0.75
+SHORT_ACRONYM_LETTERS = 3
+#: A name whose whole distinctive part is one word of up to this many letters is capped at
+#: ``possible`` even when equal on both sides (PTC, AST: too many companies share them).
+SHORT_NAME_LETTERS = 3
+#: Factor when the only linked core part is a CC-CEDICT translation.
+TRANSLATION_ONLY = 0.9
+#: Containment base (plus up to 0.1 by coverage: below ``possible``) when the contained name is
+#: one Latin word and the other has core words of its own (EVEREST in DESARROLLOS EVEREST): a
+#: namesake as often as the same party.
+NAMESAKE_CONTAINMENT = 0.58
+
+
+def _only_core(a: NameAnalysis) -> Token | None:
+    dist = [t for t in a.tokens if t.role in _DISTINCT]
+    return dist[0] if len(dist) == 1 and dist[0].role == "core" else None
+
+
+def _caps(
+    q: NameAnalysis, r: NameAnalysis, parts: list[Part], score: float, penalties: list[str]
+) -> float:
+    """Caps and factors for thin evidence (names-v2 precision rules, docs/names.md)."""
+    qs, rs = _only_core(q), _only_core(r)
+    abbreviated = any(p.how == "initialism" for p in parts)
+    for one, other in ((qs, rs), (rs, qs)):
+        if one is None or one.via != "literal" or len(one.key) > SHORT_ACRONYM_LETTERS:
+            continue
+        if abbreviated or (other is not None and other.key == one.key):
+            break
+        score *= SHORT_ACRONYM
+        penalties.append("short_acronym")
+        return score
+    thin = ""
+    linked = [p for p in parts if q.tokens[p.query[0]].role in ("core", "number")]
+    if linked and all(p.how == "translated" for p in linked):
+        # a dictionary sense of a Chinese word (北方 → north, 蓝天 → blue sky) starts many
+        # English names: with nothing else linked it is a lead at most
+        score *= TRANSLATION_ONLY
+        thin = "translation_only"
+        penalties.append(thin)
+    elif (qs is not None and qs.common) or (rs is not None and rs.common):
+        thin = "one_common_word"
+    elif not any(t.role in ("core", "number") for t in (*q.tokens, *r.tokens)) and not any(
+        q.tokens[p.query[0]].role == "region" for p in parts
+    ):
+        thin = "lexicon_words_only"
+    if (qs is not None and len(qs.key) <= SHORT_NAME_LETTERS and qs.via == "literal") or (
+        rs is not None and len(rs.key) <= SHORT_NAME_LETTERS and rs.via == "literal"
+    ):
+        thin = thin or "short_name"
+    if thin and score > THIN_EVIDENCE_CAP:
+        if thin not in penalties:
+            penalties.append(thin)
+        return THIN_EVIDENCE_CAP
+    return score
 
 
 def _misspelt_lexicon_weights(
@@ -570,7 +330,12 @@ def _containment(
     hit_q = {i: p.sim for p in parts for i in p.query}
     hit_r = {j: p.sim for p in parts for j in p.reference}
     core_hit = any(
-        p.sim >= 0.85 and any(q.tokens[i].role in ("core", "number") for i in p.query)
+        p.sim >= 0.85
+        and any(
+            q.tokens[i].role == "number"
+            or (q.tokens[i].role == "core" and len(q.tokens[i].key) > 1)
+            for i in p.query
+        )
         for p in parts
     )
     if not core_hit:
@@ -582,25 +347,23 @@ def _containment(
     # the contained side must say enough on its own: "Ocean" (a common word) or "Hua Fu" (one
     # Chinese given name) inside a longer name is a namesake more often than the same party
     if cov_q >= 0.95 and q_specific:
-        return CONTAINMENT_BASE + 0.1 * cov_r
+        return _contained(q, r, hit_r) + 0.1 * cov_r
     if cov_r >= 0.95 and r_specific:
-        return CONTAINMENT_BASE + 0.1 * cov_q
+        return _contained(r, q, hit_q) + 0.1 * cov_q
     return 0.0
 
 
-_LOOK_ALIKE = frozenset(
-    {("i", "l"), ("l", "i"), ("i", "1"), ("1", "i"), ("l", "1"), ("1", "l"), ("o", "0")}
-    | {("0", "o"), ("s", "5"), ("5", "s"), ("b", "8"), ("8", "b")}
-)
-
-
-def _look_alike(a: str, b: str) -> bool:
-    """True when two words differ only by OCR look-alikes (UNLDAS / UNIDAS, rn / m)."""
-    if ocr_skeleton(a) == ocr_skeleton(b):
-        return True
-    if len(a) != len(b):
-        return False
-    return all(x == y or (x, y) in _LOOK_ALIKE for x, y in zip(a, b, strict=True))
+def _contained(small: NameAnalysis, big: NameAnalysis, hit_big: dict[int, float]) -> float:
+    """Base score of ``small`` wholly inside ``big``: lower when ``small`` is one Latin word and
+    ``big`` has unmatched core words of its own (a namesake more often than the party)."""
+    one = _only_core(small)
+    if (
+        one is not None
+        and one.via == "literal"
+        and any(t.role == "core" and j not in hit_big for j, t in enumerate(big.tokens))
+    ):
+        return NAMESAKE_CONTAINMENT
+    return CONTAINMENT_BASE
 
 
 def _unmatched_generic(a: NameAnalysis, parts: list[Part], query: bool) -> bool:
@@ -642,11 +405,6 @@ def specificity(a: NameAnalysis) -> float:
     """How much a name's distinctive part says on its own (see :func:`name_specificity`);
     computed once per analysed name."""
     return a.specificity
-
-
-def _lexicon_word_similarity(phrase: str, word: str) -> float:
-    # a misspelt word of a lexicon phrase ("HOIDING COMPANY" for "holding company")
-    return max((latin_similarity(w, word) for w in phrase.split()), default=0.0)
 
 
 def distinctive_core(a: NameAnalysis) -> list[int]:

@@ -24,13 +24,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from laborlens.core.model import ListEntry, ListInfo
-from laborlens.core.names.analysis import Lexicon, NameAnalysis, Token, analyse, load_lexicon
-from laborlens.core.names.compare import (
-    MIN_CONTAINED_SPECIFICITY,
-    distinctive_core,
-    ocr_skeleton,
-    weights,
-)
+from laborlens.core.names.analysis import NameAnalysis, Token, analyse
+from laborlens.core.names.compare import MIN_CONTAINED_SPECIFICITY, distinctive_core, weights
+from laborlens.core.names.crossscript import reference_cross_keys
+from laborlens.core.names.features import ocr_skeleton
+from laborlens.core.names.lexicon import Lexicon, load_lexicon
 
 #: Entry schemas that are not party names.
 SKIPPED_SCHEMAS = frozenset({"Order", "Good"})
@@ -69,6 +67,8 @@ class NameIndex:
     registration: Mapping[str, tuple[int, ...]]
     versions: Mapping[str, str]
     lexicon: Lexicon
+    #: whether any reference name is written in Han (cross-script keys of Latin queries)
+    han_refs: bool = True
 
     def query_weights(self, a: NameAnalysis) -> list[float]:
         """Token weights of a query name against this index's statistics."""
@@ -127,6 +127,7 @@ def reference_keys(a: NameAnalysis) -> set[str]:
         count += 1
         if count >= 2 and len(letters) >= 2:
             keys.add("I:" + letters.lower())
+    keys.update(reference_cross_keys(a))
     return keys
 
 
@@ -257,4 +258,5 @@ def build_name_index(
         registration={k: tuple(v) for k, v in registration.items()},
         versions={k: v.version for k, v in infos.items()},
         lexicon=lex,
+        han_refs=any("han" in r.analysis.scripts for r in refs),
     )

@@ -27,9 +27,11 @@ COMMANDS: dict[str, str] = {
     "evidence": "evidence_cmd",
     "dossier": "evidence_cmd",
     "serve": "serve_cmd",
+    "exposure": "exposure_cmd",
+    "alternatives": "alternatives_cmd",
 }
 _ORDER = ("screen_cmd", "lists_cmd", "regimes_cmd", "trace_cmd", "case_cmd", "evidence_cmd",
-          "serve_cmd")  # fmt: skip
+          "serve_cmd", "exposure_cmd", "alternatives_cmd")  # fmt: skip
 
 
 def build_app(command: str | None = None) -> typer.Typer:

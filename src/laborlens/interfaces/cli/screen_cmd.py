@@ -18,10 +18,17 @@ from typing import Annotated, TypeVar
 import typer
 
 from laborlens.interfaces.cli.common import fail, parse_as_of
-from laborlens.ops.errors import USER_ERRORS
+from laborlens.ops.screen_output import (
+    Progress,
+    resume_point,
+    sweep_leftovers,
+    write_encoded,
+    write_report,
+)
 from laborlens.ops.screening import (
     ENCODED_FORMATS,
     FORMATS,
+    USER_ERRORS,
     ListSet,
     ScreeningIndex,
     ScreenJob,
@@ -29,15 +36,15 @@ from laborlens.ops.screening import (
     choose_format,
     index_for,
     open_job,
-    resume_point,
-    write_encoded,
-    write_report,
 )
 from laborlens.settings import Settings
 
+#: what a refused ``--resume`` raises: a user error, or arguments that do not go with it
+_RESUME_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, ValueError)
+
 
 def _fail(message: str) -> typer.Exit:
-    return fail("screen", message)
+    return fail("screen", " ".join(message.split()))  # one line, whatever a library said
 
 
 _T = TypeVar("_T")
@@ -156,6 +163,15 @@ _Encoding = Annotated[
         show_default=False,
     ),
 ]
+_Sheet = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="XLSX inputs: the worksheet to read, by name or 1-based number (default: the "
+        "first sheet with a column to screen; the one read is named on stderr).",
+        show_default=False,
+    ),
+]
 _Workers = Annotated[
     int | None,
     typer.Option(
@@ -230,6 +246,7 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     fmt: _Fmt = None,
     output: _Output = None,
     encoding: _Encoding = None,
+    sheet: _Sheet = None,
     workers: _Workers = None,
     limit: _Limit = 500,
     quiet: _Quiet = False,
@@ -270,16 +287,24 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             encoding=encoding,
             engine=engine,
             workers=workers,
+            sheet=sheet,
+            output=output,
             build_index=_with_spinner if spinner else index_for,
         )
     except (ValueError, OSError, RuntimeError) as exc:  # user errors; RuntimeError: no Spark
         raise _fail(str(exc)) from None
-    for problem in job.loaded.errors:
-        typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    _warn(job)
     how = _How(limit, explain, full or (out_fmt == "jsonl" and not compact), show_progress,
-               to_terminal, resume, quiet)  # fmt: skip
+               to_terminal)  # fmt: skip
     try:
-        summary = _write(job, out_fmt, output, how)
+        # a partial output to continue is taken over before the sweep removes leftovers
+        done = _resume(job, out_fmt, output, how, quiet) if resume and output else None
+    except _RESUME_ERRORS as exc:
+        raise _fail(str(exc)) from None
+    for note in sweep_leftovers(output) if output is not None else ():
+        typer.echo(f"laborlens screen: note: {note}", err=True)
+    try:
+        summary = _write(job, out_fmt, output, how, done)
     except BrokenPipeError:
         # the reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -288,7 +313,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     except USER_ERRORS as exc:
         raise _fail(str(exc)) from None
     if output is not None and not quiet:
-        typer.echo(f"laborlens screen: wrote {output} ({out_fmt}): {summary.line()}", err=True)
+        rows = f"{summary.rows} row{'s' if summary.rows != 1 else ''}"
+        typer.echo(
+            f"laborlens screen: wrote {rows} to {output} ({out_fmt}): {summary.counts()}",
+            err=True,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,24 +329,36 @@ class _How:
     full: bool
     progress: bool
     to_terminal: bool
-    resume: bool
-    quiet: bool
 
 
-def _write(job: ScreenJob, out_fmt: str, output: Path | None, how: _How) -> Summary:
-    """Screen and write: encoded by the workers (JSON Lines, Parquet) or as a report."""
+def _warn(job: ScreenJob) -> None:
+    """Say on stderr what was skipped in the lists or noticed in the inputs."""
+    for problem in job.loaded.errors:
+        typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    for stream in job.streams:
+        for note in stream.warnings:
+            typer.echo(f"laborlens screen: warning: {note}", err=True)
+
+
+def _resume(job: ScreenJob, out_fmt: str, output: Path, how: _How, quiet: bool) -> Progress | None:
+    """What the partial output of a killed run holds, taken over to be continued."""
+    if out_fmt != "jsonl":
+        raise ValueError(f"--resume continues JSON Lines outputs, not {out_fmt}")
+    shape = job.shape(out_fmt, full=how.full, explain=how.explain)
+    done = resume_point(output, shape, job.meta())
+    if not quiet:
+        where = f"after row {done.rows:,}" if done else "from the first row (no partial output)"
+        typer.echo(f"laborlens screen: resuming {where}", err=True)
+    return done
+
+
+def _write(
+    job: ScreenJob, out_fmt: str, output: Path | None, how: _How, done: Progress | None
+) -> Summary:
+    """Screen and write: encoded by the workers (JSON Lines, Parquet) or as a report; ``done``:
+    what the partial output being continued holds."""
     if out_fmt in ENCODED_FORMATS:
         shape = job.shape(out_fmt, full=how.full, explain=how.explain)
-        done = None
-        if how.resume and output is not None:
-            if out_fmt != "jsonl":
-                raise ValueError(f"--resume continues JSON Lines outputs, not {out_fmt}")
-            done = resume_point(output, shape, job.meta())
-            if not how.quiet:
-                where = (
-                    f"after row {done.rows:,}" if done else "from the first row (no partial output)"
-                )
-                typer.echo(f"laborlens screen: resuming {where}", err=True)
         chunks = job.chunks(shape, done)
         if how.progress:
             chunks = _progress(chunks, lambda c: c.counts[0], job.total_rows())

@@ -19,12 +19,15 @@ from laborlens.interfaces.cli.common import fail, parse_as_of
 from laborlens.ops.tracing import (
     FORMATS,
     ChainInputError,
+    InputError,
     ListError,
     ResourceError,
     RowError,
     load_chain,
     render,
+    sweep_leftovers,
     trace,
+    write_text,
 )
 
 
@@ -99,7 +102,7 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
             _report(built.errors)
             raise typer.Exit(2)
         result = trace(built, as_of=day, list_files=list_file or (), workers=workers)
-    except (ChainInputError, ListError, ResourceError) as exc:
+    except (ChainInputError, InputError, ListError, ResourceError) as exc:
         raise _fail(f"{chain}: {exc}" if str(chain) not in str(exc) else str(exc)) from None
     if result.errors:
         _report(result.errors)
@@ -110,8 +113,10 @@ def trace_command(  # noqa: PLR0917 - one parameter per CLI option
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    for note in sweep_leftovers(output):
+        typer.echo(f"laborlens trace: note: {note}", err=True)
     try:
-        output.write_text(text, encoding="utf-8")
+        write_text(output, text)
     except OSError as exc:
         raise _fail(f"{output}: cannot write ({exc.strerror or exc})") from None
     tainted = sum(1 for n in result.nodes if n.tainted)

@@ -20,12 +20,13 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from laborlens.adapters.io.atomic import atomic_folder, sweep_leftovers
 from laborlens.adapters.io.chain_views import draw_svg
 from laborlens.adapters.io.dossier.context import DossierInput, Exhibit, context, exhibits
 from laborlens.adapters.io.dossier.pdf import render_pdf
@@ -75,7 +76,6 @@ def _prepare(output: Path, force: bool) -> None:
             raise DossierError(f"{output}: folder is not empty and is not a dossier")
         if not force:
             raise DossierError(f"{output}: a dossier is already there (use --force to replace it)")
-        shutil.rmtree(output)
 
 
 def _copy_exhibits(
@@ -136,6 +136,19 @@ def write_dossier(
     """
     output = Path(output)
     _prepare(output, force)
+    # written in a staging folder next to the target and swapped in when complete: a failed or
+    # killed build never leaves half a dossier, and a replaced one stays until then; what a
+    # killed build left next to it is removed first
+    output.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(output)
+    with atomic_folder(output) as stage:
+        result = _write_into(stage, data, object_path)
+    return replace(result, output=output)
+
+
+def _write_into(
+    output: Path, data: DossierInput, object_path: Callable[[str], Path]
+) -> DossierResult:
     listed = exhibits(data)
     files = _copy_exhibits(output, listed, object_path)
     view = data.view()

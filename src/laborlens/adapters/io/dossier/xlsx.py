@@ -8,6 +8,8 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
+from laborlens.core.cells import xlsx_row
+
 
 def render_xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     """The exhibit index and the gaps as an XLSX workbook (times pinned to ``when``)."""
@@ -38,21 +40,23 @@ def render_xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     for g in ctx["exhibit_groups"]:
         for x in g["exhibits"]:
             ws.append(
-                [
-                    x["exhibit"],
-                    g["title"],
-                    x["doc_id"],
-                    x["type"],
-                    x["type_label"],
-                    x["title"],
-                    x["date"],
-                    x["parties"],
-                    x["covers"],
-                    x["quantity"],
-                    x["language"],
-                    x["path"],
-                    x["sha256"],
-                ]
+                xlsx_row(
+                    [
+                        x["exhibit"],
+                        g["title"],
+                        x["doc_id"],
+                        x["type"],
+                        x["type_label"],
+                        x["title"],
+                        x["date"],
+                        x["parties"],
+                        x["covers"],
+                        x["quantity"],
+                        x["language"],
+                        x["path"],
+                        x["sha256"],
+                    ]
+                )
             )
     for col, width in zip(
         "ABCDEFGHIJKLM", (9, 22, 11, 22, 40, 36, 11, 30, 30, 14, 9, 50, 66), strict=True
@@ -64,7 +68,7 @@ def render_xlsx(ctx: dict[str, Any], when: datetime | None) -> bytes:
     for cell in gs[1]:
         cell.font = Font(bold=True)
     for i, g in enumerate(ctx["gaps"], start=1):
-        gs.append([i, g["severity"], g["kind"], g["subject"], g["message"]])
+        gs.append(xlsx_row([i, g["severity"], g["kind"], g["subject"], g["message"]]))
     if when is not None:
         naive = when.replace(tzinfo=None)
         wb.properties.created = naive
