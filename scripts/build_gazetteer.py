@@ -204,10 +204,12 @@ def _division_names(
         add(short, code, f"{level}_short", d["source"])
         if s2t.convert(short) != short:
             add(s2t.convert(short), code, f"{level}_short", "opencc")
-        if zh.endswith(
-            "自治州"
-        ):  # 昌吉州, 伊犁州: the usual short form of an autonomous prefecture
+        # 昌吉州, 伊犁州; 木垒县, 察布查尔县: the usual short forms of autonomous prefectures and
+        # counties (the ethnic qualifier dropped, the level word kept)
+        if zh.endswith("自治州"):
             add(short + "州", code, f"{level}_short", d["source"])
+        elif zh.endswith("自治县"):
+            add(short + "县", code, f"{level}_short", d["source"])
         words = latin_suffixes.get((level, zh[-1]), ())
         readings = _pinyin(short)
         if code.startswith("65"):  # 乌什 Wushi, 伽师 Jiashi: other readings of polyphones
@@ -249,6 +251,10 @@ def _province_names(
                 add(n + " province", code, "province_latin", p["source"])
                 add(n + " sheng", code, "province_latin", p["source"])
         add(p["en"], code, "province_latin", p["source"])
+    abbrev = curated["prefecture_abbreviations"]
+    for code, ns in abbrev["rows"].items():
+        for n in ns:
+            add(n, str(code), f"{_level(str(code))}_short", abbrev["source"])
     ex = curated["xinjiang_exonyms"]
     for code, ns in ex["rows"].items():
         for n in ns:
