@@ -279,6 +279,43 @@ class RegimeOutcome:
         return out
 
 
+class Parts:
+    """The public dicts of findings and regime outcomes, made once per object.
+
+    Screening reuses the objects of repeated values (one tuple of outcomes for every record
+    with the same findings signature), so a writer converting millions of results converts each
+    shared object once. Keyed by identity, holding the object so that its id stays its own;
+    emptied when it reaches ``limit`` entries. The dicts are shared: do not modify them.
+    """
+
+    __slots__ = ("_findings", "_regimes", "limit")
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._findings: dict[int, tuple[Finding, dict[str, Any]]] = {}
+        self._regimes: dict[int, tuple[tuple[RegimeOutcome, ...], list[dict[str, Any]]]] = {}
+        self.limit = limit
+
+    def finding(self, f: Finding) -> dict[str, Any]:
+        hit = self._findings.get(id(f))
+        if hit is not None and hit[0] is f:
+            return hit[1]
+        if len(self._findings) >= self.limit:
+            self._findings.clear()
+        out = f.to_dict()
+        self._findings[id(f)] = (f, out)
+        return out
+
+    def regimes(self, outcomes: tuple[RegimeOutcome, ...]) -> list[dict[str, Any]]:
+        hit = self._regimes.get(id(outcomes))
+        if hit is not None and hit[0] is outcomes:
+            return hit[1]
+        if len(self._regimes) >= self.limit:
+            self._regimes.clear()
+        out = [o.to_dict() for o in outcomes]
+        self._regimes[id(outcomes)] = (outcomes, out)
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class ScreenResult:
     """The screening output for one input row (docs/contracts.md)."""
@@ -296,13 +333,21 @@ class ScreenResult:
     algorithms: tuple[str, ...] = field(default=())
     source: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, parts: Parts | None = None) -> dict[str, Any]:
+        """The public JSON shape; ``parts`` reuses the dicts of findings and regime outcomes
+        that many results share (an output writer's)."""
+        if parts is None:
+            findings = [f.to_dict() for f in self.findings]
+            regimes = [r.to_dict() for r in self.regimes]
+        else:
+            findings = [parts.finding(f) for f in self.findings]
+            regimes = parts.regimes(self.regimes)
         out: dict[str, Any] = {
             "id": self.id,
             "row": self.row,
             "risk": self.risk,
-            "findings": [f.to_dict() for f in self.findings],
-            "regimes": [r.to_dict() for r in self.regimes],
+            "findings": findings,
+            "regimes": regimes,
             "errors": [str(e) for e in self.errors],
         }
         if self.country:

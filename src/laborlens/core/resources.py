@@ -55,11 +55,24 @@ def read_json(name: str) -> Any:
         raise ResourceError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
 
 
+#: libyaml's loader when PyYAML was built with it (several times faster), else the Python one
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text safely (no Python objects), with the C loader when available.
+
+    Raises:
+        yaml.YAMLError: the text is not valid YAML.
+    """
+    return yaml.load(text, Loader=_YAML_LOADER)
+
+
 @cache
 def read_yaml(name: str) -> Any:
     """Parsed YAML of a shipped resource (cached)."""
     try:
-        return yaml.safe_load(read_text(name))
+        return load_yaml(read_text(name))
     except yaml.YAMLError as exc:
         raise ResourceError(f"{name}: invalid YAML: {exc}") from exc
 

@@ -11,7 +11,6 @@ the REST API screen the same way.
 from __future__ import annotations
 
 import gc
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,28 +20,30 @@ from typing import Any
 
 from laborlens.adapters.engine.base import ENGINES, Engine
 from laborlens.adapters.engine.local import LocalEngine
-from laborlens.adapters.io.atomic import atomic_output, sweep_leftovers
+from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream, open_records
+from laborlens.adapters.io.resume import Progress, ResumeError
 from laborlens.adapters.io.writers import (
+    ENCODED_FORMATS,
     FORMATS,
     OutputError,
-    Pair,
     ReportMeta,
     Summary,
     choose_format,
-    write_results,
 )
 from laborlens.core.lists import ListError, ListSet
 from laborlens.core.model import ListInfo, Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.resources import ResourceError
-from laborlens.core.screen import ScreeningIndex
+from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 from laborlens.settings import Settings
 
 __all__ = [
+    "ENCODED_FORMATS",
     "ENGINES",
     "FORMATS",
     "USER_ERRORS",
+    "Distinct",
     "InputError",
     "ListError",
     "ListInfo",
@@ -50,12 +51,14 @@ __all__ = [
     "LoadedLists",
     "OutputError",
     "Record",
+    "ResumeError",
     "ScreenJob",
     "ScreenResult",
     "ScreeningIndex",
     "Summary",
     "choose_format",
     "engine_for",
+    "forget_indexes",
     "index_for",
     "load_lists",
     "load_lists_checked",
@@ -63,7 +66,7 @@ __all__ = [
     "screen",
     "screen_files",
     "screen_pairs",
-    "sweep_leftovers",
+    "screen_records",
 ]
 
 ListsArg = ListSet | Sequence[str] | str | None
@@ -75,6 +78,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     ListError,
     OutputError,
     ResourceError,
+    ResumeError,
     OSError,
 )
 
@@ -163,23 +167,43 @@ _CACHE_LOCK = Lock()
 _CACHE_SIZE = 4
 
 
-def index_for(lists: ListSet) -> ScreeningIndex:
+def index_for(lists: ListSet, cache_dir: Path | None = None) -> ScreeningIndex:
     """The compiled index for a list set: built once per list-set object, then cached (the one
-    index cache of the package: screening, tracing, explaining and cases share it)."""
+    index cache of the package: screening, tracing, explaining and cases share it).
+
+    With ``cache_dir`` the compiled index is also kept on disk, per version of the lists and of
+    laborlens, so the next process loads it instead of compiling it (see
+    ``adapters/engine/index_cache.py``).
+    """
     with _CACHE_LOCK:
         hit = _CACHE.get(id(lists))
         if hit is not None and hit[0] is lists:
             return hit[1]
-    index = ScreeningIndex.build(lists)
+    index = None
+    if cache_dir is not None:
+        from laborlens.adapters.engine import index_cache
+
+        key = index_cache.cache_key(lists)
+        index = index_cache.load(cache_dir, key)
+    if index is None:
+        index = ScreeningIndex.build(lists)
+        if cache_dir is not None:
+            index_cache.store(cache_dir, key, index)
+        gc.collect()  # the temporaries of the build, before freezing what is left
     # the index is large, immutable and kept: take it (and the lists) out of the collector's
     # scans, which otherwise revisit millions of objects during screening
-    gc.collect()
     gc.freeze()
     with _CACHE_LOCK:
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[id(lists)] = (lists, index)
     return index
+
+
+def forget_indexes() -> None:
+    """Drop the compiled indexes kept in this process (the on-disk cache stays)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
 
 
 def engine_for(name: str = "local", workers: int = 1) -> Engine:
@@ -245,6 +269,21 @@ def screen(
     runner = engine_for(engine, workers)
     day = as_of or date.today()
     return list(runner.screen([list(_as_records(records))], index_for(list_set), day))
+
+
+def screen_records(
+    records: Iterable[Record],
+    index: ScreeningIndex,
+    as_of: date,
+    memo: Distinct | None = None,
+) -> list[ScreenResult]:
+    """Screen records in this process, each distinct value once (see ``core/screen.py``).
+
+    The fast path for callers that screen many records themselves (tracing a million-node
+    chain): no engine, no copies. Pass one :class:`Distinct` memo to successive calls to carry
+    the distinct values across them; results are identical with or without it.
+    """
+    return screen_batch(records, index, as_of, memo)
 
 
 def open_inputs(
@@ -357,6 +396,16 @@ class ScreenJob:
         """Each input record with its result, in input order (file after file)."""
         return self.engine.screen_inputs(self.streams, self.index, self.as_of)
 
+    def shape(self, fmt: str, *, full: bool = False, explain: bool = False) -> Shape:
+        """The shape of an encoded output of this run (``jsonl`` or ``parquet``)."""
+        regimes = tuple(r.id for r in self.index.regimes.regimes)
+        return Shape(fmt, full, explain, regimes, self.meta().extra_columns)
+
+    def chunks(self, shape: Shape, resume: Progress | None = None) -> Iterator[Chunk]:
+        """The inputs screened and encoded by the engine's workers, chunk by chunk, in order
+        (with ``resume``, from the first row a partial output does not hold)."""
+        return self.engine.encode_inputs(self.streams, self.index, self.as_of, shape, resume)
+
 
 def open_job(
     inputs: Sequence[str | Path],
@@ -370,12 +419,13 @@ def open_job(
     workers: int | None = None,
     sheet: str | None = None,
     output: Path | None = None,
-    build_index: Callable[[ListSet], ScreeningIndex] = index_for,
+    build_index: Callable[[ListSet, Path | None], ScreeningIndex] = index_for,
 ) -> ScreenJob:
     """Load the lists, open (and check) every input and compile the index.
 
-    ``build_index`` lets an interface show progress around :func:`index_for`; ``output``, the
-    report to write, is checked before any work (its folder must exist).
+    ``build_index`` (called with the lists and the index cache folder of ``settings``) lets an
+    interface show progress around :func:`index_for`; ``output``, the report to write, is checked
+    before any work (its folder must exist).
 
     Raises:
         InputError, ListError, ResourceError, ValueError: unusable input or arguments.
@@ -389,29 +439,10 @@ def open_job(
     loaded = load_lists_checked(list_files, lists, encoding, data_dir=settings.data_dir)
     streams = open_inputs(inputs, encoding=encoding, batch_size=settings.batch_size, sheet=sheet)
     try:
-        index = build_index(loaded.lists)
+        index = build_index(loaded.lists, settings.index_cache_dir)
     except BaseException:
         for stream in streams:
             stream.close()
         raise
     runner = engine_for(engine, workers_for(workers, streams, settings))
     return ScreenJob(loaded, streams, index, as_of, runner)
-
-
-def write_report(
-    pairs: Iterable[tuple[Record, ScreenResult]],
-    fmt: str,
-    output: Path | None,
-    meta: ReportMeta,
-    options: Mapping[str, object],
-) -> Summary:
-    """Write the results to ``output`` (standard output when ``None``) in ``fmt``.
-
-    A file is written next to its target and renamed at the end: a failed or killed run leaves
-    no half report under the target name.
-    """
-    results: Iterator[Pair] = ((result, record) for record, result in pairs)
-    if output is None:
-        return write_results(results, fmt, sys.stdout, meta, **options)
-    with atomic_output(output) as partial:
-        return write_results(results, fmt, partial, meta, **options)

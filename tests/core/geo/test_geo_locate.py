@@ -136,6 +136,8 @@ def test_phone_area_code(gaz: Gazetteer) -> None:
     assert _loc(gaz, phone="+86 138 0013 8000").findings == ()  # mobile: no place
     assert _loc(gaz, phone="+86 138 0013 8000").country == "CN"
     assert _loc(gaz, phone="+1 991 555 0100").findings == ()
+    for short in ("+8609900", "+86 991 1234", "0086 990 12"):  # no room for a subscriber number
+        assert _loc(gaz, phone=short).findings == (), short
 
 
 def test_uscc(gaz: Gazetteer) -> None:

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Protocol
 
+from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import RecordStream
+from laborlens.adapters.io.resume import Progress
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.screen import ScreeningIndex
 
@@ -39,4 +41,16 @@ class Engine(Protocol):
         Anything that can fail before the first result (starting a cluster session) fails when
         this is called, not when the iterator is first read.
         """
+        ...
+
+    def encode_inputs(
+        self,
+        streams: Sequence[RecordStream],
+        index: ScreeningIndex,
+        as_of: date,
+        shape: Shape,
+        resume: Progress | None = None,
+    ) -> Iterator[Chunk]:
+        """The opened inputs screened and encoded in ``shape``, chunk by chunk, in order;
+        with ``resume``, without the rows a partial output already holds."""
         ...

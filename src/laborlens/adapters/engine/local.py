@@ -1,30 +1,39 @@
 """The local engine: streams record batches through the pure screening core on all cores.
 
-Worker processes are forked after the index is built, so they share it copy-on-write instead of
-unpickling it; results come back in input order. With one worker (or a small input) everything
-runs in-process.
+Worker processes (:mod:`.pool`) are forked after the index is built, so they share it
+copy-on-write instead of unpickling it, and they die with the process that started them. For
+file outputs the workers also encode their results (:meth:`LocalEngine.encode_inputs`): the
+parent reads and numbers the records, the workers screen and serialise, and the parent only
+writes bytes in input order. With one worker everything runs in-process.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
+from laborlens.adapters.engine.pool import Pool, can_fork
+from laborlens.adapters.io.encode import Chunk, Encoder, Shape
 from laborlens.adapters.io.readers import RecordStream
+from laborlens.adapters.io.resume import Progress, skip_done
 from laborlens.core.model import Record, ScreenResult
-from laborlens.core.screen import ScreeningIndex, screen_batch
+from laborlens.core.screen import Distinct, ScreeningIndex, screen_batch
 
-_INDEX: ScreeningIndex | None = None  # set in the parent before forking workers
+#: Records screened once in the parent before workers are forked: the matchers load some
+#: tables on first use (pinyin phrases, script converters), which the workers then share.
+_WARM_UP = (
+    Record(0, "", name="新疆示例纺织有限公司", address="新疆乌鲁木齐市天山区北京路1号",
+           country="中国", phone="+86 991 1234567", hs_code="6109.10", product="棉T恤"),
+    Record(0, "", name="Example Cotton Trading Co., Ltd.", aliases=("Shili Fangzhi",),
+           address="No. 1 Example Road, Shenzhen, Guangdong, China", hs_code="8541.43",
+           product="solar modules"),
+)  # fmt: skip
 
 
-def _work(batch: list[Record], as_of: date) -> list[ScreenResult]:
-    assert _INDEX is not None
-    return screen_batch(batch, _INDEX, as_of)
+def _warm_up(index: ScreeningIndex, as_of: date) -> None:
+    screen_batch(_WARM_UP, index, as_of, Distinct())
 
 
 def screen_stream(
@@ -41,25 +50,48 @@ def screen_stream(
         as_of: the evaluation date.
         workers: processes to use; 1 screens in this process.
     """
-    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+    memo = Distinct()
+    if workers <= 1 or not can_fork():
         for batch in batches:
-            yield from screen_batch(batch, index, as_of)
+            yield from screen_batch(batch, index, as_of, memo)
         return
-    global _INDEX  # noqa: PLW0603 - inherited by forked workers; never mutated after
-    _INDEX = index
-    # keep the (large, immutable) index out of the collector's scans in the workers: fewer
-    # pages touched after fork, less time in gc (CPython's advice for pre-fork servers)
-    gc.freeze()
-    ctx = mp.get_context("fork")
-    pending: list[Future[list[ScreenResult]]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for batch in batches:
-            pending.append(pool.submit(_work, batch, as_of))
-            # bounded look-ahead keeps memory flat on huge inputs
-            while len(pending) > workers * 2:
-                yield from pending.pop(0).result()
-        for fut in pending:
-            yield from fut.result()
+
+    def work(batch: list[Record]) -> list[ScreenResult]:
+        return screen_batch(batch, index, as_of, memo)
+
+    _warm_up(index, as_of)
+    with Pool(workers, work) as pool:
+        for results in pool.map(batches):
+            yield from results
+
+
+def encode_stream(
+    batches: Iterable[list[Record]],
+    index: ScreeningIndex,
+    as_of: date,
+    shape: Shape,
+    workers: int = 1,
+) -> Iterator[Chunk]:
+    """Screen and encode batches of records; one :class:`Chunk` per batch, in input order."""
+    memo = Distinct()
+    encoder = Encoder(shape)
+
+    def work(batch: list[Record]) -> Chunk:
+        return encoder.encode(
+            list(zip(batch, screen_batch(batch, index, as_of, memo), strict=True))
+        )
+
+    if workers <= 1 or not can_fork():
+        yield from map(work, batches)
+        return
+    _warm_up(index, as_of)
+    with Pool(workers, work) as pool:
+        yield from pool.map(batches)
+
+
+def _batches(streams: Sequence[RecordStream]) -> Iterator[list[Record]]:
+    for stream in streams:
+        yield from stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +117,25 @@ class LocalEngine:
         in_flight: deque[Record] = deque()
 
         def batches() -> Iterator[list[Record]]:
-            for stream in streams:
-                for batch in stream:
-                    in_flight.extend(batch)
-                    yield batch
+            for batch in _batches(streams):
+                in_flight.extend(batch)
+                yield batch
 
         def pairs() -> Iterator[tuple[Record, ScreenResult]]:
             for result in screen_stream(batches(), index, as_of, self.workers):
                 yield in_flight.popleft(), result
 
         return pairs()
+
+    def encode_inputs(
+        self,
+        streams: Sequence[RecordStream],
+        index: ScreeningIndex,
+        as_of: date,
+        shape: Shape,
+        resume: Progress | None = None,
+    ) -> Iterator[Chunk]:
+        batches = _batches(streams)
+        if resume is not None:
+            batches = skip_done(batches, resume)
+        return encode_stream(batches, index, as_of, shape, self.workers)

@@ -1,8 +1,10 @@
 """The Spark engine: the same pure ``screen_batch`` mapped over partitions with ``mapInArrow``.
 
-The compiled :class:`~laborlens.core.screen.ScreeningIndex` is broadcast once to the executors;
+The input is numbered in input order and split by size into row ranges (``spark_encode.py``);
+the compiled :class:`~laborlens.core.screen.ScreeningIndex` is broadcast once to the executors;
 each Arrow batch of input rows becomes :class:`~laborlens.core.model.Record` objects through the
-same column mapping as the file readers, so results equal the local engine's row for row.
+same column mapping as the file readers, so results equal the local engine's row for row. File
+outputs are encoded on the executors (:meth:`SparkEngine.encode_inputs`).
 Needs the ``spark`` extra (``pip install 'laborlens[spark]'``) and a Java runtime.
 """
 
@@ -11,18 +13,41 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from laborlens.adapters.engine.spark_encode import (
+    BATCH_ROWS,
+    ROW_COLUMN,
+    PartitionCost,
+    broadcast_index,
+    encode_dataframe,
+    numbered,
+    partitioned,
+    with_row_numbers,
+)
+from laborlens.adapters.io.encode import Chunk, Shape
 from laborlens.adapters.io.readers import InputError, RecordStream
+from laborlens.adapters.io.resume import Progress
 from laborlens.core.model import Record, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.screen import ScreeningIndex, screen_batch
 
-ROW_COLUMN = "__laborlens_row"
+__all__ = [
+    "ROW_COLUMN",
+    "SparkEngine",
+    "local_session",
+    "read_input",
+    "screen_dataframe",
+    "with_row_numbers",
+]
+
 RESULT_SCHEMA = "row long, id string, risk string, result string"
 
 
@@ -54,24 +79,9 @@ def local_session(cores: int = 2) -> Any:
         .config("spark.pyspark.python", sys.executable)
         .config("spark.pyspark.driver.python", sys.executable)
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(BATCH_ROWS))
         .getOrCreate()
     )
-
-
-def with_row_numbers(df: Any) -> Any:
-    """``df`` with a 1-based, gap-free row number in input order (``__laborlens_row``)."""
-    from pyspark.sql.types import LongType, StructField, StructType
-
-    schema = StructType([*df.schema.fields, StructField(ROW_COLUMN, LongType(), False)])
-    rdd = df.rdd.zipWithIndex().map(lambda pair: (*pair[0], pair[1] + 1))
-    return df.sparkSession.createDataFrame(rdd, schema)
-
-
-def _numbered(df: Any) -> tuple[Any, list[str], ColumnMap]:
-    if ROW_COLUMN not in df.columns:
-        df = with_row_numbers(df)
-    headers = [c for c in df.columns if c != ROW_COLUMN]
-    return df, headers, ColumnMap.from_headers(headers)
 
 
 def _screen_batches(
@@ -108,7 +118,8 @@ def _map_screened(
     results turned into the output columns by ``columns_of``."""
     import pyarrow as pa
 
-    df, headers, cmap = _numbered(df)
+    df, headers, cmap = numbered(df)
+    df = partitioned(df, None, df.sparkSession.sparkContext.defaultParallelism)
     broadcast = df.sparkSession.sparkContext.broadcast(index)
 
     def screen_partition(batches: Iterator[Any]) -> Iterator[Any]:
@@ -208,6 +219,10 @@ class SparkEngine:
 
     cores: int = 2
     session: Any = field(default=None, repr=False)
+    #: where executors leave encoded chunks for the driver (shared storage on a cluster)
+    staging: Path | None = None
+    #: what each partition of the last encoded run cost (for capacity planning)
+    costs: list[PartitionCost] = field(default_factory=list, repr=False)
 
     @property
     def name(self) -> str:
@@ -263,3 +278,62 @@ class SparkEngine:
                     raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
 
         return pairs()
+
+    def encode_inputs(
+        self,
+        streams: Sequence[RecordStream],
+        index: ScreeningIndex,
+        as_of: date,
+        shape: Shape,
+        resume: Progress | None = None,
+    ) -> Iterator[Chunk]:
+        if resume is not None:
+            raise ValueError("--resume continues runs of the local engine, not of Spark")
+        session = self._session()  # fails here, before any output
+        session.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(BATCH_ROWS))
+        self.costs = []
+
+        def chunks() -> Iterator[Chunk]:
+            staging = Path(tempfile.mkdtemp(prefix="laborlens-spark-", dir=self.staging))
+            shared = broadcast_index(session, index)
+            try:
+                for stream in streams:
+                    df = _read(session, stream)
+                    try:
+                        done, costs = encode_dataframe(
+                            df,
+                            shared,
+                            as_of,
+                            shape,
+                            source=stream.name,
+                            staging=staging,
+                            cores=session.sparkContext.defaultParallelism,
+                            rows=stream.estimated_rows,
+                        )
+                    except Exception as exc:  # a Spark/Java failure: one line, no traceback
+                        raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
+                    self.costs.extend(costs)
+                    yield from done
+            finally:
+                shared.unpersist()
+                shutil.rmtree(staging, ignore_errors=True)
+
+        return chunks()
+
+
+def _read(session: Any, stream: RecordStream) -> Any:
+    """The input as a Spark DataFrame, read by Spark itself (the stream is closed)."""
+    try:
+        return read_input(
+            session,
+            str(stream.path),
+            stream.format,
+            encoding=stream.encoding,
+            delimiter=_delimiter(stream),
+        )
+    except (ValueError, InputError):
+        raise
+    except Exception as exc:  # a Spark/Java failure: report it, never a traceback
+        raise InputError(f"{stream.name}: the Spark engine failed: {exc}") from exc
+    finally:
+        stream.close()

@@ -9,6 +9,10 @@ While a run writes, it holds an exclusive lock (``flock``) on its temporary file
 away with the process however it ends. :func:`sweep_leftovers` (called when a command starts)
 therefore tells a leftover of a dead run (removed, and reported) from the file of a run still
 writing (reported, left alone). Where ``flock`` does not exist, leftovers are only reported.
+
+A run that can continue what a killed run wrote (``laborlens screen --resume``) first takes the
+leftover over with :func:`adopt_leftover` (renamed to its own temporary name, so the sweep keeps
+it) and then appends to it through ``atomic_output(target, resume=True)``.
 """
 
 from __future__ import annotations
@@ -27,7 +31,14 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks
     fcntl = None
 
-__all__ = ["PARTIAL_SUFFIX", "atomic_folder", "atomic_output", "partial_path", "sweep_leftovers"]
+__all__ = [
+    "PARTIAL_SUFFIX",
+    "adopt_leftover",
+    "atomic_folder",
+    "atomic_output",
+    "partial_path",
+    "sweep_leftovers",
+]
 
 #: The suffix of every temporary output file or folder laborlens writes.
 PARTIAL_SUFFIX = ".laborlens-partial"
@@ -65,19 +76,28 @@ def _fsync_path(path: Path, directory: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(target: str | Path) -> Iterator[Path]:
+def atomic_output(
+    target: str | Path,
+    *,
+    resume: bool = False,
+    keep_on: tuple[type[BaseException], ...] = (),
+) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target`` in one rename.
 
     The writer may open the yielded path as often as it likes (openpyxl does). If the block
-    raises, the temporary file is removed and ``target`` is left as it was.
+    raises, the temporary file is removed and ``target`` is left as it was; when the exception
+    is one of ``keep_on``, the temporary file is kept for a later run to continue (it is a
+    leftover once this process has ended). With ``resume``, the temporary file may exist
+    already (see :func:`adopt_leftover`) and is kept as it is for the writer to append to.
 
     Raises:
         OSError: the folder of ``target`` does not exist or cannot be written.
     """
     target = Path(target)
     tmp = partial_path(target)
+    flags = os.O_CREAT | os.O_WRONLY | (0 if resume else os.O_EXCL)
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        fd = os.open(tmp, flags, 0o666)
     except OSError as exc:  # name the target, not the temporary file
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
     try:
@@ -86,12 +106,44 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
         _fsync_path(tmp)
         os.replace(tmp, target)
         _fsync_path(target.parent, directory=True)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    except BaseException as exc:
+        if not isinstance(exc, keep_on):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         raise
     finally:
         os.close(fd)
+
+
+def adopt_leftover(target: str | Path) -> Path | None:
+    """Take over the temporary file a dead run left for ``target``, to continue it.
+
+    The newest such file (a ``*.laborlens-partial`` of ``target`` no live run holds, or the
+    ``.<name>.partial`` of older versions) is renamed to this process's temporary name, where
+    :func:`sweep_leftovers` leaves it alone and ``atomic_output(target, resume=True)`` finds it.
+
+    Returns:
+        Its new path, or ``None`` when no run left one.
+    """
+    target = Path(target)
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return None
+    found: list[tuple[float, Path]] = []
+    for path in entries:
+        match = _LEFTOVER.match(path.name)
+        mine = match is not None and match["target"] == target.name
+        if not (mine or path.name == f".{target.name}.partial") or not path.is_file():
+            continue
+        if match is not None and (int(match["pid"]) == os.getpid() or _held_by_live_run(path)):
+            continue
+        found.append((path.stat().st_mtime, path))
+    if not found:
+        return None
+    tmp = partial_path(target)
+    os.replace(max(found)[1], tmp)
+    return tmp
 
 
 @contextlib.contextmanager

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import heapq
-import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +24,24 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from laborlens.core.cells import safe_row, xlsx_text
-from laborlens.core.model import RISK_ORDER, Finding, ListInfo, Record, RowError, ScreenResult
+from laborlens.core.model import (
+    RISK_ORDER,
+    Finding,
+    ListInfo,
+    Parts,
+    Record,
+    RowError,
+    ScreenResult,
+)
 from laborlens.version import __version__
 
 #: Output formats of ``laborlens screen``.
-FORMATS: tuple[str, ...] = ("table", "jsonl", "csv", "xlsx", "html")
+FORMATS: tuple[str, ...] = ("table", "jsonl", "csv", "xlsx", "html", "parquet")
+#: Formats whose rows workers encode themselves (see ``adapters/io/encode.py``).
+ENCODED_FORMATS: tuple[str, ...] = ("jsonl", "parquet")
 #: Output suffix -> format, for ``--output`` without ``--format``.
 SUFFIX_FORMATS: dict[str, str] = {
     ".jsonl": "jsonl",
@@ -41,6 +52,8 @@ SUFFIX_FORMATS: dict[str, str] = {
     ".html": "html",
     ".htm": "html",
     ".txt": "table",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 #: The fixed leading columns of the CSV and XLSX outputs.
 FLAT_COLUMNS: tuple[str, ...] = (
@@ -143,8 +156,8 @@ def choose_format(requested: str | None, output: str | Path | None, to_terminal:
         fmt = SUFFIX_FORMATS[suffix]
     else:
         fmt = "table" if to_terminal else "jsonl"
-    if fmt == "xlsx" and output is None:
-        raise OutputError("--format xlsx needs --output FILE.xlsx")
+    if fmt in ("xlsx", "parquet") and output is None:
+        raise OutputError(f"--format {fmt} needs --output FILE.{fmt}")
     return fmt
 
 
@@ -237,8 +250,9 @@ def _extras_of(meta: ReportMeta, first: Pair | None) -> tuple[str, ...]:
 def write_jsonl(items: Iterable[ScreenResult | Pair], out: TextIO) -> Summary:
     """One JSON object per input row: exactly ``ScreenResult.to_dict()``."""
     summary = Summary()
+    parts = Parts()
     for result, _ in _pairs(items):
-        out.write(json.dumps(result.to_dict(), ensure_ascii=False))
+        out.write(orjson.dumps(result.to_dict(parts)).decode())
         out.write("\n")
         summary.add(result)
     return summary
@@ -401,6 +415,32 @@ def collect(items: Iterable[ScreenResult | Pair], limit: int) -> Collected:
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "green"}
 
 
+def _who(record: Record | None, meta: ReportMeta, sep: str) -> str:
+    if record is None:
+        return ""
+    who = record.name or record.address or record.product or ""
+    if len(meta.inputs) > 1 and record.source:
+        who = f"{who}{sep}({Path(record.source).name})"
+    return who
+
+
+def _triggered(result: ScreenResult) -> list[str]:
+    return [
+        f"{o.regime}: {o.outcome}"
+        for o in result.regimes
+        if o.outcome not in ("no_trigger", "not_in_force")
+    ]
+
+
+def top_reason(result: ScreenResult) -> str:
+    """The first finding (the strongest: listed entities first) or else the first error."""
+    if result.findings:
+        f = result.findings[0]
+        more = f" (+{len(result.findings) - 1})" if len(result.findings) > 1 else ""
+        return f"{f.kind}: {finding_label(f)}{more}"
+    return f"error: {error_label(result.errors[0])}" if result.errors else ""
+
+
 def write_table(
     items: Iterable[ScreenResult | Pair],
     out: TextIO,
@@ -409,8 +449,13 @@ def write_table(
     limit: int = 500,
     color: bool | None = None,
     width: int | None = None,
+    explain: bool = False,
 ) -> Summary:
-    """A rich table of the rows with findings or errors (worst first) and a summary."""
+    """A terminal table of the rows with findings or errors (worst first) and a summary.
+
+    One line per row (risk, row, id, name, top reason, triggered regimes); with ``explain``
+    every finding with its explanation and every error.
+    """
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -424,33 +469,29 @@ def write_table(
         highlight=False,
         soft_wrap=False,
     )
-    table = Table(title=f"laborlens screening as of {meta.as_of.isoformat()}", show_lines=True)
-    table.add_column("risk", no_wrap=True)
-    table.add_column("row", justify="right", no_wrap=True)
-    table.add_column("id", overflow="fold")
-    table.add_column("input", overflow="fold", ratio=1)
-    table.add_column("findings", overflow="fold", ratio=3)
-    table.add_column("regimes", overflow="fold", ratio=1)
+    title = f"laborlens screening as of {meta.as_of.isoformat()}"
+    table = Table(title=title, show_lines=explain)
+    table.add_column("risk", no_wrap=True, min_width=6)
+    table.add_column("row", justify="right", no_wrap=True, min_width=3)
+    if explain:
+        table.add_column("id", overflow="fold")
+        table.add_column("input", overflow="fold", ratio=1)
+        table.add_column("findings", overflow="fold", ratio=3)
+        table.add_column("regimes", overflow="fold", ratio=1)
+    else:  # one line per row: long cells are cut, never wrapped
+        table.add_column("id", no_wrap=True, overflow="ellipsis", min_width=4, max_width=12)
+        table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=28)
+        table.add_column("top reason", no_wrap=True, overflow="ellipsis", max_width=40)
+        table.add_column("regimes", no_wrap=True, overflow="ellipsis", max_width=40)
     for result, record in got.rows:
-        who = ""
-        if record is not None:
-            who = record.name or record.address or record.product or ""
-            if len(meta.inputs) > 1 and record.source:
-                who = f"{who}\n({Path(record.source).name})"
-        lines = [f"{finding_label(f)}\n  {f.why}" for f in result.findings]
-        lines += [f"error: {error_label(e)}" for e in result.errors]
-        regimes = [
-            f"{o.regime}: {o.outcome}"
-            for o in result.regimes
-            if o.outcome not in ("no_trigger", "not_in_force")
-        ]
+        if explain:
+            lines = [f"{finding_label(f)}\n  {f.why}" for f in result.findings]
+            lines += [f"error: {error_label(e)}" for e in result.errors]
+            cells = (_who(record, meta, "\n"), "\n".join(lines), "\n".join(_triggered(result)))
+        else:
+            cells = (_who(record, meta, " "), top_reason(result), ", ".join(_triggered(result)))
         table.add_row(
-            Text(result.risk, style=_STYLE.get(result.risk, "")),
-            str(result.row),
-            result.id,
-            who,
-            "\n".join(lines),
-            "\n".join(regimes),
+            Text(result.risk, style=_STYLE.get(result.risk, "")), str(result.row), result.id, *cells
         )
     if got.rows:
         console.print(table)
@@ -459,8 +500,10 @@ def write_table(
     if got.hidden:
         console.print(
             f"… {got.hidden} more rows with findings or errors are not shown; "
-            "use --format csv, xlsx or html for all of them."
+            "use --format csv, xlsx, html or parquet for all of them."
         )
+    if got.rows and not explain:
+        console.print("Each finding with its explanation: --explain.")
     console.print(Text(got.summary.line() + f"; as of {meta.as_of.isoformat()}", style="bold"))
     for info in meta.lists:
         note = f" — {info.completeness_note}" if info.completeness_note else ""
@@ -532,6 +575,12 @@ def write_results(
         if not isinstance(out, str | Path):
             raise OutputError("xlsx output needs a file path")
         return write_xlsx(items, out, meta)
+    if fmt == "parquet":
+        if not isinstance(out, str | Path):
+            raise OutputError("parquet output needs a file path")
+        from laborlens.adapters.io.parquet_out import write_parquet
+
+        return write_parquet(_pairs(items), out, meta, **options)
     if isinstance(out, str | Path):
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         with Path(out).open("w", encoding=encoding, newline="") as handle:

@@ -77,6 +77,12 @@ def postal_codes(
     return out
 
 
+#: Digits of the shortest Chinese fixed-line number without its trunk 0 (a 3-digit area code
+#: and a 7-digit subscriber number are 10; 9 admits one digit short, as :func:`phone` does for
+#: numbers written with their trunk 0). Fewer digits are noise, not a place.
+_NATIONAL_DIGITS = 9
+
+
 def phone(gaz: Gazetteer, value: str, field: str = "phone") -> tuple[list[Signal], str | None]:
     """Signals from a Chinese area code, and the country its country code names (if one)."""
     raw = value.strip()
@@ -103,6 +109,8 @@ def phone(gaz: Gazetteer, value: str, field: str = "phone") -> tuple[list[Signal
         return [], country
     if national.startswith("0"):
         national = national[1:]
+    if len(national) < _NATIONAL_DIGITS:
+        return [], country  # too short for an area code and a subscriber number
     if _MOBILE.match(national):
         return [], country or ("CN" if international else None)
     # Area codes are prefix-free (2 digits for the metropolitan codes, 3 elsewhere); the table

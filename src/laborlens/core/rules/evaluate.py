@@ -472,3 +472,62 @@ def _informational(finding: Finding, taint_regions: frozenset[str]) -> bool:
     """A finding that locates or describes but signals no forced-labour risk by itself: a
     region that no regime presumes made with forced labour."""
     return finding.kind == "region" and (finding.region or "").upper() not in taint_regions
+
+
+# --- signatures: what of a finding the regimes read -------------------------------------------
+
+#: template fields -> the finding attributes / details keys they read (see ``_fill``)
+_TEMPLATE_READS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "score": (("score",), ()),
+    "effective_date": (("effective_date",), ("effective_date",)),
+    "program": ((), ("program", "programs")),
+    "designated_on": (("sector",), ()),
+}
+
+
+def _reads_of_kind(regimes: RegimeSet, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The attributes and ``details`` keys that any rule able to apply to a finding of ``kind``
+    reads, in its conditions or its text (whatever the date: a superset is still exact)."""
+    key = ("signature_reads", kind)
+    cached: tuple[tuple[str, ...], tuple[str, ...]] | None = regimes.memo.data.get(key)
+    if cached is not None:
+        return cached
+    # kind and effective_date decide whether a rule is tried at all; region decides risk_of
+    attrs: dict[str, None] = dict.fromkeys(("kind", "effective_date", "region"))
+    keys: dict[str, None] = {}
+    for regime in regimes.regimes:
+        for rule in regime.rules:
+            if rule.kinds and kind not in rule.kinds:
+                continue
+            for cond in rule.conditions:
+                if cond.key.startswith("details."):
+                    keys[cond.key[len("details.") :]] = None
+                elif cond.key == "sector_designated_by":
+                    attrs["sector"] = None
+                elif cond.key != "record_country":
+                    attrs[cond.key] = None
+            for name in _names(rule.text):
+                if name in _ATTRS:
+                    attrs[name] = None
+                elif name in _TEMPLATE_READS:
+                    a, k = _TEMPLATE_READS[name]
+                    attrs.update(dict.fromkeys(a))
+                    keys.update(dict.fromkeys(k))
+    cached = (tuple(attrs), tuple(keys))
+    regimes.memo.put(key, cached)
+    return cached
+
+
+def finding_signature(regimes: RegimeSet, f: Finding) -> tuple[Any, ...]:
+    """The values of ``f`` that :func:`evaluate` and :func:`risk_of` can read.
+
+    Two findings with equal signatures reach the same rules with the same reason texts, so a
+    record's outcomes and risk are a function of its country and its findings' signatures (in
+    order): screening caches them per signature.
+    """
+    attrs, keys = _reads_of_kind(regimes, f.kind)
+    values = tuple([getattr(f, a) for a in attrs])
+    if not keys:
+        return values
+    details = _details(f)
+    return (*values, *(details.get(k) for k in keys))

@@ -17,7 +17,7 @@ _EVIDENCE_FILE = "evidence_categories.yaml"
 
 def _parse(name: str, text: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return resources.load_yaml(text)
     except yaml.YAMLError as exc:
         raise RegimeError(f"{name}: invalid YAML: {exc}") from exc
 

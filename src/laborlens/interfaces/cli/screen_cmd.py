@@ -9,40 +9,50 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
 from laborlens.interfaces.cli.common import fail, parse_as_of
+from laborlens.ops.screen_output import (
+    Progress,
+    resume_point,
+    sweep_leftovers,
+    write_encoded,
+    write_report,
+)
 from laborlens.ops.screening import (
+    ENCODED_FORMATS,
     FORMATS,
     USER_ERRORS,
     ListSet,
-    Record,
     ScreeningIndex,
-    ScreenResult,
+    ScreenJob,
+    Summary,
     choose_format,
     index_for,
     open_job,
-    sweep_leftovers,
-    write_report,
 )
 from laborlens.settings import Settings
+
+#: what a refused ``--resume`` raises: a user error, or arguments that do not go with it
+_RESUME_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, ValueError)
 
 
 def _fail(message: str) -> typer.Exit:
     return fail("screen", " ".join(message.split()))  # one line, whatever a library said
 
 
-def _progress(
-    pairs: Iterator[tuple[Record, ScreenResult]], enabled: bool, total: int | None
-) -> Iterator[tuple[Record, ScreenResult]]:
-    """A progress bar on stderr (rows done; bar and time left when the row count is known)."""
-    if not enabled:
-        yield from pairs
-        return
+_T = TypeVar("_T")
+
+
+def _progress(items: Iterator[_T], rows_of: Callable[[_T], int], total: int | None) -> Iterator[_T]:
+    """A progress bar on stderr: rows done, rows per second, and time left when the row count
+    is known (``rows_of`` says how many rows an item carries)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -59,29 +69,33 @@ def _progress(
         TextColumn("screening"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("rows ·"),
+        TextColumn("rows · {task.fields[rate]} rows/s ·"),
         TimeElapsedColumn(),
         TextColumn("· left"),
         TimeRemainingColumn(),
     )
+    start = time.monotonic()
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("screen", total=total)
-        n = 0
-        for n, pair in enumerate(pairs, start=1):
-            if n % 100 == 0:
+        task = bar.add_task("screen", total=total, rate="–")
+        n = shown = 0
+        for item in items:
+            n += rows_of(item)
+            if n - shown >= 100:
+                shown = n
                 # the total of a CSV is an estimate: never let the bar claim more than it knows
                 if total is not None and n >= total:
                     bar.update(task, total=n + 100)
-                bar.update(task, completed=n)
-            yield pair
+                rate = n / max(time.monotonic() - start, 1e-6)
+                bar.update(task, completed=n, rate=f"{rate:,.0f}")
+            yield item
         bar.update(task, total=n, completed=n)
 
 
-def _with_spinner(lists: ListSet) -> ScreeningIndex:
+def _with_spinner(lists: ListSet, cache_dir: Path | None) -> ScreeningIndex:
     from rich.console import Console
 
-    with Console(stderr=True).status("compiling the reference lists…"):
-        return index_for(lists)
+    with Console(stderr=True).status("loading the compiled reference lists…"):
+        return index_for(lists, cache_dir)
 
 
 # --- the options of `laborlens screen` --------------------------------------------------------
@@ -126,8 +140,8 @@ _Fmt = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="Output format: table|jsonl|csv|xlsx|html. Default: from the --output suffix; "
-        "else table on a terminal, jsonl when piped.",
+        help="Output format: table|jsonl|csv|xlsx|html|parquet. Default: from the --output "
+        "suffix; else table on a terminal, jsonl when piped.",
         show_default=False,
     ),
 ]
@@ -177,6 +191,42 @@ _Limit = Annotated[
 _Quiet = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar or summary on stderr.")
 ]
+_Compact = Annotated[
+    bool,
+    typer.Option(
+        "--compact",
+        help="jsonl: one compact row per input row (regime outcomes and a reference to "
+        "explanations written once per run) instead of the full record. Parquet is compact "
+        "unless --full.",
+    ),
+]
+_Full = Annotated[
+    bool, typer.Option("--full", help="parquet: add the full JSON record of every row.")
+]
+_Explain = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="table: every finding with its explanation; compact jsonl/parquet: each "
+        "finding's explanation ('why').",
+    ),
+]
+_ShowProgress = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Progress bar with rows/s on stderr (default: when stderr is a terminal).",
+        show_default=False,
+    ),
+]
+_Resume = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue the JSON Lines output of a run that was killed (same inputs and "
+        "options): rows already written are kept and not screened again.",
+    ),
+]
 _Engine = Annotated[
     str,
     typer.Option(
@@ -201,6 +251,11 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     limit: _Limit = 500,
     quiet: _Quiet = False,
     engine: _Engine = "local",
+    compact: _Compact = False,
+    full: _Full = False,
+    explain: _Explain = False,
+    progress: _ShowProgress = None,
+    resume: _Resume = False,
 ) -> None:
     """Screen supplier / party records against the forced-labour lists and regimes.
 
@@ -212,10 +267,15 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
     if output is not None and str(output) == "-":
         output = None  # '-' means standard output, as in most Unix tools
     spinner = not quiet and sys.stderr.isatty()
+    show_progress = not quiet and (sys.stderr.isatty() if progress is None else progress)
     try:
         day = parse_as_of(as_of)
         if limit < 1:
             raise ValueError(f"--limit: must be 1 or more, got {limit}")
+        if compact and full:
+            raise ValueError("--compact and --full: choose one")
+        if resume and output is None:
+            raise ValueError("--resume: continues an output file; give --output")
         to_terminal = output is None and sys.stdout.isatty()
         out_fmt = choose_format(fmt, output, to_terminal)
         job = open_job(
@@ -231,24 +291,20 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             output=output,
             build_index=_with_spinner if spinner else index_for,
         )
-        source_pairs = job.pairs()
     except (ValueError, OSError, RuntimeError) as exc:  # user errors; RuntimeError: no Spark
         raise _fail(str(exc)) from None
-    for problem in job.loaded.errors:
-        typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
-    for stream in job.streams:
-        for note in stream.warnings:
-            typer.echo(f"laborlens screen: warning: {note}", err=True)
+    _warn(job)
+    how = _How(limit, explain, full or (out_fmt == "jsonl" and not compact), show_progress,
+               to_terminal)  # fmt: skip
+    try:
+        # a partial output to continue is taken over before the sweep removes leftovers
+        done = _resume(job, out_fmt, output, how, quiet) if resume and output else None
+    except _RESUME_ERRORS as exc:
+        raise _fail(str(exc)) from None
     for note in sweep_leftovers(output) if output is not None else ():
         typer.echo(f"laborlens screen: note: {note}", err=True)
-    pairs = _progress(source_pairs, spinner, job.total_rows())
-    options: dict[str, object] = {}
-    if out_fmt in ("table", "html"):
-        options["limit"] = limit
-    if out_fmt == "table" and not to_terminal:
-        options.update(color=False, width=160)
     try:
-        summary = write_report(pairs, out_fmt, output, job.meta(), options)
+        summary = _write(job, out_fmt, output, how, done)
     except BrokenPipeError:
         # the reader of our output went away (e.g. `| head`): stop quietly, as Unix tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -262,6 +318,62 @@ def screen_command(  # noqa: PLR0917 - one parameter per CLI option
             f"laborlens screen: wrote {rows} to {output} ({out_fmt}): {summary.counts()}",
             err=True,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _How:
+    """How to write the output (from the options)."""
+
+    limit: int
+    explain: bool
+    full: bool
+    progress: bool
+    to_terminal: bool
+
+
+def _warn(job: ScreenJob) -> None:
+    """Say on stderr what was skipped in the lists or noticed in the inputs."""
+    for problem in job.loaded.errors:
+        typer.echo(f"laborlens screen: warning: list row skipped: {problem}", err=True)
+    for stream in job.streams:
+        for note in stream.warnings:
+            typer.echo(f"laborlens screen: warning: {note}", err=True)
+
+
+def _resume(job: ScreenJob, out_fmt: str, output: Path, how: _How, quiet: bool) -> Progress | None:
+    """What the partial output of a killed run holds, taken over to be continued."""
+    if out_fmt != "jsonl":
+        raise ValueError(f"--resume continues JSON Lines outputs, not {out_fmt}")
+    shape = job.shape(out_fmt, full=how.full, explain=how.explain)
+    done = resume_point(output, shape, job.meta())
+    if not quiet:
+        where = f"after row {done.rows:,}" if done else "from the first row (no partial output)"
+        typer.echo(f"laborlens screen: resuming {where}", err=True)
+    return done
+
+
+def _write(
+    job: ScreenJob, out_fmt: str, output: Path | None, how: _How, done: Progress | None
+) -> Summary:
+    """Screen and write: encoded by the workers (JSON Lines, Parquet) or as a report; ``done``:
+    what the partial output being continued holds."""
+    if out_fmt in ENCODED_FORMATS:
+        shape = job.shape(out_fmt, full=how.full, explain=how.explain)
+        chunks = job.chunks(shape, done)
+        if how.progress:
+            chunks = _progress(chunks, lambda c: c.counts[0], job.total_rows())
+        return write_encoded(chunks, shape, output, job.meta(), done)
+    options: dict[str, object] = {}
+    if out_fmt in ("table", "html"):
+        options["limit"] = how.limit
+    if out_fmt == "table":
+        options["explain"] = how.explain
+        if not how.to_terminal:
+            options.update(color=False, width=160)
+    pairs = job.pairs()
+    if how.progress:
+        pairs = _progress(pairs, lambda _: 1, job.total_rows())
+    return write_report(pairs, out_fmt, output, job.meta(), options)
 
 
 def register(app: typer.Typer) -> None:
