@@ -504,7 +504,7 @@ def _reads_of_kind(regimes: RegimeSet, kind: str) -> tuple[tuple[str, ...], tupl
                     keys[cond.key[len("details.") :]] = None
                 elif cond.key == "sector_designated_by":
                     attrs["sector"] = None
-                elif cond.key != "record_country":
+                elif cond.key not in ("record_country", "record_region"):
                     attrs[cond.key] = None
             for name in _names(rule.text):
                 if name in _ATTRS:
@@ -513,6 +513,12 @@ def _reads_of_kind(regimes: RegimeSet, kind: str) -> tuple[tuple[str, ...], tupl
                     a, k = _TEMPLATE_READS[name]
                     attrs.update(dict.fromkeys(a))
                     keys.update(dict.fromkeys(k))
+    if any(
+        c.key == "record_region" for r in regimes.regimes for u in r.rules for c in u.conditions
+    ):
+        # record_regions() reads every region finding's region, match and xpcc flag
+        attrs["match"] = None
+        keys["xpcc"] = None
     cached = (tuple(attrs), tuple(keys))
     regimes.memo.put(key, cached)
     return cached
