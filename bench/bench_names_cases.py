@@ -160,6 +160,28 @@ def eval_listed(index: Any) -> tuple[dict[str, Tally], list[str]]:
     return dict(out), strong_neg
 
 
+def eval_listed_screening() -> dict[str, Tally]:
+    """names_listed.csv through the whole ``screen`` pipeline: the name matcher plus the
+    knowledge base of listed parties (Chinese names, former names, tickers, parents)."""
+    from laborlens.core.lists import load_bundled
+    from laborlens.core.model import Record
+    from laborlens.core.screen import ScreeningIndex, screen_batch
+
+    index = ScreeningIndex.build(load_bundled())
+    rows = read_rows(CASES / "names_listed.csv")
+    records = [Record(i + 1, str(i + 1), name=r["query"]) for i, r in enumerate(rows)]
+    out: dict[str, Tally] = defaultdict(Tally)
+    for r, res in zip(rows, screen_batch(records, index, AS_OF), strict=True):
+        found = [f for f in res.findings if f.kind in ("listed_entity", "related_party")]
+        if r["label"] == "0":
+            st = [f for f in found if f.kind == "listed_entity" and f.match == "strong"]
+            out["negative"].add(not st, False, r)
+            continue
+        hit, strong = _verdict(found, r["expected_name"], r["category"] == "parent_group")
+        out[r["category"]].add(hit, strong, r)
+    return dict(out)
+
+
 def eval_background(index: Any) -> dict[str, Any]:
     from laborlens.core import names
     from laborlens.core.model import Record
@@ -328,6 +350,17 @@ def main() -> int:
             + "".join(f"\n- {x}" for x in strong_neg)
         )
         test_sections.append("Test misses (first per category):\n\n" + misses(test))
+        full = eval_listed_screening()
+        test_sections.append(
+            table(
+                "names_listed.csv, TEST, whole screening pipeline (names + knowledge base)",
+                full,
+                None,
+                note=" — `negative`: share of rows without a strong hit",
+            )
+            + "\n\nMisses (first per category):\n\n"
+            + misses(full)
+        )
         test_sections.append("names_listed misses:\n\n" + misses(listed))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = f"## Names-v2 case sets\n\nCommand: `{command}` ({stamp}; {machine()})\n"

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from laborlens.core import geo, names, products, rules
+from laborlens.core import kb as kbase
 from laborlens.core.model import Record, RowError, ScreenResult
 from laborlens.core.records import ColumnMap, build_record
 from laborlens.core.screen import (
@@ -30,9 +31,10 @@ def _reference(record: Record, index: ScreeningIndex, as_of: date) -> ScreenResu
         return _unscreenable(record, index, as_of)
     errors: list[RowError] = list(record.errors)
     named = names.match_record(index.names, record, as_of)
+    known = kbase.annotate(index.kb, record, named.findings, as_of)
     place = geo.locate(index.gazetteer, record)
     prod = products.classify(index.products, record, place.country, as_of)
-    findings = [*named.findings, *place.findings, *prod.findings]
+    findings = [*known, *place.findings, *prod.findings]
     findings.sort(key=_sort_key)
     errors += [*named.errors, *place.errors, *prod.errors]
     outcomes = rules.evaluate(index.regimes, findings, country=place.country, as_of=as_of)

@@ -39,8 +39,11 @@ def test_health_is_open_and_the_docs_are_served_locally(srv: Any) -> None:
 def test_lists_with_dates_and_warnings(srv: Any) -> None:
     lists = get(srv, "/api/lists")
     uflpa = next(x for x in lists if x["list_id"] == "us_uflpa_entity_list")
-    assert uflpa["snapshot_date"] and uflpa["age_days"] >= 0 and not uflpa["complete"]
-    assert any("PARTIAL" in w for w in uflpa["warnings"])
+    assert uflpa["snapshot_date"] and uflpa["age_days"] >= 0 and uflpa["complete"]
+    assert uflpa["origin"] == "bundled" and not any("PARTIAL" in w for w in uflpa["warnings"])
+    # the 2024 OFAC snapshot is older than OFAC's weekly cadence: flagged, with the way out
+    ofac = next(x for x in lists if x["list_id"] == "us_ofac_sdn")
+    assert ofac["stale"] and any("lists update" in w for w in ofac["warnings"])
 
 
 def test_results_worst_first_paginated_and_filtered(srv: Any) -> None:
