@@ -143,13 +143,13 @@ def test_extra_header_clash_is_prefixed() -> None:
     assert header.count("risk") == 1 and "input_risk" in header
 
 
-def test_xlsx_has_results_findings_and_lists(tmp_path: Path) -> None:
+def test_xlsx_has_results_findings_summary_and_sources(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     path = tmp_path / "out.xlsx"
     write_results(_sample(), "xlsx", path, META)
     book = load_workbook(path)
-    assert book.sheetnames == ["Results", "Findings", "Lists"]
+    assert book.sheetnames == ["Results", "Findings", "Summary", "Sources"]
     results = list(book["Results"].iter_rows(values_only=True))
     assert len(results) == 5 and results[0][: len(FLAT_COLUMNS)] == FLAT_COLUMNS
     assert results[2][1] == 2 and results[2][5] == "high"
@@ -157,7 +157,7 @@ def test_xlsx_has_results_findings_and_lists(tmp_path: Path) -> None:
     assert book["Results"].cell(row=3, column=len(results[0])).data_type == "s"
     findings = list(book["Findings"].iter_rows(values_only=True))
     assert len(findings) == 1 + 3
-    lists = [r[0] for r in book["Lists"].iter_rows(values_only=True)]
+    lists = [r[0] for r in book["Sources"].iter_rows(values_only=True)]
     assert "us_uflpa_entity_list" in lists
 
 

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from laborlens.core.cells import safe_row, xlsx_text
+from laborlens.core.cells import safe_row
 from laborlens.core.model import (
     RISK_ORDER,
     Finding,
@@ -275,52 +275,6 @@ def write_csv(items: Iterable[ScreenResult | Pair], out: TextIO, meta: ReportMet
 
 
 _XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet
-_FINDING_COLUMNS = (
-    "source", "row", "id", "kind", "list", "list_version", "entry_id", "entry_name",
-    "matched_name", "score", "match", "region", "sector", "regime", "good", "country", "field",
-    "algorithm", "why",
-)  # fmt: skip
-
-
-class _Sheets:
-    """Appends rows to a write-only sheet, continuing in "<title> 2", "<title> 3" … when a
-    sheet reaches Excel's row limit (a million-row input still gives a valid workbook)."""
-
-    def __init__(
-        self, book: Any, title: str, header: Sequence[object], max_rows: int = _XLSX_MAX_ROWS
-    ) -> None:
-        self.book, self.title, self.header, self.max_rows = book, title, list(header), max_rows
-        self.count = 0
-        self.rows = 0
-        self.sheet: Any = None
-        self._next()
-
-    def _next(self) -> None:
-        self.count += 1
-        name = self.title if self.count == 1 else f"{self.title} {self.count}"
-        self.sheet = self.book.create_sheet(name)
-        self.rows = 0
-        self.append(self.header)
-
-    def append(self, values: Sequence[object]) -> None:
-        if self.rows >= self.max_rows:
-            self._next()
-        self.sheet.append(_xlsx_cells(self.sheet, values))
-        self.rows += 1
-
-
-def _xlsx_cells(ws: Any, values: Sequence[object]) -> list[Any]:
-    from openpyxl.cell import WriteOnlyCell
-
-    row: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(ws, value=xlsx_text(value))
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            row.append(cell)
-        else:
-            row.append(value)
-    return row
 
 
 def write_xlsx(
@@ -330,55 +284,11 @@ def write_xlsx(
     *,
     max_rows: int = _XLSX_MAX_ROWS,
 ) -> Summary:
-    """An XLSX workbook: Results (one row per input row), Findings (one row per finding),
-    Lists (versions, warnings, as-of date). Written in openpyxl's streaming write-only mode;
-    a sheet that reaches ``max_rows`` continues in a numbered sheet."""
-    from openpyxl import Workbook
+    """An XLSX workbook: Results, Findings, Summary and Sources sheets, streamed; a sheet that
+    reaches ``max_rows`` continues in a numbered sheet (see ``adapters/io/xlsx_out.py``)."""
+    from laborlens.adapters.io.xlsx_out import write_screen_xlsx
 
-    book = Workbook(write_only=True)
-    summary = Summary()
-    first, pairs = _peek(_pairs(items))
-    regimes = [o.regime for o in first[0].regimes] if first else []
-    extras = _extras_of(meta, first)
-    results = _Sheets(book, "Results", _header(regimes, extras), max_rows)
-    findings = _Sheets(book, "Findings", _FINDING_COLUMNS, max_rows)
-    lists_ws = book.create_sheet("Lists")
-    for result, record in pairs:
-        flat: list[object] = list(flatten(result, record, regimes, extras))
-        flat[1] = result.row
-        results.append(flat)
-        source = (record.source or "") if record else ""
-        for f in result.findings:
-            findings.append(
-                [source, result.row, result.id, f.kind, f.list, f.list_version, f.entry_id,
-                 f.entry_name, f.matched_name, round(f.score, 4), f.match, f.region, f.sector,
-                 f.regime, f.good, f.country, f.field, f.algorithm, f.why]
-            )  # fmt: skip
-        summary.add(result)
-    lists_ws.append(
-        _xlsx_cells(lists_ws, ["list", "title", "snapshot_date", "rows", "version", "complete",
-                               "warning"])
-    )  # fmt: skip
-    for info in meta.lists:
-        lists_ws.append(
-            _xlsx_cells(
-                lists_ws,
-                [info.list_id, info.title,
-                 info.snapshot_date.isoformat() if info.snapshot_date else "", info.rows,
-                 info.version, "yes" if info.complete else "NO", info.completeness_note or ""],
-            )
-        )  # fmt: skip
-    lists_ws.append([])
-    for label, value in (
-        ("as of", meta.as_of.isoformat()),
-        ("inputs", "; ".join(meta.inputs)),
-        ("summary", summary.line()),
-        ("algorithms", ", ".join(meta.algorithms)),
-        ("laborlens", meta.version),
-    ):
-        lists_ws.append(_xlsx_cells(lists_ws, [label, value]))
-    book.save(str(path))
-    return summary
+    return write_screen_xlsx(items, path, meta, max_rows=max_rows)
 
 
 # --- reports (rows with findings, worst first) ------------------------------------------------
