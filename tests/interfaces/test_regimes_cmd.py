@@ -51,7 +51,8 @@ def test_explain_prints_the_chain() -> None:
     assert res.exit_code == 0, res.output
     out = res.output
     assert "presumption" in out and "us_uflpa.geography_xuar" in out
-    assert "UFLPA §3(a)" in out  # citation
+    assert "UFLPA §3(a)" in out  # legal effect
+    assert "citation Uyghur Forced Labor" in out  # the statute first, not a secondary source
     assert "Applicability review" in out and "evidence_not_from_xuar" in out
     assert "not_in_force" in out  # eu_flr in 2026
 

@@ -138,7 +138,7 @@ def test_malformed_rule_file_names_file_and_field(tmp_path: Path) -> None:
     ("old", "new", "field"),
     [
         ("effective_from: 2022-06-21\n", "effective_from: soon\n", "effective_from"),
-        ('citation: "UFLPA §3(a) (quoted', 'citation_x: "UFLPA §3(a) (quoted', "rules[0].citation"),
+        ("    citation:\n      primary:", "    citation_x:\n      primary:", "rules[0].citation"),
         (
             "when: {kind: region, region: CN-XJ, match: [strong, null]}",
             "when: {colour: red}",

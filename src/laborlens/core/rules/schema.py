@@ -47,6 +47,9 @@ FINDING_FIELDS: frozenset[str] = frozenset(
 SPECIAL_CONDITIONS: frozenset[str] = frozenset(
     {"record_country", "sector_designated_by", "record_region"}
 )
+#: The marker a secondary source (law-firm note, news report, copy) carries in a citation; a
+#: ``primary:`` citation may not carry it (docs/regimes.md, "Citations").
+SECONDARY_MARKER = "[secondary"
 
 
 class RegimeError(ResourceError):
@@ -91,9 +94,15 @@ class Rule:
     risk: str
     paths: tuple[str, ...]
     text: str
+    #: the citation as written into every :class:`Reason`: the primary source first, then any
+    #: secondary source as a note
     citation: str
     effective_from: date | None = None
     effective_to: date | None = None
+    #: the statute, regulation or official notice the rule rests on
+    citation_primary: str = ""
+    #: a secondary source (commentary, a copy) kept only as a note; may be empty
+    citation_secondary: str = ""
     #: the finding kinds this rule can apply to (from its ``kind`` condition; empty = any)
     kinds: tuple[str, ...] = ()
 
@@ -271,6 +280,28 @@ class _Reader:
             raise self.error(key, f"expected non-empty text, got {value!r}")
         return value.strip()
 
+    def cited(self, key: str) -> tuple[str, str]:
+        """A citation ``{primary: ..., secondary: ...}``: ``(primary, secondary)``.
+
+        ``primary`` (the statute, regulation or official notice) is required and may not be a
+        source marked secondary; ``secondary`` is optional.
+        """
+        value = self.data.get(key)
+        if not isinstance(value, Mapping):
+            raise self.error(
+                key, f"expected {{primary: ..., secondary: ...}}, primary first; got {value!r}"
+            )
+        inner = _Reader(self.file, value, self._field(key))
+        unknown = sorted(str(k) for k in value if k not in ("primary", "secondary"))
+        if unknown:
+            raise inner.error(unknown[0], "unknown citation field; use primary and secondary")
+        primary = inner.text("primary")
+        if SECONDARY_MARKER in primary.lower():
+            raise inner.error(
+                "primary", "cites only a secondary source; cite the statute, regulation or notice"
+            )
+        return primary, inner.text("secondary", optional=True)
+
     def day(self, key: str, *, optional: bool = False) -> date | None:
         value = self.data.get(key)
         if value is None:
@@ -313,6 +344,11 @@ class _Reader:
         if not isinstance(value, Mapping) or not value:
             raise self.error(key, "expected a non-empty mapping")
         return value
+
+
+def citation_text(primary: str, secondary: str = "") -> str:
+    """One citation line, primary source first: ``primary; note: secondary``."""
+    return f"{primary}; note: {secondary}" if secondary else primary
 
 
 def parse_evidence(file: str, data: Any) -> tuple[EvidenceCategory, ...]:
@@ -396,10 +432,10 @@ def parse_regime(file: str, data: Any, evidence_ids: frozenset[str]) -> Regime:
         name=top.text("name"),
         jurisdiction=top.text("jurisdiction"),
         instrument=top.text("instrument"),
-        citation=top.text("citation"),
+        citation=citation_text(*top.cited("citation")),
         enforcing_body=top.text("enforcing_body"),
         effective_from=effective_from,
-        effective_from_citation=top.text("effective_from_citation"),
+        effective_from_citation=citation_text(*top.cited("effective_from_citation")),
         effective_to=effective_to,
         presumption=top.flag("presumption"),
         burden=top.text("burden"),
@@ -434,6 +470,7 @@ def _rule(r: _Reader, regime_id: str, effects: Mapping[str, Any], path_ids: set[
             "risk",
             "presumption/prohibited_entity rules are high; elevated_risk is medium or low",
         )
+    primary, secondary = r.cited("citation")
     rule_paths = r.texts("paths")
     for p_id in rule_paths:
         if p_id not in path_ids:
@@ -446,9 +483,11 @@ def _rule(r: _Reader, regime_id: str, effects: Mapping[str, Any], path_ids: set[
         risk=risk,
         paths=rule_paths,
         text=r.text("text"),
-        citation=r.text("citation"),
+        citation=citation_text(primary, secondary),
         effective_from=r.day("effective_from", optional=True),
         effective_to=r.day("effective_to", optional=True),
+        citation_primary=primary,
+        citation_secondary=secondary,
         kinds=next((tuple(str(v) for v in c.values) for c in conditions if c.key == "kind"), ()),
     )
 
