@@ -29,6 +29,15 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/cases/{case_id}/dossiers"): {"json": {"path": "applicability_review"}},
     ("POST", "/api/trace"): {"json": {"chain": {"nodes": [{"id": "A", "name": "Acme"}]}}},
     ("POST", "/api/screen"): {"json": {"records": [{"name": "Acme"}]}},
+    ("POST", "/api/exposure"): {
+        "files": {
+            "file": (
+                "o.csv",
+                b"supplier_name,hs_code,amount,currency\nAcme,5208,10,USD\n",
+                "text/csv",
+            )
+        },
+    },
     ("POST", "/api/users"): {"json": {"name": "newbie", "role": "viewer"}},
     ("POST", "/match/{dataset}"): {
         "json": {"queries": {"q": {"schema": "Company", "properties": {"name": ["Acme"]}}}}

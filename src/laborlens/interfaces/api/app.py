@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from laborlens.interfaces.api import models as m
-from laborlens.interfaces.api import routes_cases, routes_misc, routes_work, ui
+from laborlens.interfaces.api import routes_cases, routes_exposure, routes_misc, routes_work, ui
 from laborlens.interfaces.api.state import ServerState
 from laborlens.ops.server import HANDLED_ERRORS, Server, open_server, status_for
 from laborlens.settings import Settings
@@ -81,8 +81,8 @@ def create_app(
         settings=cfg, store=server.store, accounts=server.accounts, runner=server.runner,
         max_upload_bytes=max_upload_bytes, secure_cookies=secure_cookies,
     )  # fmt: skip
-    for router in (routes_misc.router, routes_work.router, routes_work.review,
-                   routes_cases.router, routes_misc.match_router):  # fmt: skip
+    for router in (routes_misc.router, routes_work.router, routes_work.review, routes_cases.router,
+                   routes_exposure.router, routes_misc.match_router):  # fmt: skip
         app.include_router(router, responses=COMMON_RESPONSES)
     _errors(app)
     _docs(app)

@@ -526,3 +526,25 @@ class MatchResponse(BaseModel):
 
 
 CaseDetail.model_rebuild()
+
+
+class ExposureReport(BaseModel):
+    """The exposure report, as ``laborlens exposure --format json`` writes it. Every breakdown
+    row holds lines, value, value_share, quantity per unit and quantity_share."""
+
+    model_config = ConfigDict(extra="allow")
+
+    report: str
+    as_of: date
+    regime: str
+    currency: str
+    inputs: list[dict[str, Any]]
+    list_versions: dict[str, str]
+    totals: dict[str, Any] = Field(..., description="value and quantity of all lines read")
+    by_sector: list[dict[str, Any]]
+    by_outcome: list[dict[str, Any]]
+    by_supplier: list[dict[str, Any]]
+    by_month: list[dict[str, Any]]
+    undetermined: dict[str, Any] = Field(..., description="the part missing data leaves open")
+    data_quality: dict[str, Any]
+    reconciliation: dict[str, Any]

@@ -12,11 +12,12 @@ from functools import cache
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
-from laborlens.interfaces.api.state import SESSION_COOKIE, state_of
+from laborlens.interfaces.api.state import SESSION_COOKIE, need, state_of
 from laborlens.ops.accounts import Session
 from laborlens.ops.workspace import AlertQuery, ResultQuery, Workspace
 from laborlens.version import __version__
@@ -192,6 +193,30 @@ def trace_page(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     return _render(request, "trace.html.j2", got[0])
+
+
+@router.get("/exposure", include_in_schema=False)
+def exposure_page(request: Request) -> Response:
+    got = _page(request)
+    if isinstance(got, Response):
+        return got
+    from laborlens.ops.exposure_uploads import REGIME_IDS
+
+    return _render(request, "exposure.html.j2", got[0], regimes=REGIME_IDS, today=date.today())
+
+
+@router.post("/exposure/report", include_in_schema=False)
+async def exposure_fragment(
+    request: Request, ws: Annotated[Workspace, Depends(need("read"))]
+) -> HTMLResponse:
+    """The exposure page's result (totals, tables, charts) as an HTML fragment."""
+    from laborlens.interfaces.api.routes_exposure import exposure_report
+    from laborlens.ops.exposure_uploads import chart_images
+
+    report = await exposure_report(request, ws)
+    charts = await run_in_threadpool(chart_images, report)
+    html = _templates().get_template("exposure_result.html.j2").render(r=report, charts=charts)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/lists", include_in_schema=False)

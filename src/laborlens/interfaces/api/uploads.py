@@ -2,7 +2,8 @@
 
 Two forms are accepted: a standard ``multipart/form-data`` body (a ``file`` part plus text
 fields; parsed as it arrives with python-multipart) or the raw file as the body (its name in the
-``filename`` query parameter). Nothing is held in memory and nothing is screened here.
+``filename`` query parameter). :func:`receive_files` takes several files in one multipart body.
+Nothing is held in memory and nothing is screened here.
 """
 
 from __future__ import annotations
@@ -84,6 +85,61 @@ async def _raw(request: Request, folder: Path, max_bytes: int) -> Upload:
 
 
 async def _multipart(request: Request, ctype: str, folder: Path, max_bytes: int) -> Upload:
+    files, values = await _parts(request, ctype, folder, max_bytes)
+    chosen = [f for f in files if f.field_name == b"file"]
+    _drop([f for f in files if f.field_name != b"file"])
+    if len(chosen) != 1 or not chosen[0].actual_file_name:
+        _drop(chosen)
+        raise HTTPException(400, "send exactly one file, in a form field named 'file'")
+    return _upload(chosen[0], values, chosen)
+
+
+async def receive_files(
+    request: Request, folder: Path, max_bytes: int, names: tuple[str, ...]
+) -> tuple[dict[str, list[Upload]], dict[str, str]]:
+    """Stream a ``multipart/form-data`` body with several files to ``folder``.
+
+    Returns the files by form field (only the fields in ``names``; others are dropped) and
+    the text fields. The whole body counts against ``max_bytes``.
+
+    Raises:
+        HTTPException: 413 over ``max_bytes``, 400 for a body that is not multipart, is
+            malformed, or holds an empty file (named).
+    """
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
+        raise HTTPException(413, _CHUNK_LIMIT_MESSAGE.format(limit=max_bytes))
+    ctype = request.headers.get("content-type", "")
+    if not ctype.lower().startswith("multipart/form-data"):
+        raise HTTPException(400, "send the files as multipart/form-data")
+    folder.mkdir(parents=True, exist_ok=True)
+    files, values = await _parts(request, ctype, folder, max_bytes)
+    wanted = {n.encode() for n in names}
+    kept = [f for f in files if f.field_name in wanted and f.file_name]
+    _drop([f for f in files if f not in kept])
+    out: dict[str, list[Upload]] = {n: [] for n in names}
+    try:
+        for f in kept:
+            out[(f.field_name or b"").decode()].append(_upload(f, values, kept))
+    except HTTPException:
+        _drop(kept)
+        raise
+    return out, values
+
+
+def _upload(f: Any, values: dict[str, str], group: list[Any]) -> Upload:
+    f.close()
+    name = (f.file_name or b"upload.csv").decode("utf-8", "replace")
+    if f.size == 0:
+        _drop(group)
+        raise HTTPException(400, f"{name}: the file is empty")
+    path = Path((f.actual_file_name or b"").decode())
+    return Upload(path, Path(name).name or "upload.csv", int(f.size), values)
+
+
+async def _parts(
+    request: Request, ctype: str, folder: Path, max_bytes: int
+) -> tuple[list[Any], dict[str, str]]:
     from python_multipart.exceptions import FormParserError
     from python_multipart.multipart import Field, File, FormParser, parse_options_header
 
@@ -118,19 +174,7 @@ async def _multipart(request: Request, ctype: str, folder: Path, max_bytes: int)
     except HTTPException:
         _drop(files)
         raise
-    chosen = [f for f in files if f.field_name == b"file"]
-    _drop([f for f in files if f.field_name != b"file"])
-    if len(chosen) != 1 or not chosen[0].actual_file_name:
-        _drop(chosen)
-        raise HTTPException(400, "send exactly one file, in a form field named 'file'")
-    f = chosen[0]
-    f.close()
-    name = (f.file_name or b"upload.csv").decode("utf-8", "replace")
-    if f.size == 0:
-        _drop(chosen)
-        raise HTTPException(400, f"{name}: the file is empty")
-    path = Path((f.actual_file_name or b"").decode())
-    return Upload(path, Path(name).name or "upload.csv", int(f.size), values)
+    return files, values
 
 
 def _drop(files: list[Any]) -> None:

@@ -121,6 +121,26 @@ async function trace(form, chain) {
   busy(form, false);
 }
 
+async function exposure(form) {
+  // the server renders the report's tables and charts; this puts the fragment in the page
+  busy(form, true);
+  say("Analysing…");
+  try {
+    const res = await fetch("/exposure/report", {
+      method: "POST", credentials: "same-origin", body: new FormData(form),
+      headers: { "X-CSRF-Token": csrf(), Accept: "text/html" },
+    });
+    if (res.status === 401) { location.href = "/login?next=/exposure"; return; }
+    if (!res.ok) {
+      const d = (await res.json().catch(() => ({}))).detail;
+      throw new Error(typeof d === "string" ? d : res.statusText);
+    }
+    document.getElementById("exposure-result").innerHTML = await res.text();
+    say("");
+  } catch (e) { say(e.message, "error"); }
+  busy(form, false);
+}
+
 function pollProgress(el) {
   const tick = async () => {
     try {
@@ -141,6 +161,7 @@ document.addEventListener("DOMContentLoaded", () => {
     else if (form.dataset.api) { ev.preventDefault(); submitApiForm(form); }
     else if (form.hasAttribute("data-case-form")) { ev.preventDefault(); newCase(form); }
     else if (form.hasAttribute("data-trace")) { ev.preventDefault(); trace(form); }
+    else if (form.hasAttribute("data-exposure")) { ev.preventDefault(); exposure(form); }
   });
   document.addEventListener("click", (ev) => {
     const b = ev.target.closest("button");
