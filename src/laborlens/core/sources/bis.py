@@ -13,8 +13,6 @@ Each entry keeps its Federal Register citations; its listing date is the date of
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Mapping
@@ -28,6 +26,7 @@ from laborlens.core.sources.common import (
     SourceError,
     clean,
     country_code,
+    csv_rows,
     entry,
     name_key,
     parse_day,
@@ -172,17 +171,8 @@ CSL_COLUMNS = ("source", "name", "alt_names", "addresses", "federal_register_not
 
 def parse_csl_csv(text: str, source: str = "consolidated.csv") -> list[dict[str, Any]]:
     """Entity List rows of trade.gov's Consolidated Screening List CSV."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or ()]
-    missing = [c for c in CSL_COLUMNS if c not in header]
-    if missing:
-        raise SourceError(
-            f"{source}: expected the Consolidated Screening List columns "
-            f"{', '.join(CSL_COLUMNS)}; missing {', '.join(missing)}"
-        )
     out = []
-    for n, raw in enumerate(reader, start=1):
-        row = {str(k).strip(): clean(v) for k, v in raw.items() if k is not None}
+    for n, row in csv_rows(text, source, CSL_COLUMNS, label="Consolidated Screening List "):
         if "entity list" not in row.get("source", "").lower():
             continue
         if not row.get("name"):

@@ -15,8 +15,6 @@ become entries of schema ``Order``, which the name matcher skips: the regimes de
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -29,6 +27,7 @@ from laborlens.core.sources.common import (
     SourceError,
     clean,
     country_code,
+    csv_rows,
     entry,
     name_key,
     parse_day,
@@ -333,17 +332,8 @@ def parse_cbp_json(text: str, source: str = "cbp_wro.json") -> list[dict[str, An
 
 def parse_cbp_csv(text: str, source: str = "cbp.csv") -> list[dict[str, Any]]:
     """Entries of CBP's own CSV file (header row with at least :data:`CSV_COLUMNS`)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or ()]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        raise SourceError(
-            f"{source}: expected the columns {', '.join(CSV_COLUMNS)}; missing "
-            f"{', '.join(missing)} (found {', '.join(header) or 'no header'})"
-        )
     rows = []
-    for n, raw in enumerate(reader, start=1):
-        row = {str(k).strip(): clean(v) for k, v in raw.items() if k is not None}
+    for n, row in csv_rows(text, source, CSV_COLUMNS):
         if not any(row.values()):
             continue
         rows.append(

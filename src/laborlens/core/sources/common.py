@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -130,3 +133,24 @@ def unique_ids(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if n > 1:
             e["entry_id"] = f"{base}-{n}"
     return entries
+
+
+def csv_rows(
+    text: str, source: str, required: Sequence[str], *, label: str = ""
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(data row number, cleaned row) of a publisher's CSV file whose header must hold
+    ``required``; ``label`` names the file kind in the error ("Consolidated Screening List ").
+
+    Raises:
+        SourceError: a required column is missing (the message names what was found).
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or ()]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise SourceError(
+            f"{source}: expected the {label}columns {', '.join(required)}; missing "
+            f"{', '.join(missing)} (found {', '.join(header) or 'no header'})"
+        )
+    for n, raw in enumerate(reader, start=1):
+        yield n, {str(k).strip(): clean(v) for k, v in raw.items() if k is not None}
