@@ -38,7 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_screen import _listed_names, _tree_rss_kb, machine
+from bench_screen import _tree_rss_kb, machine
+from gen_suppliers import _listed_names
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "exposure.md"
@@ -278,7 +279,7 @@ def run(args: list[str]) -> dict[str, float]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        peak = max(peak, _tree_rss_kb(proc.pid)[0])
         time.sleep(0.1)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode() if proc.stderr else ""

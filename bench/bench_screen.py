@@ -213,7 +213,7 @@ def report(args: argparse.Namespace, found: dict[str, Any]) -> str:
         "Each figure is one fresh `laborlens screen` process (reading, screening, writing; the",
         "index from the warm on-disk cache). CPU is user + system time of the whole process tree;",
         "on a shared machine compare CPU µs/row, wall time needs a quiet machine (the load",
-        "average at the end of each run is next to it). \"1M rows at this rate\" is the wall",
+        'average at the end of each run is next to it). "1M rows at this rate" is the wall',
         "time of the run scaled linearly to 1,000,000 rows (start-up included, so it errs high);",
         "peak RSS does not grow with the rows (the input streams in batches).",
         "",

@@ -41,7 +41,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_screen import generate  # noqa: E402
+from gen_suppliers import generate  # noqa: E402
 
 LAURA = [str(Path(sys.executable).with_name("laborlens"))]
 

@@ -6,7 +6,7 @@ Usage (from the repository root):
     python bench/soak.py                          # 10,000,000 rows (hours on a small machine)
     python bench/soak.py --rows 300000 --workers 2
 
-Steps: generate a CSV with ``bench/bench_screen.py``'s seeded generator; run ``laborlens screen
+Steps: generate a CSV with ``bench/gen_suppliers.py``'s seeded generator; run ``laborlens screen
 FILE --format jsonl --output OUT --workers N --quiet`` in a fresh process while sampling, every
 ``--every`` seconds, the summed RSS of its process tree and the size of the partial output;
 then read the output back and check the record count and that record *i* is row *i* with id
@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "soak.md"
 sys.path.insert(0, str(ROOT / "bench"))
 
-import bench_screen  # noqa: E402 - the shared generator, RSS sampler and machine description
+import bench_screen  # noqa: E402 - the shared RSS sampler and machine description
+import gen_suppliers  # noqa: E402 - the shared seeded generator
 
 TARGET_ROWS = 10_000_000
 _PREFIX = re.compile(r'^\{"id": "([^"]*)", "row": (\d+),')
@@ -67,7 +68,11 @@ def _screen(csv_path: Path, out: Path, workers: int, every: float) -> dict[str, 
     samples: list[tuple[float, int, int]] = []  # (seconds, output bytes, tree RSS kB)
     while proc.poll() is None:
         samples.append(
-            (time.perf_counter() - start, _partial_size(out), bench_screen._tree_rss_kb(proc.pid))
+            (
+                time.perf_counter() - start,
+                _partial_size(out),
+                bench_screen._tree_rss_kb(proc.pid)[0],
+            )
         )
         time.sleep(every)
     _, stderr = proc.communicate()
@@ -125,7 +130,7 @@ def main() -> None:
     try:
         csv_path, out = work / "soak.csv", work / "soak.jsonl"
         t0 = time.perf_counter()
-        bench_screen.generate(csv_path, args.rows)
+        gen_suppliers.generate(csv_path, args.rows)
         generated = time.perf_counter() - t0
         load_before = os.getloadavg()
         run = _screen(csv_path, out, args.workers, args.every)
