@@ -41,6 +41,7 @@ from laborlens.core.chain.columnar import (
     Numbers,
     build_table,
 )
+from laborlens.core.chain.model import EDGE_COLUMNS
 from laborlens.core.chain.validate import _NODE_ONLY, _number, _record
 from laborlens.core.model import Record, RowError
 from laborlens.core.records import MAX_ALIASES, MAX_FIELD_CHARS, ColumnMap
@@ -433,26 +434,9 @@ def _node_columns(path: Path) -> tuple[NodeColumns, list[RowError]]:
     return cols, reader.errors
 
 
-_EDGE_COLUMNS = (
-    "id",
-    "from",
-    "to",
-    "type",
-    "product",
-    "hs_code",
-    "quantity",
-    "unit",
-    "value",
-    "currency",
-    "period",
-    "date",
-    "declared",
-)
-
-
 def _edge_columns(path: Path) -> tuple[Callable[[tuple[str, ...]], EdgeColumns], list[RowError]]:
     reader = _Reader(path, "chain_edge", ("from", "to"))
-    table, rows = reader.read(_EDGE_COLUMNS)
+    table, rows = reader.read(EDGE_COLUMNS)
 
     def resolve(ids: tuple[str, ...]) -> EdgeColumns:
         known = pa.array(ids, pa.string())
